@@ -1,0 +1,103 @@
+/*
+ * Which change is checked, read from git (libgit2, with a spawned-git
+ * fallback for what libgit2 1.5 cannot read). A changeset is a base view,
+ * a head view and the changed paths between them, limited to the watched
+ * paths. Pre-push input gives one changeset per pushed ref.
+ */
+#ifndef MIGGUARD_CHANGESET_H
+#define MIGGUARD_CHANGESET_H
+
+#include <stddef.h>
+
+#include "migguard/strbuf.h"
+#include "migguard/tree.h"
+
+struct mg_repo;
+
+/* What the environment says; the library never reads it itself. */
+struct mg_repo_options {
+	const char *dir;	/* --repo, or NULL: discover from cwd */
+	const char *git_dir;	/* $GIT_DIR */
+	const char *work_tree;	/* $GIT_WORK_TREE */
+	const char *index_file; /* $GIT_INDEX_FILE */
+	int in_hook;		/* git already checked ownership */
+};
+
+int mg_repo_open(struct mg_repo **out, const struct mg_repo_options *opts);
+void mg_repo_free(struct mg_repo *repo);
+/* The work tree's top, or NULL for a bare repository. Borrowed. */
+const char *mg_repo_workdir(const struct mg_repo *repo);
+/* The view of a commit (any revision expression). */
+int mg_repo_tree_at(struct mg_tree **out, struct mg_repo *repo,
+		    const char *rev);
+/* The published base: merge-base of HEAD with upstream or protected_ref,
+ * else HEAD; the empty tree when there is no HEAD. */
+int mg_repo_published_tree(struct mg_tree **out, struct mg_repo *repo,
+			   const char *protected_ref);
+
+enum mg_changeset_mode {
+	MG_CHANGESET_STAGED,
+	MG_CHANGESET_RANGE,
+	MG_CHANGESET_PRE_PUSH,
+	MG_CHANGESET_ALL,
+};
+
+struct mg_changeset_options {
+	enum mg_changeset_mode mode;
+	const char *base;	 /* RANGE */
+	const char *head;	 /* RANGE, ALL: default "HEAD" */
+	const char *remote;	 /* PRE_PUSH: the remote's name */
+	const char *push_lines;	 /* PRE_PUSH: git's stdin, NULL if none */
+};
+
+enum mg_change_status {
+	MG_CHANGE_ADDED = 'A',
+	MG_CHANGE_MODIFIED = 'M',
+	MG_CHANGE_DELETED = 'D',
+	MG_CHANGE_RENAMED = 'R',
+	MG_CHANGE_TYPECHANGE = 'T',
+};
+
+struct mg_change {
+	enum mg_change_status status;
+	char *path;	/* new path (the old one for a deletion) */
+	char *old_path; /* renames only, else NULL */
+};
+
+struct mg_commit_info {
+	char id[65];
+	char *message;
+};
+
+struct mg_changeset {
+	enum mg_changeset_mode mode;
+	char *label;	     /* "the index", "abc1234..def5678", "HEAD" */
+	struct mg_tree *head; /* what is checked */
+	struct mg_tree *base; /* before; NULL in ALL mode */
+	char *base_rev, *head_rev; /* commit ids, NULL for index/empty */
+	struct mg_change *changes; /* filled by mg_changeset_diff */
+	size_t nr, alloc;
+	struct mg_commit_info *commits; /* the range's commits, lazily */
+	size_t commits_nr;
+	int commits_loaded;
+	struct mg_repo *repo; /* borrowed */
+};
+
+/*
+ * The changesets to check (one, or one per pushed ref). Errors name the
+ * problem and the fix (shallow clone, unmerged entries, bad revision).
+ */
+int mg_changeset_list(struct mg_changeset ***out, size_t *nr,
+		      struct mg_repo *repo,
+		      const struct mg_changeset_options *opts);
+void mg_changeset_list_free(struct mg_changeset **list, size_t nr);
+/* Fill cs->changes with base->head changes under the watched paths. */
+int mg_changeset_diff(struct mg_changeset *cs,
+		      const struct mg_strlist *watched);
+/* The commits of the range, oldest first (empty for STAGED and ALL). */
+int mg_changeset_commits(struct mg_changeset *cs);
+/* The change of path, or NULL. */
+const struct mg_change *mg_changeset_find(const struct mg_changeset *cs,
+					  const char *path);
+
+#endif

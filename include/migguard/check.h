@@ -1,0 +1,38 @@
+/*
+ * The checks and what they share. Each check is one function that reads
+ * the context and appends findings; it returns < 0 only when it could not
+ * run (exit 2). `migguard check` runs them all in one process.
+ */
+#ifndef MIGGUARD_CHECK_H
+#define MIGGUARD_CHECK_H
+
+#include "migguard/changeset.h"
+#include "migguard/config.h"
+#include "migguard/report.h"
+
+struct mg_context {
+	struct mg_config *config;
+	struct mg_changeset *cs;
+	struct mg_repo *repo;
+	/* Published base for migration-edited/deleted, loaded on demand. */
+	struct mg_tree *published;
+	const char *protected_ref;
+};
+
+enum mg_check_id {
+	MG_CHECK_PAIR = 1 << 0,
+	MG_CHECK_JOURNAL = 1 << 1,
+	MG_CHECK_LINT = 1 << 2,
+	MG_CHECK_DOCS = 1 << 3,
+	MG_CHECK_ALL_STATIC = (1 << 4) - 1,
+};
+
+int mg_pair_check(struct mg_report *r, struct mg_context *ctx);
+int mg_journal_check(struct mg_report *r, struct mg_context *ctx);
+int mg_lint_check(struct mg_report *r, struct mg_context *ctx);
+int mg_docs_check(struct mg_report *r, struct mg_context *ctx);
+
+/* The published base tree of ctx, opened on first use. */
+int mg_context_published(struct mg_tree **out, struct mg_context *ctx);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * Configuration: .migguard.json from the checked tree, or, without it,
+ * every tracked drizzle.config.{ts,js,mjs,cjs,json}. All paths are
+ * repository-relative with '/' and no leading "./".
+ */
+#ifndef MIGGUARD_CONFIG_H
+#define MIGGUARD_CONFIG_H
+
+#include "migguard/report.h"
+#include "migguard/strbuf.h"
+#include "migguard/tree.h"
+
+struct mg_project {
+	char *name;	   /* config name, or the drizzle config's folder */
+	char *config_path; /* the drizzle.config file or ".migguard.json" */
+	char *root;	   /* folder of the drizzle config ("" = top) */
+	struct mg_strlist schema; /* folders, files or globs to watch */
+	char *migrations;	  /* the migrations folder ("out") */
+	char *prefix;		  /* index|timestamp|supabase|unix|none */
+	char *migrations_table;	  /* default "__drizzle_migrations" */
+	char *migrations_schema;  /* default "drizzle" */
+	char *generate_command;	  /* e.g. "pnpm db:generate", or NULL */
+};
+
+struct mg_lint_options {
+	int guards_from_index;	/* missing-if-not-exists from this idx on */
+	char *tenant_column;	/* "organization_id" */
+	char *tenant_role;	/* "authenticated" */
+	char *fk_on_delete;	/* "cascade" */
+};
+
+struct mg_docs_map {
+	struct mg_strlist when;	 /* globs of code paths */
+	struct mg_strlist pages; /* page paths or globs */
+	unsigned line;		 /* where it is in .migguard.json */
+};
+
+struct mg_apply_options {
+	char *database_url_env; /* "DATABASE_URL" */
+	char *pre_push;		/* dry-run|apply|fresh|off */
+	int required;
+	int allow_remote;
+	char *migrations_schema; /* override of the project's, or NULL */
+	char *migrations_table;
+};
+
+struct mg_config {
+	char *source; /* ".migguard.json" or "drizzle.config discovery" */
+	struct mg_project *projects;
+	size_t projects_nr, projects_alloc;
+	/* rule severities, applied to a report with mg_config_apply */
+	struct mg_strlist severity_rules;
+	enum mg_severity *severity_values;
+	struct mg_lint_options lint;
+	struct mg_docs_map *docs;
+	size_t docs_nr, docs_alloc;
+	struct mg_strlist docs_roots; /* default "docs" */
+	struct mg_strlist pair_ignore; /* globs under schema paths to ignore */
+	struct mg_apply_options apply;
+	char *protected_ref; /* e.g. "origin/main", or NULL */
+};
+
+/*
+ * Load from tree: .migguard.json if present, else discovery. An invalid
+ * file is MG_ERROR with "path:line:col: reason" in mg_error_last().
+ */
+int mg_config_load(struct mg_config *cfg, struct mg_tree *tree);
+/* Parse .migguard.json text (tests, fuzzing). */
+int mg_config_parse_json(struct mg_config *cfg, const char *path,
+			 const char *buf, size_t len);
+/* Read schema/out/migrations.* from a drizzle.config.* text. */
+int mg_config_parse_drizzle(struct mg_project *p, const char *path,
+			    const char *buf, size_t len);
+void mg_config_release(struct mg_config *cfg);
+/* Put the configured severities into a report. */
+void mg_config_apply(const struct mg_config *cfg, struct mg_report *r);
+/* 1 when path is one of the project's schema files. */
+int mg_project_is_schema(const struct mg_project *p, const char *path);
+/* The project whose migrations folder holds path, or NULL. */
+const struct mg_project *mg_config_project_of_migration(
+	const struct mg_config *cfg, const char *path);
+/* Every path a check may need to see changed (for diff pathspecs). */
+void mg_config_watched(const struct mg_config *cfg, struct mg_strlist *out);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * migguard-lint: review migration SQL with the real PostgreSQL parser
+ * (libpg_query, PostgreSQL 15 grammar).
+ */
+#ifndef MIGGUARD_LINT_H
+#define MIGGUARD_LINT_H
+
+#include <stddef.h>
+
+#include "migguard/config.h"
+#include "migguard/json.h"
+#include "migguard/report.h"
+
+struct mg_lint_input {
+	const char *path; /* repository-relative, as findings show it */
+	const char *sql;
+	size_t len;
+	long long index; /* journal idx, -1 when unknown (files from disk) */
+	int custom;	 /* a `drizzle-kit generate --custom` migration */
+	/* The previous migration's snapshot, or NULL (index collisions). */
+	const struct mg_json *prev_snapshot;
+};
+
+/* Lint one file. < 0 only when linting could not run. */
+int mg_lint_sql(struct mg_report *r, const struct mg_lint_options *opts,
+		const struct mg_lint_input *in);
+
+#endif

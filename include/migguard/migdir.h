@@ -1,0 +1,66 @@
+/*
+ * A drizzle migrations folder as stored in a tree: the journal layout of
+ * drizzle-kit 0.31 (<out>/<tag>.sql, <out>/meta/_journal.json,
+ * <out>/meta/<prefix>_snapshot.json). Loading is tolerant: a broken journal
+ * still gives a migdir (journal == NULL, journal_error set) so checks can
+ * report it; files are listed once and read at most once, on demand.
+ */
+#ifndef MIGGUARD_MIGDIR_H
+#define MIGGUARD_MIGDIR_H
+
+#include <stddef.h>
+
+#include "migguard/json.h"
+#include "migguard/tree.h"
+
+struct mg_migration {
+	long long idx;	 /* as written; -1 when missing or not a number */
+	char *tag;	 /* "0001_odd_the_twelve"; NULL when missing */
+	long long when;	 /* epoch milliseconds; -1 when missing */
+	int breakpoints; /* 1 unless the entry says false */
+	const struct mg_json *entry; /* the journal entry, for positions */
+	unsigned line;	 /* line of the entry in _journal.json */
+	char *sql_path;	 /* <out>/<tag>.sql (NULL without a usable tag) */
+	char *snapshot_path; /* <out>/meta/<prefix>_snapshot.json */
+	/* Loaded on first use by mg_migdir_sql / mg_migdir_snapshot. */
+	char *sql;
+	size_t sql_len;
+	int sql_state; /* 0 not read, 1 read, MG_ENOTFOUND, MG_ERROR */
+	char *snapshot_text;
+	size_t snapshot_len;
+	struct mg_json *snapshot; /* NULL when absent or invalid */
+	int snapshot_state;
+};
+
+struct mg_migdir {
+	char *path;	    /* repository-relative folder */
+	char *journal_path; /* <out>/meta/_journal.json */
+	char *journal_text;
+	size_t journal_len;
+	struct mg_json *journal;  /* NULL when missing or invalid */
+	int journal_state;	  /* 0 ok, MG_ENOTFOUND, MG_ERROR */
+	char *journal_error;	  /* parse error message, or NULL */
+	size_t journal_error_offset;
+	struct mg_migration *items; /* journal entries in array order */
+	size_t nr;
+	struct mg_tree_listing files; /* every entry under path */
+	struct mg_tree *tree;	      /* borrowed: outlives the migdir */
+};
+
+/* Load the folder at path from tree. MG_ERROR only on a tree failure. */
+int mg_migdir_load(struct mg_migdir **out, struct mg_tree *tree,
+		   const char *path);
+void mg_migdir_free(struct mg_migdir *d);
+/* The migration's SQL bytes (borrowed, NUL-terminated); MG_ENOTFOUND. */
+int mg_migdir_sql(struct mg_migdir *d, struct mg_migration *m,
+		  const char **data, size_t *len);
+/* The parsed snapshot (borrowed); MG_ENOTFOUND, or MG_ERROR if invalid. */
+int mg_migdir_snapshot(struct mg_migdir *d, struct mg_migration *m,
+		       const struct mg_json **out);
+/* The entry whose sql_path or snapshot_path is path, or NULL. */
+struct mg_migration *mg_migdir_find_path(struct mg_migdir *d,
+					 const char *path);
+/* "0001_foo" -> "0001"; a tag without '_' is its own prefix. New string. */
+char *mg_migdir_tag_prefix(const char *tag);
+
+#endif

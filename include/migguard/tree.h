@@ -1,0 +1,71 @@
+/*
+ * A read-only view of a set of files: a commit's tree, the index being
+ * committed, a directory on disk, or nothing. Every check reads files
+ * through this, so the same code checks a commit, the index or a folder.
+ * Paths are relative to the view's root, '/' separated, never with "..".
+ */
+#ifndef MIGGUARD_TREE_H
+#define MIGGUARD_TREE_H
+
+#include <stddef.h>
+
+/* Files larger than this are refused with an error (not read). */
+#define MG_TREE_MAX_FILE (64u * 1024 * 1024)
+
+enum mg_entry_type {
+	MG_ENTRY_FILE,
+	MG_ENTRY_SYMLINK,
+	MG_ENTRY_SUBMODULE,
+	MG_ENTRY_OTHER,
+};
+
+struct mg_tree_entry {
+	char *path;
+	enum mg_entry_type type;
+	char id[65]; /* content id (hex object id) or "" when unknown */
+};
+
+struct mg_tree_listing {
+	struct mg_tree_entry *items;
+	size_t nr, alloc;
+};
+
+struct mg_tree;
+
+struct mg_tree_ops {
+	int (*read)(struct mg_tree *t, const char *path, char **data,
+		    size_t *len);
+	int (*list)(struct mg_tree *t, const char *dir,
+		    struct mg_tree_listing *out);
+	void (*free)(struct mg_tree *t);
+};
+
+struct mg_tree {
+	const struct mg_tree_ops *ops;
+	char *label; /* for messages: "the index", "HEAD", a directory */
+};
+
+/*
+ * Read a whole file; *data is the caller's (free()), NUL-terminated after
+ * len bytes. MG_ENOTFOUND when there is no such file.
+ */
+int mg_tree_read(struct mg_tree *t, const char *path, char **data,
+		 size_t *len);
+/* Every entry below dir ("" for all), recursively, sorted by path. */
+int mg_tree_list(struct mg_tree *t, const char *dir,
+		 struct mg_tree_listing *out);
+void mg_tree_listing_release(struct mg_tree_listing *l);
+/* Find an entry of a listing by path, or NULL. */
+const struct mg_tree_entry *mg_tree_listing_find(
+	const struct mg_tree_listing *l, const char *path);
+void mg_tree_free(struct mg_tree *t);
+
+/* A directory on disk (the work tree, or files for a test). */
+int mg_tree_open_dir(struct mg_tree **out, const char *root);
+/* The empty tree (no HEAD yet, a deleted folder). */
+int mg_tree_open_empty(struct mg_tree **out);
+
+/* 1 when path is relative, not empty, and has no "." or ".." component. */
+int mg_path_is_safe(const char *path);
+
+#endif

@@ -1,0 +1,375 @@
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "migguard/lint.h"
+
+enum {
+	OPT_STAGED = 256,
+	OPT_BASE,
+	OPT_HEAD,
+	OPT_PRE_PUSH,
+	OPT_ALL,
+	OPT_REPO,
+	OPT_FORMAT,
+	OPT_COLOR,
+	OPT_VERSION,
+};
+
+static const struct option common_options[] = {
+	{ "staged", no_argument, NULL, OPT_STAGED },
+	{ "base", required_argument, NULL, OPT_BASE },
+	{ "head", required_argument, NULL, OPT_HEAD },
+	{ "pre-push", required_argument, NULL, OPT_PRE_PUSH },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "repo", required_argument, NULL, OPT_REPO },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "colour", optional_argument, NULL, OPT_COLOR },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+int mg_cli_want_color(const char *when, int fd)
+{
+	const char *env;
+
+	if (when && !strcmp(when, "always"))
+		return 1;
+	if (when && !strcmp(when, "never"))
+		return 0;
+	env = getenv("NO_COLOR");
+	if (env && *env)
+		return 0;
+	env = getenv("CLICOLOR_FORCE");
+	if (env && *env && strcmp(env, "0"))
+		return 1;
+	env = getenv("FORCE_COLOR");
+	if (env && *env && strcmp(env, "0"))
+		return 1;
+	env = getenv("TERM");
+	if (env && !strcmp(env, "dumb"))
+		return 0;
+	return isatty(fd);
+}
+
+int mg_cli_fail(const struct mg_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: error: ", cli->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return MG_EXIT_FAILURE;
+}
+
+static int set_mode(struct mg_cli *cli, enum mg_changeset_mode mode)
+{
+	if (cli->mode_given && cli->change.mode != mode)
+		return mg_cli_fail(cli, "--staged, --base, --pre-push and "
+					"--all exclude each other");
+	cli->mode_given = 1;
+	cli->change.mode = mode;
+	return -1;
+}
+
+int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
+		 const char *prog, const char *usage)
+{
+	const char *color = "auto";
+	int c, ret;
+
+	memset(cli, 0, sizeof(*cli));
+	cli->prog = prog;
+	cli->format = MG_FORMAT_TEXT;
+	cli->change.mode = MG_CHANGESET_STAGED;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", common_options, NULL)) !=
+	       -1) {
+		ret = -1;
+		switch (c) {
+		case OPT_STAGED:
+			ret = set_mode(cli, MG_CHANGESET_STAGED);
+			break;
+		case OPT_BASE:
+			ret = set_mode(cli, MG_CHANGESET_RANGE);
+			cli->change.base = optarg;
+			break;
+		case OPT_HEAD:
+			cli->change.head = optarg;
+			break;
+		case OPT_PRE_PUSH:
+			ret = set_mode(cli, MG_CHANGESET_PRE_PUSH);
+			cli->change.remote = optarg;
+			break;
+		case OPT_ALL:
+			ret = set_mode(cli, MG_CHANGESET_ALL);
+			break;
+		case OPT_REPO:
+			cli->repo_dir = optarg;
+			break;
+		case OPT_FORMAT:
+			if (mg_format_parse(&cli->format, optarg) < 0)
+				return mg_cli_fail(cli, "%s", mg_error_last());
+			break;
+		case OPT_COLOR:
+			color = optarg ? optarg : "always";
+			if (strcmp(color, "auto") && strcmp(color, "always") &&
+			    strcmp(color, "never"))
+				return mg_cli_fail(cli, "--color takes auto, "
+					"always or never, not '%s'", color);
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return MG_EXIT_OK;
+		case OPT_VERSION:
+			printf("%s %s\n", prog, MIGGUARD_VERSION);
+			return MG_EXIT_OK;
+		default:
+			return mg_cli_fail(cli, "unknown option '%s'\n%s",
+					   argv[optind - 1], usage);
+		}
+		if (ret >= 0)
+			return ret;
+	}
+	if (cli->change.head && cli->change.mode != MG_CHANGESET_RANGE &&
+	    cli->change.mode != MG_CHANGESET_ALL)
+		return mg_cli_fail(cli, "--head goes with --base or --all");
+	for (; optind < argc; optind++)
+		mg_strlist_push(&cli->files, argv[optind]);
+	cli->color = mg_cli_want_color(color, STDOUT_FILENO);
+	return -1;
+}
+
+void mg_cli_release(struct mg_cli *cli)
+{
+	mg_strlist_release(&cli->files);
+}
+
+int mg_cli_finish(const struct mg_cli *cli, struct mg_report *r)
+{
+	struct mg_strbuf out = MG_STRBUF_INIT;
+	size_t i, errors, warnings;
+
+	mg_report_sort(r);
+	mg_report_format(&out, r, cli->format, cli->color);
+	fwrite(out.buf, 1, out.len, stdout);
+	fflush(stdout);
+	mg_strbuf_reset(&out);
+	for (i = 0; i < r->notes_nr; i++)
+		fprintf(stderr, "%s\n", r->notes[i]);
+	mg_report_summary(&out, r);
+	fwrite(out.buf, 1, out.len, stderr);
+	mg_strbuf_release(&out);
+	mg_report_count(r, &errors, &warnings);
+	return errors ? MG_EXIT_FINDINGS : MG_EXIT_OK;
+}
+
+void mg_cli_repo_options(const struct mg_cli *cli,
+			 struct mg_repo_options *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->dir = cli->repo_dir;
+	opts->git_dir = getenv("GIT_DIR");
+	opts->work_tree = getenv("GIT_WORK_TREE");
+	opts->index_file = getenv("GIT_INDEX_FILE");
+	opts->in_hook = cli->in_hook;
+}
+
+static char *read_all(FILE *f)
+{
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		mg_strbuf_add(&sb, buf, n);
+	return mg_strbuf_detach(&sb, NULL);
+}
+
+static const struct {
+	unsigned id;
+	const char *name;
+	int (*run)(struct mg_report *r, struct mg_context *ctx);
+} checks_table[] = {
+	{ MG_CHECK_PAIR, "pair", mg_pair_check },
+	{ MG_CHECK_JOURNAL, "journal", mg_journal_check },
+	{ MG_CHECK_LINT, "lint", mg_lint_check },
+	{ MG_CHECK_DOCS, "docs", mg_docs_check },
+};
+
+static int run_changeset(struct mg_cli *cli, unsigned checks,
+			 struct mg_changeset *cs, struct mg_repo *repo,
+			 struct mg_report *r)
+{
+	struct mg_config config;
+	struct mg_strlist watched = MG_STRLIST_INIT;
+	struct mg_context ctx;
+	size_t i;
+	int err;
+
+	memset(&ctx, 0, sizeof(ctx));
+	err = mg_config_load(&config, cs->head);
+	if (err < 0)
+		return mg_cli_fail(cli, "%s", mg_error_last());
+	mg_config_apply(&config, r);
+	ctx.config = &config;
+	ctx.cs = cs;
+	ctx.repo = repo;
+	ctx.protected_ref = config.protected_ref;
+	if (cs->mode != MG_CHANGESET_ALL) {
+		mg_config_watched(&config, &watched);
+		err = mg_changeset_diff(cs, &watched);
+		if (err < 0) {
+			err = mg_cli_fail(cli, "%s", mg_error_last());
+			goto out;
+		}
+	}
+	for (i = 0; i < sizeof(checks_table) / sizeof(checks_table[0]); i++) {
+		if (!(checks & checks_table[i].id))
+			continue;
+		err = checks_table[i].run(r, &ctx);
+		if (err < 0) {
+			err = mg_cli_fail(cli, "%s: %s", checks_table[i].name,
+					  mg_error_last());
+			goto out;
+		}
+	}
+	err = -1;
+out:
+	mg_tree_free(ctx.published);
+	mg_strlist_release(&watched);
+	mg_config_release(&config);
+	return err;
+}
+
+int mg_cli_run_checks(struct mg_cli *cli, unsigned checks)
+{
+	struct mg_repo_options ropts;
+	struct mg_repo *repo = NULL;
+	struct mg_changeset **list = NULL;
+	struct mg_report report;
+	char *push_lines = NULL;
+	size_t nr = 0, i;
+	int ret = MG_EXIT_FAILURE;
+
+	mg_report_init(&report);
+	mg_cli_repo_options(cli, &ropts);
+	if (mg_repo_open(&repo, &ropts) < 0) {
+		mg_cli_fail(cli, "%s", mg_error_last());
+		goto out;
+	}
+	if (cli->change.mode == MG_CHANGESET_PRE_PUSH) {
+		if (isatty(STDIN_FILENO)) {
+			fprintf(stderr, "%s: stdin is a terminal, so git's "
+				"pre-push lines are missing: nothing to check "
+				"(lefthook: set use_stdin: true)\n", cli->prog);
+		} else {
+			push_lines = read_all(stdin);
+		}
+		cli->change.push_lines = push_lines;
+	}
+	if (mg_changeset_list(&list, &nr, repo, &cli->change) < 0) {
+		mg_cli_fail(cli, "%s", mg_error_last());
+		goto out;
+	}
+	for (i = 0; i < nr; i++) {
+		ret = run_changeset(cli, checks, list[i], repo, &report);
+		if (ret >= 0)
+			goto out;
+	}
+	ret = mg_cli_finish(cli, &report);
+out:
+	mg_changeset_list_free(list, nr);
+	mg_repo_free(repo);
+	mg_report_release(&report);
+	free(push_lines);
+	return ret;
+}
+
+/* migguard-lint FILE.sql...: lint files from disk, no repository. */
+static int lint_files(struct mg_cli *cli)
+{
+	struct mg_lint_options opts = { 0, "organization_id", "authenticated",
+					"cascade" };
+	struct mg_report report;
+	struct mg_tree *disk = NULL;
+	size_t i;
+	int ret = MG_EXIT_FAILURE;
+
+	mg_report_init(&report);
+	for (i = 0; i < cli->files.nr; i++) {
+		const char *path = cli->files.items[i];
+		struct mg_lint_input in;
+		char *data = NULL;
+		size_t len = 0;
+		int err;
+
+		if (path[0] == '/') {
+			err = mg_tree_open_dir(&disk, "/");
+			path++;
+		} else {
+			err = mg_tree_open_dir(&disk, ".");
+		}
+		if (err >= 0)
+			err = disk->ops->read(disk, path, &data, &len);
+		mg_tree_free(disk);
+		disk = NULL;
+		if (err < 0) {
+			mg_cli_fail(cli, "cannot read '%s': %s",
+				    cli->files.items[i], mg_error_last());
+			goto out;
+		}
+		memset(&in, 0, sizeof(in));
+		in.path = cli->files.items[i];
+		in.sql = data;
+		in.len = len;
+		in.index = -1;
+		err = mg_lint_sql(&report, &opts, &in);
+		free(data);
+		if (err < 0) {
+			mg_cli_fail(cli, "%s", mg_error_last());
+			goto out;
+		}
+	}
+	ret = mg_cli_finish(cli, &report);
+out:
+	mg_report_release(&report);
+	return ret;
+}
+
+static const char check_usage_fmt[] =
+	"usage: %s [--staged | --base REV [--head REV] | --pre-push REMOTE "
+	"| --all]\n"
+	"       %*s [--repo DIR] [--format text|json|github|sarif] "
+	"[--color[=WHEN]]%s\n";
+
+int mg_cli_check_main(int argc, char **argv, const char *prog,
+		      unsigned checks)
+{
+	struct mg_cli cli;
+	char usage[512];
+	int ret;
+
+	snprintf(usage, sizeof(usage), check_usage_fmt, prog,
+		 (int)strlen(prog), "",
+		 checks == MG_CHECK_LINT ? " [FILE.sql...]" : "");
+	ret = mg_cli_parse(&cli, argc, argv, prog, usage);
+	if (ret >= 0)
+		goto out;
+	if (checks == MG_CHECK_LINT && cli.files.nr && !cli.mode_given)
+		ret = lint_files(&cli);
+	else
+		ret = mg_cli_run_checks(&cli, checks);
+out:
+	mg_cli_release(&cli);
+	return ret;
+}

@@ -1,0 +1,50 @@
+/*
+ * What every binary shares: options of the contract, colour, printing a
+ * report and mapping it to the exit code. Only src/cmd reads the
+ * environment, touches stdio and decides exit codes.
+ */
+#ifndef MIGGUARD_CLI_H
+#define MIGGUARD_CLI_H
+
+#include "migguard/changeset.h"
+#include "migguard/check.h"
+#include "migguard/report.h"
+
+enum { MG_EXIT_OK = 0, MG_EXIT_FINDINGS = 1, MG_EXIT_FAILURE = 2 };
+
+struct mg_cli {
+	const char *prog; /* "migguard-journal" */
+	enum mg_format format;
+	int color; /* resolved: 1 to colour stdout */
+	struct mg_changeset_options change;
+	int mode_given;
+	const char *repo_dir;
+	struct mg_strlist files; /* positional arguments */
+	int in_hook;
+	const char *skip; /* MIGGUARD_SKIP, hook mode only */
+};
+
+/*
+ * Parse the shared options. Returns -1 to go on, or an exit code when it
+ * handled everything (--help, --version, a usage error).
+ */
+int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
+		 const char *prog, const char *usage);
+void mg_cli_release(struct mg_cli *cli);
+/* Print "prog: error: msg" on stderr; returns MG_EXIT_FAILURE. */
+int mg_cli_fail(const struct mg_cli *cli, const char *fmt, ...)
+	MG_PRINTF(2, 3);
+/* Sort and print the report, notes and summary; returns 0 or 1. */
+int mg_cli_finish(const struct mg_cli *cli, struct mg_report *r);
+/* Decide colour from --color, the terminal and the environment. */
+int mg_cli_want_color(const char *when, int fd);
+/* Fill repository options from the environment. */
+void mg_cli_repo_options(const struct mg_cli *cli,
+			 struct mg_repo_options *opts);
+/* Run the checks in the mask over the change sets; exit code. */
+int mg_cli_run_checks(struct mg_cli *cli, unsigned checks);
+/* main() of migguard-pair, -journal, -lint, -docs. */
+int mg_cli_check_main(int argc, char **argv, const char *prog,
+		      unsigned checks);
+
+#endif

@@ -1,0 +1,6 @@
+#include "cli.h"
+
+int main(int argc, char **argv)
+{
+	return mg_cli_check_main(argc, argv, "migguard-pair", MG_CHECK_PAIR);
+}

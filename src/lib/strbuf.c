@@ -1,0 +1,256 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migguard/strbuf.h"
+
+static char mg_strbuf_empty[1];
+
+static void *check_alloc(void *p)
+{
+	if (!p) {
+		/* Nothing sensible is left to do without memory. */
+		fputs("migguard: fatal: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void *mg_xmalloc(size_t size)
+{
+	return check_alloc(malloc(size ? size : 1));
+}
+
+void *mg_xcalloc(size_t nmemb, size_t size)
+{
+	return check_alloc(calloc(nmemb ? nmemb : 1, size ? size : 1));
+}
+
+void *mg_xrealloc(void *ptr, size_t size)
+{
+	return check_alloc(realloc(ptr, size ? size : 1));
+}
+
+char *mg_xstrdup(const char *s)
+{
+	return check_alloc(strdup(s));
+}
+
+char *mg_xstrndup(const char *s, size_t n)
+{
+	return check_alloc(strndup(s, n));
+}
+
+char *mg_xstrfmt(const char *fmt, ...)
+{
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	mg_strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return mg_strbuf_detach(&sb, NULL);
+}
+
+void mg_strbuf_init(struct mg_strbuf *sb)
+{
+	sb->buf = mg_strbuf_empty;
+	sb->len = 0;
+	sb->alloc = 0;
+}
+
+void mg_strbuf_release(struct mg_strbuf *sb)
+{
+	if (sb->alloc)
+		free(sb->buf);
+	mg_strbuf_init(sb);
+}
+
+void mg_strbuf_reset(struct mg_strbuf *sb)
+{
+	if (sb->alloc) {
+		sb->len = 0;
+		sb->buf[0] = '\0';
+	} else {
+		mg_strbuf_init(sb);
+	}
+}
+
+void mg_strbuf_grow(struct mg_strbuf *sb, size_t extra)
+{
+	size_t want;
+
+	if (!sb->buf)
+		mg_strbuf_init(sb);
+	want = sb->len + extra + 1;
+	if (want <= sb->alloc)
+		return;
+	if (want < sb->alloc * 2)
+		want = sb->alloc * 2;
+	if (want < 64)
+		want = 64;
+	if (!sb->alloc) {
+		sb->buf = mg_xmalloc(want);
+		sb->buf[0] = '\0';
+	} else {
+		sb->buf = mg_xrealloc(sb->buf, want);
+	}
+	sb->alloc = want;
+}
+
+void mg_strbuf_add(struct mg_strbuf *sb, const void *data, size_t len)
+{
+	mg_strbuf_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void mg_strbuf_adds(struct mg_strbuf *sb, const char *s)
+{
+	mg_strbuf_add(sb, s, strlen(s));
+}
+
+void mg_strbuf_addch(struct mg_strbuf *sb, char c)
+{
+	mg_strbuf_add(sb, &c, 1);
+}
+
+void mg_strbuf_vaddf(struct mg_strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	mg_strbuf_grow(sb, 64);
+	va_copy(cp, ap);
+	n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sb->alloc - sb->len) {
+		mg_strbuf_grow(sb, (size_t)n);
+		vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, ap);
+	}
+	sb->len += (size_t)n;
+}
+
+void mg_strbuf_addf(struct mg_strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	mg_strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void mg_strbuf_add_json_string(struct mg_strbuf *sb, const char *s)
+{
+	const unsigned char *p;
+
+	mg_strbuf_addch(sb, '"');
+	for (p = (const unsigned char *)s; s && *p; p++) {
+		switch (*p) {
+		case '"':
+			mg_strbuf_adds(sb, "\\\"");
+			break;
+		case '\\':
+			mg_strbuf_adds(sb, "\\\\");
+			break;
+		case '\n':
+			mg_strbuf_adds(sb, "\\n");
+			break;
+		case '\r':
+			mg_strbuf_adds(sb, "\\r");
+			break;
+		case '\t':
+			mg_strbuf_adds(sb, "\\t");
+			break;
+		default:
+			if (*p < 0x20)
+				mg_strbuf_addf(sb, "\\u%04x", *p);
+			else
+				mg_strbuf_addch(sb, (char)*p);
+		}
+	}
+	mg_strbuf_addch(sb, '"');
+}
+
+char *mg_strbuf_detach(struct mg_strbuf *sb, size_t *len)
+{
+	char *out;
+
+	if (!sb->alloc)
+		mg_strbuf_grow(sb, 0);
+	out = sb->buf;
+	if (len)
+		*len = sb->len;
+	mg_strbuf_init(sb);
+	return out;
+}
+
+int mg_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int mg_ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+char *mg_path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir);
+
+	if (!dl)
+		return mg_xstrdup(name);
+	if (dir[dl - 1] == '/')
+		return mg_xstrfmt("%s%s", dir, name);
+	return mg_xstrfmt("%s/%s", dir, name);
+}
+
+void mg_strlist_push(struct mg_strlist *l, const char *s)
+{
+	mg_strlist_push_owned(l, mg_xstrdup(s));
+}
+
+void mg_strlist_push_owned(struct mg_strlist *l, char *s)
+{
+	l->nr++;
+	MG_ALLOC_GROW(l->items, l->nr, l->alloc);
+	l->items[l->nr - 1] = s;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void mg_strlist_sort(struct mg_strlist *l)
+{
+	if (l->nr > 1)
+		qsort(l->items, l->nr, sizeof(*l->items), cmp_str);
+}
+
+int mg_strlist_has(const struct mg_strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (!strcmp(l->items[i], s))
+			return 1;
+	return 0;
+}
+
+void mg_strlist_release(struct mg_strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->nr = l->alloc = 0;
+}
