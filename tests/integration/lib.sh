@@ -1,0 +1,82 @@
+# Helpers for integration scenarios (sourced by run.sh).
+# Every helper fails the scenario with a message on a mismatch.
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# expect_exit CODE CMD...: run CMD, capture stdout in $OUT, stderr in $ERR.
+expect_exit() {
+	want=$1
+	shift
+	set +e
+	"$@" >"$MG_TMP/.out" 2>"$MG_TMP/.err"
+	got=$?
+	set -e
+	OUT=$(cat "$MG_TMP/.out")
+	ERR=$(cat "$MG_TMP/.err")
+	if [ "$got" != "$want" ]; then
+		echo "--- stdout" >&2
+		cat "$MG_TMP/.out" >&2
+		echo "--- stderr" >&2
+		cat "$MG_TMP/.err" >&2
+		fail "'$*' exited $got, expected $want"
+	fi
+}
+
+# expect_out TEXT: $OUT must equal TEXT exactly.
+expect_out() {
+	if [ "$OUT" != "$1" ]; then
+		printf '%s\n' "--- expected stdout" "$1" "--- got" "$OUT" >&2
+		fail "stdout differs"
+	fi
+}
+
+expect_err() {
+	if [ "$ERR" != "$1" ]; then
+		printf '%s\n' "--- expected stderr" "$1" "--- got" "$ERR" >&2
+		fail "stderr differs"
+	fi
+}
+
+# expect_contains HAYSTACK NEEDLE
+expect_contains() {
+	case "$1" in
+	*"$2"*) ;;
+	*) printf '%s\n' "--- text" "$1" >&2; fail "missing '$2'" ;;
+	esac
+}
+
+expect_not_contains() {
+	case "$1" in
+	*"$2"*) printf '%s\n' "--- text" "$1" >&2; fail "unexpected '$2'" ;;
+	*) ;;
+	esac
+}
+
+# new_repo DIR: an empty repository with a fixed identity.
+new_repo() {
+	git init -q "$1"
+}
+
+# commit_all DIR MSG
+commit_all() {
+	git -C "$1" add -A
+	git -C "$1" commit -q -m "$2"
+}
+
+# copy_step N DIR: copy real drizzle-kit fixture step N (00..) into DIR's
+# packages/db, replacing what was there.
+copy_step() {
+	src="$MG_SOURCE_DIR/tests/fixtures/drizzle/step-$1"
+	[ -d "$src" ] || fail "no fixture step $1 ($src)"
+	rm -rf "$2/packages/db"
+	mkdir -p "$2/packages"
+	cp -R "$src" "$2/packages/db"
+}
+
+need() {
+	command -v "$1" >/dev/null 2>&1 ||
+		fail "$1 is missing: $2"
+}
