@@ -696,7 +696,7 @@ static void ts_scan(struct ts_found *f, const char *buf, size_t len)
 
 	ts_next(&lx);
 	while (lx.tok != TS_END) {
-		if (lx.tok == TS_IDENT || lx.tok == TS_STRING) {
+		if (!key && (lx.tok == TS_IDENT || lx.tok == TS_STRING)) {
 			char *name = mg_xstrdup(lx.text);
 
 			ts_next(&lx);
