@@ -39,3 +39,10 @@ int mg_changeset_diff(struct mg_changeset *cs,
 	(void)watched;
 	return mg_error_set("not implemented yet");
 }
+
+int mg_changeset_commits(struct mg_changeset *cs)
+{
+	if (cs->commits_loaded)
+		return 0;
+	return mg_error_set("reading the range's commits: not implemented yet");
+}
