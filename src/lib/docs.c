@@ -254,7 +254,7 @@ void mg_docs_covers_release(struct mg_docs_covers *c)
 
 static int path_char(unsigned char c)
 {
-	return is_word_char(c) || c == '-' || c == '.' || c >= 0x80;
+	return is_word_char(c) || c == '-' || c == '.';
 }
 
 static int mention_ok(const char *buf, size_t len, size_t at, size_t n,
@@ -265,8 +265,7 @@ static int mention_ok(const char *buf, size_t len, size_t at, size_t n,
 	unsigned char next = after < len ? (unsigned char)buf[after] : ' ';
 
 	if (kind != MG_DOCS_REF_PATH)
-		return !is_word_char(before) && !is_word_char(next) &&
-		       before < 0x80 && next < 0x80;
+		return !is_word_char(before) && !is_word_char(next);
 	if (path_char(before))
 		return 0;
 	if (next == '.') /* "a.ts." ends a sentence; "a.ts.bak" does not */
