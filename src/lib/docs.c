@@ -18,6 +18,7 @@
 
 #define RULE "doc-needs-update"
 #define MAX_SUBJECTS 8 /* named in one message; the rest are counted */
+#define MISSING_HINT "fix the page path in the docs rule, or create the page"
 
 static int is_word_char(unsigned char c)
 {
@@ -387,7 +388,8 @@ static void skip_comment_or_string(struct sql_lexer *lx)
 		}
 		break;
 	}
-	lx->pos++;
+	if (lx->pos < lx->len)
+		lx->pos++; /* the closing quote */
 }
 
 static void sql_next(struct sql_lexer *lx, struct sql_token *t)
@@ -530,9 +532,20 @@ static void strlist_uniq(struct mg_strlist *l)
 	l->nr = out;
 }
 
+static int accept_any(struct sql_lexer *lx, const char *const *words)
+{
+	for (; *words; words++)
+		if (accept(lx, *words))
+			return 1;
+	return 0;
+}
+
 void mg_docs_sql_names(struct mg_strlist *tables, struct mg_strlist *types,
 		       const char *sql, size_t len)
 {
+	static const char *const persistence[] = {
+		"temp", "temporary", "unlogged", "global", "local", NULL,
+	};
 	struct sql_lexer lx = { sql, len, 0 };
 	struct sql_token t;
 
@@ -545,11 +558,8 @@ void mg_docs_sql_names(struct mg_strlist *tables, struct mg_strlist *types,
 			continue;
 		if (create && accept(&lx, "or"))
 			accept(&lx, "replace");
-		while (create && (accept(&lx, "temp") ||
-				  accept(&lx, "temporary") ||
-				  accept(&lx, "unlogged") ||
-				  accept(&lx, "global") || accept(&lx, "local")))
-			;
+		while (create && accept_any(&lx, persistence))
+			continue;
 		if (accept(&lx, "table"))
 			into = tables;
 		else if (accept(&lx, "type"))
@@ -638,8 +648,8 @@ enum why {
 };
 
 struct trigger {
-	char *subject;	      /* "'path'", "table 'name'", "type 'name'" */
-	unsigned why;	      /* enum why bits */
+	char *subject; /* "'path'", "table 'name'", "type 'name'" */
+	unsigned why;  /* enum why bits */
 	unsigned config_line; /* smallest docs rule line, for WHY_CONFIG */
 };
 
@@ -660,6 +670,7 @@ struct docs_run {
 	/* Changes that are not docs, sorted by path (borrowed). */
 	const struct mg_change **code;
 	size_t code_nr;
+	unsigned char *mentionable; /* per code change: look for its path */
 	struct mg_strlist pages; /* under the docs roots, sorted */
 	struct page_hit *hits;
 	size_t hits_nr, hits_alloc;
@@ -854,43 +865,67 @@ static char *glob_prefix(const char *glob)
 	return mg_xstrndup(glob, slash > glob ? (size_t)(slash - glob - 1) : 0);
 }
 
-/* The pages of a docs rule entry that exist in head, into out. */
-static int resolve_pages(struct docs_run *run, const char *pattern,
-			 struct mg_strlist *out)
+/*
+ * Files below a glob's literal folder that match it, or a folder's pages;
+ * *seen gets how many files are below that folder at all.
+ */
+static int list_matching(size_t *seen, struct docs_run *run,
+			 const char *pattern, int glob, struct mg_strlist *out)
 {
 	struct mg_tree_listing l;
-	char *prefix = NULL, *data = NULL;
-	size_t i, len;
+	char *prefix = glob ? glob_prefix(pattern) : mg_xstrdup(pattern);
+	size_t i;
 	int err = 0;
 
 	memset(&l, 0, sizeof(l));
-	if (!mg_glob_has_magic(pattern)) {
-		if (page_listed(run, pattern)) {
-			mg_strlist_push(out, pattern);
-			goto out;
-		}
-		err = mg_tree_read(run->head, pattern, &data, &len);
-		if (err == MG_ENOTFOUND || err == MG_EUSAGE)
-			err = 0; /* missing (or outside the repo): reported */
-		else if (err == 0)
-			mg_strlist_push(out, pattern);
-		goto out;
-	}
-	prefix = glob_prefix(pattern);
+	*seen = 0;
 	if (*prefix && !mg_path_is_safe(prefix))
-		goto out;
+		goto out; /* outside the repository: nothing there */
 	err = mg_tree_list(run->head, prefix, &l);
 	if (err < 0)
 		goto out;
+	*seen = l.nr;
 	for (i = 0; i < l.nr; i++)
 		if (l.items[i].type == MG_ENTRY_FILE &&
-		    mg_glob_match(pattern, l.items[i].path))
+		    (glob ? mg_glob_match(pattern, l.items[i].path) :
+			    is_page_name(l.items[i].path)))
 			mg_strlist_push(out, l.items[i].path);
 out:
 	mg_tree_listing_release(&l);
-	free(data);
 	free(prefix);
 	return err;
+}
+
+/*
+ * The pages of a docs rule entry that exist in head, into out: a file, a
+ * folder (its pages) or a glob. Nothing added means it does not exist.
+ */
+static int resolve_pages(struct docs_run *run, const char *pattern,
+			 struct mg_strlist *out)
+{
+	char *data = NULL;
+	size_t len, seen;
+	int err, lerr;
+
+	if (mg_glob_has_magic(pattern))
+		return list_matching(&seen, run, pattern, 1, out);
+	if (page_listed(run, pattern)) {
+		mg_strlist_push(out, pattern);
+		return 0;
+	}
+	err = mg_tree_read(run->head, pattern, &data, &len);
+	free(data);
+	if (err == 0) {
+		mg_strlist_push(out, pattern);
+		return 0;
+	}
+	/* Not a file: a folder of pages, or missing (a finding). */
+	lerr = list_matching(&seen, run, pattern, 0, out);
+	if (lerr < 0)
+		return lerr;
+	if (!seen && err != MG_ENOTFOUND && err != MG_EUSAGE)
+		return err; /* a file that cannot be read */
+	return 0;
 }
 
 static const char *hint_text(const struct docs_run *run)
@@ -919,20 +954,24 @@ static int apply_rule(struct docs_run *run, const struct mg_docs_map *map,
 	if (!matched.nr && !all)
 		goto out;
 	for (i = 0; i < map->pages.nr; i++) {
+		const char *pattern = map->pages.items[i];
 		size_t before = pages.nr;
 
-		err = resolve_pages(run, map->pages.items[i], &pages);
+		err = resolve_pages(run, pattern, &pages);
 		if (err < 0)
 			goto out;
 		if (pages.nr > before)
 			continue;
-		mg_report_add(run->r, RULE, run->config_path, map->line, 1,
-			      "fix the page path in the docs rule, or create "
-			      "the page",
-			      mg_glob_has_magic(map->pages.items[i]) ?
-				      "no page matches the mapped pattern '%s'" :
+		if (mg_glob_has_magic(pattern))
+			mg_report_add(run->r, RULE, run->config_path,
+				      map->line, 1, MISSING_HINT,
+				      "no page matches the mapped pattern '%s'",
+				      pattern);
+		else
+			mg_report_add(run->r, RULE, run->config_path,
+				      map->line, 1, MISSING_HINT,
 				      "the mapped page '%s' does not exist",
-			      map->pages.items[i]);
+				      pattern);
 	}
 	for (i = 0; i < pages.nr && matched.nr; i++) {
 		struct page_hit *h;
@@ -1098,10 +1137,11 @@ static int scan_page(struct docs_run *run, const char *page)
 	for (j = 0; j < run->code_nr; j++) {
 		const struct mg_change *c = run->code[j];
 
-		if (is_migration_meta(run, c->path))
+		if (!run->mentionable[j])
 			continue;
 		if (!find_path(&at, run, buf, len, c->path) &&
-		    !(c->old_path && find_path(&at, run, buf, len, c->old_path)))
+		    !(c->old_path &&
+		      find_path(&at, run, buf, len, c->old_path)))
 			continue;
 		if (!h)
 			h = hit_for(run, page);
@@ -1179,6 +1219,7 @@ static void run_release(struct docs_run *run)
 	mg_strlist_release(&run->types);
 	mg_strlist_release(&run->pages);
 	mg_strlist_release(&run->roots);
+	free(run->mentionable);
 	free(run->code);
 }
 
@@ -1229,6 +1270,9 @@ int mg_docs_check(struct mg_report *r, struct mg_context *ctx)
 	err = collect_sql_names(&run);
 	if (err < 0)
 		goto out;
+	run.mentionable = mg_xcalloc(run.code_nr, 1);
+	for (i = 0; i < run.code_nr; i++)
+		run.mentionable[i] = !is_migration_meta(&run, run.code[i]->path);
 	for (i = 0; i < run.pages.nr; i++) {
 		if (page_changed(run.cs, run.pages.items[i]))
 			continue;

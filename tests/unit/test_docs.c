@@ -250,6 +250,9 @@ static char *format_text(const struct fx *f)
 	return mg_strbuf_detach(&sb, NULL);
 }
 
+#define SCHEMA "packages/db/src/schema/search.ts"
+#define MIG "packages/db/src/migrations/0010_chunks.sql"
+
 /* Front matter */
 
 static void parse_covers(struct mg_docs_covers *c, const char *text)
@@ -269,7 +272,7 @@ static void test_docs__front_matter_flow_style(void **state)
 	(void)state;
 	parse_covers(&c, text);
 	assert_int_equal(c.nr, 3);
-	assert_string_equal(c.items[0].glob, "packages/db/src/schema/search.ts");
+	assert_string_equal(c.items[0].glob, SCHEMA);
 	assert_string_equal(c.items[1].glob, "packages/db/src/**/*.sql");
 	assert_string_equal(c.items[2].glob, "a'b");
 	assert_int_equal(c.items[0].offset, strstr(text, "packages") - text);
@@ -492,9 +495,6 @@ static void test_docs__waiver_trailer(void **state)
 
 /* The check */
 
-#define SCHEMA "packages/db/src/schema/search.ts"
-#define MIG "packages/db/src/migrations/0010_chunks.sql"
-
 static void test_docs__config_rule_flags_page(void **state)
 {
 	struct fx *f = *state;
@@ -660,6 +660,31 @@ static void test_docs__missing_mapped_page(void **state)
 	assert_int_equal(x->line, 15);
 	assert_string_equal(x->message, "no page matches the mapped pattern "
 					"'docs/none/*.md'");
+}
+
+static void test_docs__mapped_folder_and_glob(void **state)
+{
+	struct fx *f = *state;
+
+	fx_write(f, SCHEMA, "x\n");
+	fx_write(f, "docs/db/a.md", "a\n");
+	fx_write(f, "docs/db/deep/b.mdx", "b\n");
+	fx_write(f, "docs/db/c.png", "c\n");
+	fx_write(f, "docs/img/only.png", "png\n");
+	fx_write(f, "guides/db-1.md", "g\n");
+	fx_map(f, 2, "packages/db/src/schema", "docs/db");
+	fx_map(f, 3, "packages/db/src/schema", "guides/db-*.md");
+	fx_map(f, 4, "packages/db/src/schema", "docs/img");
+	fx_change(f, MG_CHANGE_MODIFIED, SCHEMA);
+	fx_run(f);
+	assert_int_equal(f->r.nr, 4);
+	assert_string_equal(f->r.items[0].path, ".migguard.json");
+	assert_int_equal(f->r.items[0].line, 4);
+	assert_string_equal(f->r.items[0].message,
+			    "the mapped page 'docs/img' does not exist");
+	assert_non_null(finding_at(f, "docs/db/a.md"));
+	assert_non_null(finding_at(f, "docs/db/deep/b.mdx"));
+	assert_non_null(finding_at(f, "guides/db-1.md"));
 }
 
 static void test_docs__all_mode_checks_every_mapping(void **state)
@@ -973,6 +998,7 @@ int main(void)
 		T(test_docs__one_finding_per_page),
 		T(test_docs__page_changed_in_same_changeset),
 		T(test_docs__missing_mapped_page),
+		T(test_docs__mapped_folder_and_glob),
 		T(test_docs__all_mode_checks_every_mapping),
 		T(test_docs__waiver_in_range),
 		T(test_docs__waiver_in_pre_push),
