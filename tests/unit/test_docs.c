@@ -77,9 +77,12 @@ static void rm_rf(const char *path)
 		return;
 	if (S_ISDIR(st.st_mode)) {
 		d = opendir(path);
-		while (d && (de = readdir(d)) != NULL) {
+		for (;;) {
 			char *child;
 
+			de = d ? readdir(d) : NULL;
+			if (!de)
+				break;
 			if (!strcmp(de->d_name, ".") ||
 			    !strcmp(de->d_name, ".."))
 				continue;
