@@ -492,9 +492,3 @@ int mg_context_published(struct mg_tree **out, struct mg_context *ctx)
 	return 0;
 }
 
-int mg_changeset_commits(struct mg_changeset *cs)
-{
-	if (cs->commits_loaded)
-		return 0;
-	return mg_error_set("reading the range's commits: not implemented yet");
-}
