@@ -386,7 +386,10 @@ static size_t unit_find(const struct unit *u, size_t rel, const char *name,
 		    t->kind != MG_PG_TOKEN_KEYWORD)
 			continue;
 		id = token_ident(u->text, t);
-		match = !strcmp(id, name);
+		/* The parse tree holds names already cut to 63 bytes. */
+		match = !strcmp(id, name) ||
+			(strlen(id) > NAMEDATALEN_MAX &&
+			 same_after_clip(id, name));
 		free(id);
 		if (match)
 			return t->start;
@@ -482,12 +485,25 @@ static void names_forget(struct names *n, const char *name, const char *table)
 	}
 }
 
+/* The identifier as written at rel (not cut to 63 bytes), or NULL. */
+static char *unit_ident_at(const struct unit *u, size_t rel)
+{
+	size_t i = unit_token_at(u, rel);
+
+	if (i >= u->tokens_nr || u->tokens[i].start != rel ||
+	    u->tokens[i].kind != MG_PG_TOKEN_IDENT)
+		return NULL;
+	return token_ident(u->text, &u->tokens[i]);
+}
+
 static void check_new_name(struct lint *l, const struct unit *u, size_t rel,
-			   const char *kind, const char *name,
+			   const char *kind, const char *parsed,
 			   const char *table)
 {
 	size_t i, pos = unit_pos(u, rel);
 	unsigned line, col;
+	char *written = unit_ident_at(u, rel);
+	const char *name = written ? written : parsed;
 	char *q = quoted(NULL, NULL, name);
 	const char *fix = "rename it (in the schema, pass an explicit name)";
 
@@ -528,6 +544,7 @@ static void check_new_name(struct lint *l, const struct unit *u, size_t rel,
 	}
 out:
 	names_push(&l->new_names, NULL, table, name, pos, u->stmt);
+	free(written);
 	free(q);
 }
 
@@ -1218,6 +1235,36 @@ static int walk_plpgsql(struct lint *l, struct do_ctx *d,
 	return err;
 }
 
+/*
+ * libpg_query 15-4.0.0 gives PL/pgSQL errors no position (cursorpos 0):
+ * find the word of 'syntax error at or near "X"' in the body instead.
+ */
+static size_t near_offset(const char *body, const char *message)
+{
+	const char *near = strstr(message, "at or near \"");
+	const char *p, *end;
+	char *word;
+	size_t ret = 0, n;
+
+	if (!near)
+		return 0;
+	near += strlen("at or near \"");
+	end = strrchr(near, '"');
+	if (!end || end == near)
+		return 0;
+	word = mg_xstrndup(near, (size_t)(end - near));
+	n = strlen(word);
+	for (p = strstr(body, word); p; p = strstr(p + 1, word)) {
+		if ((p == body || !isalnum((unsigned char)p[-1])) &&
+		    !isalnum((unsigned char)p[n])) {
+			ret = (size_t)(p - body);
+			break;
+		}
+	}
+	free(word);
+	return ret;
+}
+
 static void lint_do(struct lint *l, struct unit *u, const struct mg_json *s)
 {
 	const struct mg_json *args = jarray(s, "args");
@@ -1266,7 +1313,8 @@ static void lint_do(struct lint *l, struct unit *u, const struct mg_json *s)
 	}
 	if (perr.message) {
 		add_finding(l, "sql-parse-error",
-			    d.exact ? unit_pos(u, d.body_rel + perr.offset)
+			    d.exact ? unit_pos(u, d.body_rel +
+					       near_offset(body, perr.message))
 				    : d.fallback,
 			    u->stmt, "fix the block: the migration fails "
 			    "when it reaches it", "in DO block: %s",
@@ -1799,7 +1847,8 @@ int mg_lint_sql(struct mg_report *r, const struct mg_lint_options *opts,
 	if (in->len)
 		memcpy(l.buf, in->sql, in->len);
 	l.buf[in->len] = '\0';
-	mg_srcmap_init(&l.map, l.buf, l.len);
+	/* The file as it is, BOM included: columns count what is there. */
+	mg_srcmap_init(&l.map, in->sql, in->len);
 	l.guards = in->index < 0 || !opts ||
 		   in->index >= (long long)opts->guards_from_index;
 	l.custom = in->custom ||
