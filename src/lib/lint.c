@@ -103,7 +103,7 @@ struct lint {
 	struct names rls;	 /* tables with ENABLE ROW LEVEL SECURITY */
 	struct names dropped;	 /* columns dropped */
 	struct names added;	 /* columns added */
-	struct names snapshot;	 /* index/constraint names of prev snapshot */
+	struct names snapshot;	 /* index/constraint names before */
 	struct names new_names;	 /* index/constraint names made here */
 	struct policy *policies;
 	size_t policies_nr, policies_alloc;
@@ -1458,7 +1458,8 @@ static void add_directive(struct lint *l, const struct mg_pg_token *t,
 		add_finding(l, "sql-parse-error", t->start, NO_STMT,
 			    "name the rules: -- migguard-ignore RULE[,RULE] "
 			    "reason", "migguard-ignore names no rule");
-	for (p = strtok_r(rules, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+	for (p = strtok_r(rules, ",", &save); p;
+	     p = strtok_r(NULL, ",", &save)) {
 		const struct mg_rule *rule = mg_rule_find(p);
 		struct ignore *ig;
 
@@ -1605,8 +1606,9 @@ static void check_renames(struct lint *l)
 				continue;
 			qd = quoted(d->schema, d->table, d->name);
 			qa = quoted(a->schema, a->table, a->name);
-			fix = mg_xstrfmt("if it is a rename, write ALTER TABLE "
-					 "\"%s\" RENAME COLUMN \"%s\" TO \"%s\" "
+			fix = mg_xstrfmt("if it is a rename, write ALTER "
+					 "TABLE \"%s\" RENAME COLUMN \"%s\" "
+					 "TO \"%s\" "
 					 "instead, which keeps the data",
 					 d->table, d->name, a->name);
 			add_finding(l, "rename-as-drop", d->offset, d->stmt,

@@ -241,7 +241,8 @@ static void test_lint__index_name_in_snapshot(void **state)
 	lint(f, "CREATE INDEX IF NOT EXISTS \"user_email_idx\" ON \"member\" "
 		"(\"email\");" BP
 		"ALTER TABLE \"m\" ADD CONSTRAINT \"user_org_fk\" FOREIGN KEY "
-		"(\"o\") REFERENCES \"public\".\"o\"(\"id\") ON DELETE cascade;");
+		"(\"o\") REFERENCES \"public\".\"o\"(\"id\") "
+		"ON DELETE cascade;");
 	assert_int_equal(count(f, "index-name-collision"), 2);
 	assert_at(f, "index-name-collision", 1, 28);
 	assert_string_equal(find(f, "index-name-collision")->message,
@@ -308,8 +309,9 @@ static void test_lint__concurrently(void **state)
 {
 	struct fixture *f = *state;
 
-	lint(f, "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"i\" ON \"t\" (\"x\");"
-		BP "CREATE INDEX IF NOT EXISTS \"concurrently\" ON \"t\" (\"y\");");
+	lint(f, "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"i\" ON \"t\" "
+		"(\"x\");" BP "CREATE INDEX IF NOT EXISTS \"concurrently\" "
+		"ON \"t\" (\"y\");");
 	assert_int_equal(count(f, "concurrently-in-transaction"), 1);
 	assert_at(f, "concurrently-in-transaction", 1, 14);
 }
