@@ -19,6 +19,7 @@
 
 #include "migguard/check.h"
 #include "migguard/lint.h"
+#include "migguard/migdir.h"
 #include "migguard/pgparse.h"
 #include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
@@ -1902,9 +1903,104 @@ out:
 	return err;
 }
 
+/* A migration file: <out>/<tag>.sql, directly in the folder. */
+static int is_migration_sql(const struct mg_project *p, const char *path)
+{
+	size_t n = strlen(p->migrations);
+
+	return !strncmp(path, p->migrations, n) && path[n] == '/' &&
+	       !strchr(path + n + 1, '/') && strlen(path + n + 1) > 4 &&
+	       !strcmp(path + strlen(path) - 4, ".sql");
+}
+
+static int lint_file(struct mg_report *r, struct mg_context *ctx,
+		     struct mg_migdir *d, const char *path)
+{
+	struct mg_migration *m = mg_migdir_find_path(d, path);
+	const struct mg_json *prev = NULL;
+	struct mg_lint_input in;
+	char *own = NULL;
+	const char *sql;
+	size_t len;
+	int err;
+
+	if (m) {
+		size_t k = (size_t)(m - d->items);
+
+		err = mg_migdir_sql(d, m, &sql, &len);
+		if (k > 0 && mg_migdir_snapshot(d, &d->items[k - 1], &prev) < 0)
+			prev = NULL;
+	} else {
+		err = mg_tree_read(ctx->cs->head, path, &own, &len);
+		sql = own;
+	}
+	if (err == MG_ENOTFOUND)
+		goto out;
+	if (err < 0) {
+		/* Too large, a symlink, a submodule: say so, lint the rest. */
+		mg_report_add(r, "sql-parse-error", path, 0, 0,
+			      "a migration must be a regular text file",
+			      "cannot read '%s': %s", path, mg_error_last());
+		err = 0;
+		goto out;
+	}
+	memset(&in, 0, sizeof(in));
+	in.path = path;
+	in.sql = sql;
+	in.len = len;
+	in.index = m ? m->idx : -1;
+	in.prev_snapshot = prev;
+	err = mg_lint_sql(r, &ctx->config->lint, &in);
+out:
+	free(own);
+	return err;
+}
+
+static int lint_project(struct mg_report *r, struct mg_context *ctx,
+			const struct mg_project *p)
+{
+	struct mg_strlist files = MG_STRLIST_INIT;
+	struct mg_migdir *d = NULL;
+	size_t i;
+	int err;
+
+	if (ctx->cs->mode != MG_CHANGESET_ALL) {
+		/* New and changed migrations only: deleted ones are gone. */
+		for (i = 0; i < ctx->cs->nr; i++) {
+			const struct mg_change *c = &ctx->cs->changes[i];
+
+			if (c->status != MG_CHANGE_DELETED &&
+			    is_migration_sql(p, c->path))
+				mg_strlist_push(&files, c->path);
+		}
+		if (!files.nr)
+			return 0;
+	}
+	err = mg_migdir_load(&d, ctx->cs->head, p->migrations);
+	if (err < 0)
+		goto out;
+	if (ctx->cs->mode == MG_CHANGESET_ALL)
+		for (i = 0; i < d->files.nr; i++)
+			if (d->files.items[i].type == MG_ENTRY_FILE &&
+			    is_migration_sql(p, d->files.items[i].path))
+				mg_strlist_push(&files, d->files.items[i].path);
+	for (i = 0; i < files.nr && err >= 0; i++)
+		err = lint_file(r, ctx, d, files.items[i]);
+out:
+	mg_migdir_free(d);
+	mg_strlist_release(&files);
+	return err;
+}
+
 int mg_lint_check(struct mg_report *r, struct mg_context *ctx)
 {
-	(void)r;
-	(void)ctx;
-	return mg_error_set("migguard-lint is not implemented yet");
+	size_t i;
+	int err;
+
+	for (i = 0; i < ctx->config->projects_nr; i++) {
+		err = lint_project(r, ctx, &ctx->config->projects[i]);
+		if (err < 0)
+			return err;
+	}
+	return 0;
 }
