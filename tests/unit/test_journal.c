@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "migguard/journal.h"
@@ -23,6 +24,7 @@
 #define DIR_ "packages/db/src/migrations"
 #define JOURNAL DIR_ "/meta/_journal.json"
 #define ZERO "00000000-0000-0000-0000-000000000000"
+#define NOWHERE "ffffffff-ffff-4fff-8fff-ffffffffffff"
 #define NOW 1795641872284LL /* the first migration's when */
 #define FX_MAX 8
 
@@ -1132,6 +1134,277 @@ static void test_journal__rule_off_is_dropped(void **state)
 	expect_none(fx);
 }
 
+/*
+ * Real drizzle-kit 0.31.11 output (tests/fixtures/drizzle): unmodified it
+ * gives no finding; each test breaks one thing as users do.
+ */
+
+static void fixture_copy(const char *name, const char *root)
+{
+	char *cmd = mg_xstrfmt("mkdir -p '%s/packages/db' && cp -R "
+			       "'%s/tests/fixtures/drizzle/%s/.' "
+			       "'%s/packages/db/'",
+			       root, MG_TEST_SOURCE_DIR, name, root);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+static char *read_rel(const char *root, const char *rel)
+{
+	struct mg_tree *t = NULL;
+	char *data = NULL;
+	size_t len;
+
+	assert_int_equal(mg_tree_open_dir(&t, root), 0);
+	assert_int_equal(mg_tree_read(t, rel, &data, &len), 0);
+	mg_tree_free(t);
+	return data;
+}
+
+static char *fixture_read(const char *name, const char *rel)
+{
+	char *root = mg_xstrfmt("%s/tests/fixtures/drizzle/%s",
+				MG_TEST_SOURCE_DIR, name);
+	char *data = read_rel(root, rel);
+
+	free(root);
+	return data;
+}
+
+/* Empty both trees and the report, for another run in one test. */
+static void fx_reset(struct fx *fx)
+{
+	rm_rf(fx->head);
+	rm_rf(fx->pub);
+	mkdir(fx->head, 0700);
+	mkdir(fx->pub, 0700);
+	mg_report_release(&fx->r);
+	mg_report_init(&fx->r);
+}
+
+/* 1-based line of the first line of text starting with prefix. */
+static unsigned line_of(const char *text, const char *prefix)
+{
+	const char *p = text;
+	unsigned line = 1;
+
+	while (strncmp(p, prefix, strlen(prefix))) {
+		p = strchr(p, '\n');
+		assert_non_null(p);
+		p++;
+		line++;
+	}
+	return line;
+}
+
+static void test_journal__real_steps_are_silent(void **state)
+{
+	static const char *const names[] = {
+		"step-00", "step-01", "step-02", "step-03", "step-04",
+		"step-05", "step-06", "branches/branch-a", "branches/branch-b",
+	};
+	struct fx *fx = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		fx_reset(fx);
+		fixture_copy(names[i], fx->head);
+		/* Published: the step before (append-only history). */
+		if (i > 0)
+			fixture_copy(i < 7 ? names[i - 1] : "step-06",
+				     fx->pub);
+		fx_run(fx);
+		if (fx->r.nr)
+			fprintf(stderr, "fixture %s:\n", names[i]);
+		expect_none(fx);
+	}
+}
+
+static void test_journal__real_merge_keeping_ours(void **state)
+{
+	struct fx *fx = *state;
+	char *sql = fixture_read("branches/branch-b",
+				 "src/migrations/0007_user_last_seen.sql");
+
+	/* git merged b's new .sql cleanly; the conflicts took a's side. */
+	fixture_copy("branches/branch-a", fx->head);
+	fixture_copy("step-06", fx->pub);
+	write_str(fx->head, DIR_ "/0007_user_last_seen.sql", sql);
+	fx_run(fx);
+	assert_int_equal(fx->r.nr, 2);
+	expect_at(fx, 0, "journal-duplicate-tag",
+		  DIR_ "/0007_user_last_seen.sql", 0,
+		  "'0007_user_last_seen.sql' has the same prefix '0007' as "
+		  "'0007_plan_priority.sql'");
+	expect_at(fx, 1, "orphan-sql", DIR_ "/0007_user_last_seen.sql", 0,
+		  "'0007_user_last_seen.sql' is not in the journal: the "
+		  "migrator never applies it");
+	free(sql);
+}
+
+static void test_journal__real_merge_renumbered_collides(void **state)
+{
+	struct fx *fx = *state;
+	char *sql = fixture_read("branches/branch-b",
+				 "src/migrations/0007_user_last_seen.sql");
+	char *snap = fixture_read("branches/branch-b",
+				  "src/migrations/meta/0007_snapshot.json");
+	char *journal_b = fixture_read("branches/branch-b",
+				       "src/migrations/meta/_journal.json");
+	char *entry = strstr(journal_b, "\"0007_user_last_seen\"");
+	const char *when;
+	char *b_when, *to;
+
+	/* Both branches' 0007 kept, b's renumbered to 0008 by hand. */
+	assert_non_null(entry);
+	when = strstr(journal_b, "\"when\": 1");
+	while (strstr(when + 1, "\"when\": 1"))
+		when = strstr(when + 1, "\"when\": 1");
+	b_when = mg_xstrndup(when + 8, 13);
+	fixture_copy("branches/branch-a", fx->head);
+	fixture_copy("step-06", fx->pub);
+	write_str(fx->head, DIR_ "/0008_user_last_seen.sql", sql);
+	write_str(fx->head, DIR_ "/meta/0008_snapshot.json", snap);
+	to = mg_xstrfmt("\"breakpoints\": true\n    },\n    {\n"
+			"      \"idx\": 8,\n      \"version\": \"7\",\n"
+			"      \"when\": %s,\n"
+			"      \"tag\": \"0008_user_last_seen\",\n"
+			"      \"breakpoints\": true\n    }\n  ]\n}",
+			b_when);
+	edit_file(fx->head, JOURNAL, "\"breakpoints\": true\n    }\n  ]\n}",
+		  to);
+	fx_run(fx);
+	expect_one(fx, "snapshot-collision", DIR_ "/meta/0008_snapshot.json",
+		   3, "'0007_plan_priority' and '0008_user_last_seen' were "
+		   "both generated on top of '0006_drop_research_step': "
+		   "branches were merged");
+	free(to);
+	free(b_when);
+	free(journal_b);
+	free(snap);
+	free(sql);
+}
+
+static void test_journal__real_merge_conflict_markers(void **state)
+{
+	struct fx *fx = *state;
+	char *cmd, *merged;
+
+	fixture_copy("branches/branch-a", fx->head);
+	fixture_copy("step-06", fx->pub);
+	/* The journal exactly as `git merge` leaves it in a conflict. */
+	cmd = mg_xstrfmt("cd '%s/tests/fixtures/drizzle' && git merge-file "
+			 "-p branches/branch-a/src/migrations/meta/"
+			 "_journal.json step-06/src/migrations/meta/"
+			 "_journal.json branches/branch-b/src/migrations/"
+			 "meta/_journal.json >'%s/%s'",
+			 MG_TEST_SOURCE_DIR, fx->head, JOURNAL);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 1); /* one conflict */
+	merged = read_rel(fx->head, JOURNAL);
+	fx_run(fx);
+	expect_one(fx, "journal-invalid", JOURNAL, line_of(merged, "<<<<<<<"),
+		   "merge conflict markers in '_journal.json'");
+	free(merged);
+	free(cmd);
+}
+
+static void test_journal__real_missing_sql(void **state)
+{
+	struct fx *fx = *state;
+
+	fixture_copy("step-06", fx->head);
+	remove_file(fx->head, DIR_ "/0004_research_step.sql");
+	fx_run(fx);
+	expect_one(fx, "journal-missing-sql", JOURNAL, ENTRY_LINE(4),
+		   "journal entry 4 ('0004_research_step') has no SQL file "
+		   "'0004_research_step.sql': the migrator fails on it");
+}
+
+static void test_journal__real_published_sql_edited(void **state)
+{
+	struct fx *fx = *state;
+	char *sql = fixture_read("step-06",
+				 "src/migrations/0003_enable_pgvector.sql");
+	char *more = mg_xstrfmt("%sCREATE EXTENSION IF NOT EXISTS pg_trgm;\n",
+				sql);
+	unsigned lines = 1;
+	const char *p;
+
+	for (p = sql; *p; p++)
+		lines += *p == '\n';
+	fixture_copy("step-06", fx->head);
+	fixture_copy("step-06", fx->pub);
+	write_str(fx->head, DIR_ "/0003_enable_pgvector.sql", more);
+	fx_run(fx);
+	expect_one(fx, "migration-edited", DIR_ "/0003_enable_pgvector.sql",
+		   lines, "published migration file '0003_enable_pgvector.sql' "
+		   "was edited");
+	free(more);
+	free(sql);
+}
+
+static void test_journal__real_prev_id_broken(void **state)
+{
+	struct fx *fx = *state;
+	char *snap = fixture_read("step-06",
+				  "src/migrations/meta/0005_snapshot.json");
+	char *prev = strstr(snap, "\"prevId\": \"");
+
+	assert_non_null(prev);
+	memcpy(prev + 11, NOWHERE, 36);
+	fixture_copy("step-06", fx->head);
+	write_str(fx->head, DIR_ "/meta/0005_snapshot.json", snap);
+	fx_run(fx);
+	expect_one(fx, "snapshot-chain-broken", DIR_ "/meta/0005_snapshot.json",
+		   3, "snapshot of '0005_rename_summary' has prevId '" NOWHERE
+		   "', which is no snapshot's id, not the previous entry "
+		   "'0004_research_step'");
+	free(snap);
+}
+
+static void test_journal__real_when_edited_backwards(void **state)
+{
+	struct fx *fx = *state;
+	char *journal = fixture_read("step-06",
+				     "src/migrations/meta/_journal.json");
+	char *w4 = strstr(journal, "\"tag\": \"0004_");
+	char *w5 = strstr(journal, "\"tag\": \"0005_");
+
+	/* Entry 5 gets entry 4's when: skipped after 0004 was applied. */
+	assert_non_null(w4);
+	assert_non_null(w5);
+	memcpy(w5 - 21, w4 - 21, 13);
+	fixture_copy("step-06", fx->head);
+	write_str(fx->head, JOURNAL, journal);
+	fx_run(fx);
+	assert_int_equal(fx->r.nr, 1);
+	assert_string_equal(fx->r.items[0].rule, "journal-when-order");
+	assert_int_equal(fx->r.items[0].line, WHEN_LINE(5));
+	free(journal);
+}
+
+static void test_journal__real_crlf_checkout(void **state)
+{
+	struct fx *fx = *state;
+	char *sql = fixture_read("step-06", "src/migrations/0000_init.sql");
+	struct mg_strbuf crlf = MG_STRBUF_INIT;
+	const char *p;
+
+	for (p = sql; *p; p++) {
+		if (*p == '\n')
+			mg_strbuf_addch(&crlf, '\r');
+		mg_strbuf_addch(&crlf, *p);
+	}
+	fixture_copy("step-06", fx->head);
+	write_str(fx->head, DIR_ "/0000_init.sql", crlf.buf);
+	fx_run(fx);
+	expect_one(fx, "journal-invalid", DIR_ "/0000_init.sql", 1,
+		   "CRLF line ends in '0000_init.sql'");
+	mg_strbuf_release(&crlf);
+	free(sql);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1190,6 +1463,15 @@ int main(void)
 		T(test_journal__schema_change_checks_project),
 		T(test_journal__renamed_out_of_folder_checks_project),
 		T(test_journal__rule_off_is_dropped),
+		T(test_journal__real_steps_are_silent),
+		T(test_journal__real_merge_keeping_ours),
+		T(test_journal__real_merge_renumbered_collides),
+		T(test_journal__real_merge_conflict_markers),
+		T(test_journal__real_missing_sql),
+		T(test_journal__real_published_sql_edited),
+		T(test_journal__real_prev_id_broken),
+		T(test_journal__real_when_edited_backwards),
+		T(test_journal__real_crlf_checkout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
