@@ -482,7 +482,8 @@ static void test_journal__journal_wrong_version(void **state)
 	struct fx *fx = *state;
 
 	fx_write(fx, fx->head);
-	edit_file(fx->head, JOURNAL, "\"version\": \"7\"", "\"version\": \"5\"");
+	edit_file(fx->head, JOURNAL, "\"version\": \"7\"",
+		  "\"version\": \"5\"");
 	fx_run(fx);
 	expect_one(fx, "journal-invalid", JOURNAL, 2,
 		   "unsupported journal version '5'");
