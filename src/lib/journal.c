@@ -37,6 +37,7 @@ struct jcheck {
 	const struct mg_journal_options *opts;
 	const char *mode;     /* prefix mode */
 	const char *generate; /* the project's generate command */
+	char *generate_custom; /* the same with --custom */
 	struct mg_srcmap map; /* lines of _journal.json */
 	struct entry_state *st;
 	struct mg_migration **by_tag; /* entries with a tag, sorted */
@@ -628,8 +629,8 @@ static void check_files(struct jcheck *j)
 		if (!m) {
 			char *h = mg_xstrfmt(
 				"remove it, or create hand-written SQL with "
-				"`%s --custom` so it gets a journal entry",
-				j->generate);
+				"`%s` so it gets a journal entry",
+				j->generate_custom);
 
 			add_text(j, "orphan-sql", path, NULL, 0, 0, h,
 				 mg_xstrfmt("'%s' is not in the journal: the "
@@ -1146,7 +1147,8 @@ int mg_journal_check_dir(struct mg_report *r, struct mg_migdir *d,
 	j.opts = opts;
 	j.mode = p->prefix && *p->prefix ? p->prefix : "index";
 	j.generate = p->generate_command ? p->generate_command
-					 : "drizzle-kit generate";
+					 : "npx drizzle-kit generate";
+	j.generate_custom = mg_project_generate_with(p, "--custom");
 	j.st = mg_xcalloc(d->nr + 1, sizeof(*j.st));
 	if (d->journal_text)
 		mg_srcmap_init(&j.map, d->journal_text, d->journal_len);
@@ -1183,6 +1185,7 @@ out:
 		free(j.st[i].prefix);
 	free(j.st);
 	free(j.by_tag);
+	free(j.generate_custom);
 	if (d->journal_text)
 		mg_srcmap_release(&j.map);
 	return err;
