@@ -261,9 +261,12 @@ out:
 	return err;
 }
 
-/* One commit against its first parent (a root commit: the empty tree). */
+/*
+ * One commit against its first parent (a root commit: the empty tree),
+ * in the mode of the range it belongs to.
+ */
 static int commit_changeset(struct mg_changeset ***out, struct mg_repo *repo,
-			    const char *id)
+			    const char *id, enum mg_changeset_mode mode)
 {
 	struct mg_changeset_options opts;
 	struct mg_changeset *cs;
@@ -277,12 +280,15 @@ static int commit_changeset(struct mg_changeset ***out, struct mg_repo *repo,
 		opts.mode = MG_CHANGESET_RANGE;
 		opts.base = parent;
 		opts.head = id;
-		return mg_changeset_list(out, &nr, repo, &opts);
+		err = mg_changeset_list(out, &nr, repo, &opts);
+		if (err >= 0)
+			(*out)[0]->mode = mode;
+		return err;
 	}
 	if (err != MG_ENOTFOUND)
 		return err;
 	cs = mg_xcalloc(1, sizeof(*cs));
-	cs->mode = MG_CHANGESET_RANGE;
+	cs->mode = mode;
 	cs->repo = repo;
 	cs->head_rev = mg_xstrdup(id);
 	cs->label = mg_xstrfmt("%.7s", id);
@@ -317,7 +323,7 @@ static int run_each_commit(struct mg_cli *cli, struct mg_changeset *range,
 		const struct mg_commit_info *c = &range->commits[i];
 		const char *msg = c->message ? c->message : "";
 
-		if (commit_changeset(&one, repo, c->id) < 0) {
+		if (commit_changeset(&one, repo, c->id, range->mode) < 0) {
 			ret = mg_cli_fail(cli, "%s", mg_error_last());
 			goto out;
 		}
