@@ -171,7 +171,8 @@ int mg_cli_finish(const struct mg_cli *cli, struct mg_report *r)
 
 	mg_report_sort(r);
 	mg_report_format(&out, r, cli->format, cli->color);
-	fwrite(out.buf, 1, out.len, stdout);
+	if (out.len) /* out.buf is NULL when nothing was added */
+		fwrite(out.buf, 1, out.len, stdout);
 	fflush(stdout);
 	mg_strbuf_reset(&out);
 	for (i = 0; i < r->notes_nr; i++)
