@@ -95,12 +95,10 @@ struct pair_state {
 enum { SNAPSHOT_SAME, SNAPSHOT_CHANGED, SNAPSHOT_UNKNOWN };
 
 /* "'pnpm db:generate' in 'packages/db'" */
-static void add_generate(struct mg_strbuf *sb, const struct pair_state *st,
-			 const char *extra)
+static void add_generate(struct mg_strbuf *sb, const struct pair_state *st)
 {
-	mg_strbuf_addf(sb, "'%s%s'", st->p->generate_command
-		       ? st->p->generate_command : "npx drizzle-kit generate",
-		       extra);
+	mg_strbuf_addf(sb, "'%s'", st->p->generate_command
+		       ? st->p->generate_command : "npx drizzle-kit generate");
 	if (st->p->root && st->p->root[0])
 		mg_strbuf_addf(sb, " in '%s'", st->p->root);
 }
@@ -214,7 +212,7 @@ static void report_incomplete(struct pair_state *st, const char *name,
 			       "'%s')", st->p->migrations);
 	mg_strbuf_adds(&hint, "; if a file is lost, remove the partial "
 		       "migration and run ");
-	add_generate(&hint, st, "");
+	add_generate(&hint, st);
 	mg_strbuf_adds(&hint, " again");
 	add_bypass(&hint, st);
 	mg_report_add(st->r, "migration-incomplete", path, line, 0, hint.buf,
@@ -409,8 +407,9 @@ static void check_orphans(struct pair_state *st)
 		char *snap;
 
 		if (!o->sql_path && !has_sql_for(st, o->prefix))
-			mg_strlist_push_owned(&missing, mg_xstrfmt("'%s/%s_*.sql'",
-				st->p->migrations, o->prefix));
+			mg_strlist_push_owned(&missing,
+				mg_xstrfmt("'%s/%s_*.sql'", st->p->migrations,
+					   o->prefix));
 		snap = mg_xstrfmt("%s/meta/%s_snapshot.json", st->p->migrations,
 				  o->prefix);
 		if (!o->snapshot_path && !has_file(st->head, snap))
@@ -458,7 +457,7 @@ static void check_schema(struct pair_state *st)
 		mg_strbuf_addf(&what, "no new .sql, snapshot and journal "
 			       "entry in '%s'", st->p->migrations);
 	mg_strbuf_adds(&hint, "run ");
-	add_generate(&hint, st, "");
+	add_generate(&hint, st);
 	if (staged(st))
 		mg_strbuf_addf(&hint, ", then git add %s", st->p->migrations);
 	else

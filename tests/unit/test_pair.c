@@ -554,9 +554,10 @@ static void expect_equal(const char *a, const char *b, int want)
 static void test_pair__snapshots_compare_as_values(void **state)
 {
 	(void)state;
-	expect_equal("{\"id\":\"1\",\"prevId\":\"0\",\"t\":{\"a\":1,\"b\":[1,2]}}",
-		     "{\"t\":{\"b\":[1,2],\"a\":1.0},\"prevId\":\"1\",\"id\":\"2\"}",
-		     1);
+	expect_equal("{\"id\":\"1\",\"prevId\":\"0\","
+		     "\"t\":{\"a\":1,\"b\":[1,2]}}",
+		     "{\"t\":{\"b\":[1,2],\"a\":1.0},"
+		     "\"prevId\":\"1\",\"id\":\"2\"}", 1);
 	/* arrays keep their order; ids below the top level count */
 	expect_equal("{\"t\":[1,2]}", "{\"t\":[2,1]}", 0);
 	expect_equal("{\"t\":{\"id\":\"x\"}}", "{\"t\":{\"id\":\"y\"}}", 0);
@@ -597,7 +598,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pair__complete_migration_passes),
 		cmocka_unit_test(
-			test_pair__schema_without_migration_names_file_and_command),
+		    test_pair__schema_without_migration_names_file_and_command),
 		cmocka_unit_test(test_pair__sql_without_meta_is_incomplete),
 		cmocka_unit_test(
 			test_pair__snapshot_without_sql_or_entry_is_incomplete),
@@ -613,7 +614,7 @@ int main(void)
 		cmocka_unit_test(test_pair__renames_count_both_ways),
 		cmocka_unit_test(test_pair__regenerated_snapshot_pairs_schema),
 		cmocka_unit_test(
-			test_pair__monorepo_reports_only_the_incomplete_project),
+		    test_pair__monorepo_reports_only_the_incomplete_project),
 		cmocka_unit_test(test_pair__range_hints_have_no_git_add),
 		cmocka_unit_test(test_pair__all_mode_checks_nothing),
 		cmocka_unit_test(test_pair__snapshots_compare_as_values),
