@@ -232,6 +232,9 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 			err = mg_cli_fail(cli, "%s", mg_error_last());
 			goto out;
 		}
+		/* A hook returns at once when nothing watched changed. */
+		if (cli->in_hook && !cs->nr)
+			checks = 0;
 	}
 	for (i = 0; i < sizeof(checks_table) / sizeof(checks_table[0]); i++) {
 		if (!(checks & checks_table[i].id))
@@ -267,7 +270,8 @@ int mg_cli_run_checks(struct mg_cli *cli, unsigned checks)
 		mg_cli_fail(cli, "%s", mg_error_last());
 		goto out;
 	}
-	if (cli->change.mode == MG_CHANGESET_PRE_PUSH) {
+	if (cli->change.mode == MG_CHANGESET_PRE_PUSH &&
+	    !cli->change.push_lines) {
 		if (isatty(STDIN_FILENO)) {
 			fprintf(stderr, "%s: stdin is a terminal, so git's "
 				"pre-push lines are missing: nothing to check "
