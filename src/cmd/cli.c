@@ -161,7 +161,8 @@ int mg_cli_finish(const struct mg_cli *cli, struct mg_report *r)
 
 	mg_report_sort(r);
 	mg_report_format(&out, r, cli->format, cli->color);
-	fwrite(out.buf, 1, out.len, stdout);
+	if (out.len) /* no findings in text: an unallocated buffer */
+		fwrite(out.buf, 1, out.len, stdout);
 	fflush(stdout);
 	mg_strbuf_reset(&out);
 	for (i = 0; i < r->notes_nr; i++)
@@ -218,8 +219,10 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 
 	memset(&ctx, 0, sizeof(ctx));
 	err = mg_config_load(&config, cs->head);
-	if (err < 0)
-		return mg_cli_fail(cli, "%s", mg_error_last());
+	if (err < 0) {
+		err = mg_cli_fail(cli, "%s", mg_error_last());
+		goto out; /* a failed load still holds what it read */
+	}
 	mg_config_apply(&config, r);
 	ctx.config = &config;
 	ctx.cs = cs;

@@ -250,8 +250,9 @@ static int run_chained(const char *hook, const char *path, char **args,
 	}
 	if (input) {
 		tmp = tmpfile();
-		if (!tmp || fwrite(input->buf, 1, input->len, tmp) !=
-				    input->len || fflush(tmp)) {
+		if (!tmp || (input->len && fwrite(input->buf, 1, input->len,
+						  tmp) != input->len) ||
+		    fflush(tmp)) {
 			fprintf(stderr, "migguard: error: cannot keep stdin "
 				"for '%s': %s\n", path, strerror(errno));
 			ret = MG_EXIT_FAILURE;
