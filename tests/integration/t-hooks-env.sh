@@ -34,6 +34,15 @@ esc=$(printf '\033')
 expect_not_contains "$OUT$ERR" "$esc"
 [ "$(git rev-parse HEAD)" = "$before" ] || fail "bad commit made"
 
+# A recorded path with a space and a quote still runs.
+odd="$MG_TMP/my bin/it's"
+mkdir -p "$odd"
+cp "$MG_BUILD_DIR/migguard" "$odd/migguard"
+expect_exit 0 "$odd/migguard" install
+expect_exit 1 gui git commit -q -m bad
+expect_contains "$ERR" "migguard: error: .migguard.json:"
+rm -r "$MG_TMP/my bin"
+
 # The binary is gone: a message naming the install, not "not found".
 mkdir "$MG_TMP/bin"
 cp "$MG_BUILD_DIR/migguard" "$MG_TMP/bin/migguard"
