@@ -57,6 +57,19 @@ static int exec_sibling(const char *name, int argc, char **argv)
 	return MG_EXIT_FAILURE;
 }
 
+static void read_stdin(struct mg_strbuf *in)
+{
+	char buf[4096];
+	size_t n;
+
+	for (;;) {
+		n = fread(buf, 1, sizeof(buf), stdin);
+		if (!n)
+			break;
+		mg_strbuf_add(in, buf, n);
+	}
+}
+
 static int cmd_changes(int argc, char **argv)
 {
 	struct mg_cli cli;
@@ -80,11 +93,8 @@ static int cmd_changes(int argc, char **argv)
 	}
 	if (cli.change.mode == MG_CHANGESET_PRE_PUSH) {
 		struct mg_strbuf in = MG_STRBUF_INIT;
-		char buf[4096];
-		size_t n;
 
-		while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
-			mg_strbuf_add(&in, buf, n);
+		read_stdin(&in);
 		cli.change.push_lines = mg_strbuf_detach(&in, NULL);
 	}
 	if (mg_changeset_list(&list, &nr, repo, &cli.change) < 0) {
@@ -216,15 +226,6 @@ static void skip_say(const char *hook, const char *skip, unsigned mask)
 		sep = ", ";
 	}
 	fputc('\n', stderr);
-}
-
-static void read_stdin(struct mg_strbuf *in)
-{
-	char buf[4096];
-	size_t n;
-
-	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
-		mg_strbuf_add(in, buf, n);
 }
 
 /*
@@ -602,8 +603,10 @@ static int cmd_install(int argc, char **argv, int install)
 	memset(&ropts, 0, sizeof(ropts));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", install_options, NULL)) !=
-	       -1) {
+	for (;;) {
+		c = getopt_long(argc, argv, "+h", install_options, NULL);
+		if (c == -1)
+			break;
 		switch (c) {
 		case 'r':
 			ropts.dir = optarg;

@@ -34,7 +34,7 @@ int mg_hook_parse_list(unsigned *out, const char *list)
 {
 	const char *p = list, *end;
 	unsigned mask = 0;
-	size_t len;
+	size_t len, i;
 
 	*out = 0;
 	while (*p) {
@@ -46,15 +46,15 @@ int mg_hook_parse_list(unsigned *out, const char *list)
 		len = (size_t)(end - p);
 		while (len && p[len - 1] == ' ')
 			len--;
-		if (len == strlen("pre-commit") && !memcmp(p, "pre-commit", len))
-			mask |= MG_HOOK_PRE_COMMIT;
-		else if (len == strlen("pre-push") &&
-			 !memcmp(p, "pre-push", len))
-			mask |= MG_HOOK_PRE_PUSH;
-		else
-			return mg_error_set_code(MG_EUSAGE, "unknown hook '%.*s':"
-				" migguard installs pre-commit and pre-push",
-				(int)len, p);
+		for (i = 0; i < MG_HOOKS_NR; i++)
+			if (strlen(templates[i].name) == len &&
+			    !memcmp(p, templates[i].name, len))
+				break;
+		if (i == MG_HOOKS_NR)
+			return mg_error_set_code(MG_EUSAGE,
+				"unknown hook '%.*s': migguard installs "
+				"pre-commit and pre-push", (int)len, p);
+		mask |= i ? MG_HOOK_PRE_PUSH : MG_HOOK_PRE_COMMIT;
 		p = *end ? end + 1 : end;
 	}
 	if (!mask)
@@ -259,10 +259,12 @@ static char *display_path(const struct mg_install_target *t, const char *path)
 }
 
 static const char *const lefthook_configs[] = {
-	"lefthook.yml",	      ".lefthook.yml",	     "lefthook.yaml",
-	".lefthook.yaml",     ".config/lefthook.yml", ".config/lefthook.yaml",
-	"lefthook.toml",      ".lefthook.toml",	     "lefthook.json",
-	".lefthook.json",     "lefthook.jsonc",	     ".lefthook.jsonc",
+	"lefthook.yml",		 ".lefthook.yml",
+	"lefthook.yaml",	 ".lefthook.yaml",
+	".config/lefthook.yml",	 ".config/lefthook.yaml",
+	"lefthook.toml",	 ".lefthook.toml",
+	"lefthook.json",	 ".lefthook.json",
+	"lefthook.jsonc",	 ".lefthook.jsonc",
 };
 
 /* The first of our hook files holding needle, or NULL. */

@@ -32,7 +32,8 @@ static void test_install__hook_list(void **state)
 static void test_install__script_records_binary(void **state)
 {
 	char *plain = mg_install_hook_text(MG_HOOK_PRE_COMMIT, NULL);
-	char *text = mg_install_hook_text(MG_HOOK_PRE_PUSH, "/opt/it's/migguard");
+	char *text = mg_install_hook_text(MG_HOOK_PRE_PUSH,
+					  "/opt/it's/migguard");
 
 	(void)state;
 	assert_true(mg_install_is_ours(plain, strlen(plain)));
@@ -49,8 +50,10 @@ static void test_install__script_records_binary(void **state)
 
 static void test_install__ours_by_marker(void **state)
 {
-	static const char theirs[] = "#!/bin/sh\nexec lefthook run pre-commit\n";
-	static const char moved[] = "#!/bin/sh\necho\n# migguard-hook pre-commit\n";
+	static const char theirs[] =
+		"#!/bin/sh\nexec lefthook run pre-commit\n";
+	static const char moved[] =
+		"#!/bin/sh\necho\n# migguard-hook pre-commit\n";
 	static const char bare[] = "# migguard-hook pre-commit\n";
 
 	(void)state;
