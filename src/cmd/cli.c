@@ -229,8 +229,10 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 
 	memset(&ctx, 0, sizeof(ctx));
 	err = mg_config_load(&config, cs->head);
-	if (err < 0)
-		return mg_cli_fail(cli, "%s", mg_error_last());
+	if (err < 0) {
+		err = mg_cli_fail(cli, "%s", mg_error_last());
+		goto out; /* a failed load still holds what it read */
+	}
 	mg_config_apply(&config, r);
 	ctx.config = &config;
 	ctx.cs = cs;
@@ -243,6 +245,9 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 			err = mg_cli_fail(cli, "%s", mg_error_last());
 			goto out;
 		}
+		/* A hook returns at once when nothing watched changed. */
+		if (cli->in_hook && !cs->nr)
+			checks = 0;
 	}
 	for (i = 0; i < sizeof(checks_table) / sizeof(checks_table[0]); i++) {
 		if (!(checks & checks_table[i].id))
@@ -364,7 +369,8 @@ int mg_cli_run_checks(struct mg_cli *cli, unsigned checks)
 		mg_cli_fail(cli, "%s", mg_error_last());
 		goto out;
 	}
-	if (cli->change.mode == MG_CHANGESET_PRE_PUSH) {
+	if (cli->change.mode == MG_CHANGESET_PRE_PUSH &&
+	    !cli->change.push_lines) {
 		if (isatty(STDIN_FILENO)) {
 			fprintf(stderr, "%s: stdin is a terminal, so git's "
 				"pre-push lines are missing: nothing to check "
