@@ -155,6 +155,7 @@ int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
 				   "--pre-push");
 	for (; optind < argc; optind++)
 		mg_strlist_push(&cli->files, argv[optind]);
+	cli->color_when = color;
 	cli->color = mg_cli_want_color(color, STDOUT_FILENO);
 	return -1;
 }
@@ -169,11 +170,20 @@ int mg_cli_finish(const struct mg_cli *cli, struct mg_report *r)
 	struct mg_strbuf out = MG_STRBUF_INIT;
 	size_t i, errors, warnings;
 
+	/*
+	 * A hook's findings go to stderr: git passes pre-push's stdout
+	 * through, and GUI clients show only stderr.
+	 */
+	FILE *f = cli->in_hook ? stderr : stdout;
+	int color = cli->in_hook ? mg_cli_want_color(cli->color_when,
+						      STDERR_FILENO)
+				 : cli->color;
+
 	mg_report_sort(r);
-	mg_report_format(&out, r, cli->format, cli->color);
+	mg_report_format(&out, r, cli->format, color);
 	if (out.len)
-		fwrite(out.buf, 1, out.len, stdout);
-	fflush(stdout);
+		fwrite(out.buf, 1, out.len, f);
+	fflush(f);
 	mg_strbuf_reset(&out);
 	for (i = 0; i < r->notes_nr; i++)
 		fprintf(stderr, "%s\n", r->notes[i]);
