@@ -175,35 +175,27 @@ static const struct {
 /* MIGGUARD_SKIP: "1"/"all" skips everything, else a list of names. */
 static unsigned skip_parse(const char *skip)
 {
-	const char *p = skip, *end;
+	struct mg_strlist names = MG_STRLIST_INIT;
 	unsigned mask = 0;
-	size_t len, i;
+	size_t i, k;
 
 	if (!skip || !*skip || !strcmp(skip, "0"))
 		return 0;
 	if (!strcmp(skip, "1") || !strcmp(skip, "all"))
 		return SKIP_EVERYTHING;
-	while (*p) {
-		end = strchr(p, ',');
-		if (!end)
-			end = p + strlen(p);
-		while (p < end && *p == ' ')
-			p++;
-		len = (size_t)(end - p);
-		while (len && p[len - 1] == ' ')
-			len--;
+	mg_strlist_split(&names, skip);
+	for (k = 0; k < names.nr; k++) {
 		for (i = 0; i < SKIP_NAMES_NR; i++)
-			if (strlen(skip_names[i].name) == len &&
-			    !memcmp(skip_names[i].name, p, len))
+			if (!strcmp(skip_names[i].name, names.items[k]))
 				break;
 		if (i < SKIP_NAMES_NR)
 			mask |= skip_names[i].id;
-		else if (len)
+		else
 			fprintf(stderr, "migguard: warning: MIGGUARD_SKIP: "
-				"unknown check '%.*s' (pair, journal, lint, "
-				"docs, apply; 1 = all)\n", (int)len, p);
-		p = *end ? end + 1 : end;
+				"unknown check '%s' (pair, journal, lint, "
+				"docs, apply; 1 = all)\n", names.items[k]);
 	}
+	mg_strlist_release(&names);
 	return mask;
 }
 

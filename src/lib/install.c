@@ -32,36 +32,34 @@ static int hook_index(enum mg_hook hook)
 
 int mg_hook_parse_list(unsigned *out, const char *list)
 {
-	const char *p = list, *end;
+	struct mg_strlist names = MG_STRLIST_INIT;
 	unsigned mask = 0;
-	size_t len, i;
+	size_t i, k;
+	int err = 0;
 
 	*out = 0;
-	while (*p) {
-		end = strchr(p, ',');
-		if (!end)
-			end = p + strlen(p);
-		while (p < end && *p == ' ')
-			p++;
-		len = (size_t)(end - p);
-		while (len && p[len - 1] == ' ')
-			len--;
+	mg_strlist_split(&names, list);
+	for (k = 0; k < names.nr; k++) {
 		for (i = 0; i < MG_HOOKS_NR; i++)
-			if (strlen(templates[i].name) == len &&
-			    !memcmp(p, templates[i].name, len))
+			if (!strcmp(templates[i].name, names.items[k]))
 				break;
-		if (i == MG_HOOKS_NR)
-			return mg_error_set_code(MG_EUSAGE,
-				"unknown hook '%.*s': migguard installs "
-				"pre-commit and pre-push", (int)len, p);
+		if (i == MG_HOOKS_NR) {
+			err = mg_error_set_code(MG_EUSAGE,
+				"unknown hook '%s': migguard installs "
+				"pre-commit and pre-push", names.items[k]);
+			goto out;
+		}
 		mask |= i ? MG_HOOK_PRE_PUSH : MG_HOOK_PRE_COMMIT;
-		p = *end ? end + 1 : end;
 	}
-	if (!mask)
-		return mg_error_set_code(MG_EUSAGE, "no hook named: give "
-					 "pre-commit, pre-push or both");
+	if (!mask) {
+		err = mg_error_set_code(MG_EUSAGE, "no hook named: give "
+					"pre-commit, pre-push or both");
+		goto out;
+	}
 	*out = mask;
-	return 0;
+out:
+	mg_strlist_release(&names);
+	return err;
 }
 
 char *mg_install_hook_text(enum mg_hook hook, const char *binary)
