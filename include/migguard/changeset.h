@@ -96,6 +96,25 @@ int mg_changeset_diff(struct mg_changeset *cs,
 		      const struct mg_strlist *watched);
 /* The commits of the range, oldest first (empty for STAGED and ALL). */
 int mg_changeset_commits(struct mg_changeset *cs);
+/* One line of git's pre-push input. */
+struct mg_push_update {
+	char *local_ref;
+	char local_oid[65];
+	char *remote_ref;
+	char remote_oid[65];
+};
+
+/*
+ * Parse git's pre-push stdin: "<local ref> SP <local oid> SP <remote ref>
+ * SP <remote oid>" a line, split from the right (the local ref may hold
+ * spaces). Blank lines are skipped; a malformed line is an error naming it.
+ */
+int mg_push_updates_parse(struct mg_push_update **out, size_t *nr,
+			  const char *text);
+void mg_push_updates_free(struct mg_push_update *u, size_t nr);
+/* 1 when an object id is all zeros (any length). */
+int mg_oid_is_zero(const char *hex);
+
 /* The change of path, or NULL. */
 const struct mg_change *mg_changeset_find(const struct mg_changeset *cs,
 					  const char *path);

@@ -1,41 +1,493 @@
 #include <stdlib.h>
+#include <string.h>
 
 #include "migguard/changeset.h"
 #include "migguard/check.h"
+#include "migguard/git.h"
+#include "migguard/glob.h"
 
-int mg_repo_open(struct mg_repo **out, const struct mg_repo_options *opts)
+int mg_oid_is_zero(const char *hex)
 {
-	(void)opts;
-	*out = NULL;
-	return mg_error_set("repository access: not implemented yet");
+	if (!*hex)
+		return 0;
+	for (; *hex; hex++)
+		if (*hex != '0')
+			return 0;
+	return 1;
 }
 
-void mg_repo_free(struct mg_repo *repo)
+static int is_oid(const char *s, size_t n)
 {
-	(void)repo;
+	size_t i;
+
+	if (n != 40 && n != 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+void mg_push_updates_free(struct mg_push_update *u, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; u && i < nr; i++) {
+		free(u[i].local_ref);
+		free(u[i].remote_ref);
+	}
+	free(u);
+}
+
+/* Split the last space-separated field off [start, *end). */
+static int last_field(const char *start, const char **end, const char **field,
+		      size_t *len)
+{
+	const char *e = *end, *p = e;
+
+	while (p > start && p[-1] != ' ')
+		p--;
+	if (p == start || p == e)
+		return -1;
+	*field = p;
+	*len = (size_t)(e - p);
+	*end = p - 1;
+	return 0;
+}
+
+int mg_push_updates_parse(struct mg_push_update **out, size_t *nr,
+			  const char *text)
+{
+	struct mg_push_update *items = NULL;
+	size_t n = 0, alloc = 0, lineno = 0;
+	const char *line = text;
+	int err = 0;
+
+	*out = NULL;
+	*nr = 0;
+	while (line && *line) {
+		const char *eol = strchr(line, '\n');
+		const char *end = eol ? eol : line + strlen(line);
+		const char *f1, *f2, *f3;
+		size_t l1, l2, l3;
+		struct mg_push_update *u;
+
+		lineno++;
+		if (end > line && end[-1] == '\r')
+			end--;
+		if (end == line) {
+			line = eol ? eol + 1 : NULL;
+			continue;
+		}
+		if (last_field(line, &end, &f3, &l3) < 0 ||
+		    last_field(line, &end, &f2, &l2) < 0 ||
+		    last_field(line, &end, &f1, &l1) < 0 || end <= line ||
+		    !is_oid(f3, l3) || !is_oid(f1, l1)) {
+			err = mg_error_set("pre-push input line %zu is not "
+				"'<local ref> <local oid> <remote ref> <remote "
+				"oid>'", lineno);
+			goto out;
+		}
+		n++;
+		MG_ALLOC_GROW(items, n, alloc);
+		u = &items[n - 1];
+		u->local_ref = mg_xstrndup(line, (size_t)(end - line));
+		memcpy(u->local_oid, f1, l1);
+		u->local_oid[l1] = '\0';
+		u->remote_ref = mg_xstrndup(f2, l2);
+		memcpy(u->remote_oid, f3, l3);
+		u->remote_oid[l3] = '\0';
+		line = eol ? eol + 1 : NULL;
+	}
+out:
+	if (err < 0) {
+		mg_push_updates_free(items, n);
+		return err;
+	}
+	*out = items;
+	*nr = n;
+	return 0;
+}
+
+static struct mg_changeset *changeset_new(struct mg_repo *repo,
+					  enum mg_changeset_mode mode)
+{
+	struct mg_changeset *cs = mg_xcalloc(1, sizeof(*cs));
+
+	cs->mode = mode;
+	cs->repo = repo;
+	return cs;
+}
+
+static void changeset_free(struct mg_changeset *cs)
+{
+	size_t i;
+
+	if (!cs)
+		return;
+	mg_tree_free(cs->head);
+	mg_tree_free(cs->base);
+	free(cs->label);
+	free(cs->base_rev);
+	free(cs->head_rev);
+	for (i = 0; i < cs->nr; i++) {
+		free(cs->changes[i].path);
+		free(cs->changes[i].old_path);
+	}
+	free(cs->changes);
+	for (i = 0; i < cs->commits_nr; i++)
+		free(cs->commits[i].message);
+	free(cs->commits);
+	free(cs);
+}
+
+void mg_changeset_list_free(struct mg_changeset **list, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; list && i < nr; i++)
+		changeset_free(list[i]);
+	free(list);
+}
+
+/* base (may be NULL: empty tree) .. head (a commit id). */
+static int open_range(struct mg_changeset *cs, const char *base,
+		      const char *head)
+{
+	int err;
+
+	cs->head_rev = mg_xstrdup(head);
+	cs->base_rev = base ? mg_xstrdup(base) : NULL;
+	cs->label = base ? mg_xstrfmt("%.7s..%.7s", base, head)
+			 : mg_xstrfmt("%.7s", head);
+	err = mg_git_tree_commit(&cs->head, cs->repo, head);
+	if (err < 0)
+		return err;
+	if (base)
+		return mg_git_tree_commit(&cs->base, cs->repo, base);
+	return mg_tree_open_empty(&cs->base);
+}
+
+static int open_staged(struct mg_changeset *cs)
+{
+	char head[MG_OID_HEXSZ];
+	int err;
+
+	if (!mg_repo_workdir(cs->repo))
+		return mg_error_set("--staged needs a work tree, and this "
+				    "repository is bare: use --base or --all");
+	err = mg_git_check_unmerged(cs->repo);
+	if (err < 0)
+		return err;
+	err = mg_git_tree_index(&cs->head, cs->repo);
+	if (err < 0)
+		return err;
+	cs->label = mg_xstrdup("the index");
+	err = mg_git_head(head, cs->repo);
+	if (err == MG_ENOTFOUND) /* the first commit: against nothing */
+		return mg_tree_open_empty(&cs->base);
+	if (err < 0)
+		return err;
+	cs->base_rev = mg_xstrdup(head);
+	return mg_git_tree_commit(&cs->base, cs->repo, head);
+}
+
+static int open_base_range(struct mg_changeset *cs,
+			   const struct mg_changeset_options *opts)
+{
+	char base[MG_OID_HEXSZ], head[MG_OID_HEXSZ], mb[MG_OID_HEXSZ];
+	const char *head_rev = opts->head ? opts->head : "HEAD";
+	int err;
+
+	err = mg_git_resolve(head, cs->repo, head_rev);
+	if (err < 0)
+		return err;
+	err = mg_git_resolve(base, cs->repo, opts->base);
+	if (err == MG_ENOTFOUND)
+		return mg_error_set("unknown revision '%s': fetch it first "
+			"(git fetch origin; GitHub Actions: actions/checkout "
+			"with fetch-depth: 0)", opts->base);
+	if (err < 0)
+		return err;
+	err = mg_git_merge_base(mb, cs->repo, base, head);
+	if (err < 0)
+		return err;
+	return open_range(cs, mb, head);
+}
+
+static int open_all(struct mg_changeset *cs,
+		    const struct mg_changeset_options *opts)
+{
+	char head[MG_OID_HEXSZ];
+	int err;
+
+	err = mg_git_resolve(head, cs->repo, opts->head ? opts->head : "HEAD");
+	if (err < 0)
+		return mg_error_set("--all: %s (no commits yet?)",
+				    mg_error_last());
+	cs->head_rev = mg_xstrdup(head);
+	cs->label = mg_xstrfmt("%.7s", head);
+	return mg_git_tree_commit(&cs->head, cs->repo, head);
+}
+
+/*
+ * One pushed ref. Returns 1 when there is nothing to check (a deletion,
+ * a tag of a blob, commits the remote already has).
+ */
+static int open_push(struct mg_changeset *cs, const char *remote,
+		     const struct mg_push_update *u)
+{
+	char local[MG_OID_HEXSZ], base[MG_OID_HEXSZ];
+	int err;
+
+	if (mg_oid_is_zero(u->local_oid))
+		return 1; /* deleting the remote ref */
+	err = mg_git_resolve(local, cs->repo, u->local_oid);
+	if (err == MG_ENOTFOUND)
+		return 1; /* e.g. a tag of a tree or blob */
+	if (err < 0)
+		return err;
+	if (mg_oid_is_zero(u->remote_oid) ||
+	    !mg_git_has_object(cs->repo, u->remote_oid)) {
+		/*
+		 * A new branch, or a remote state we never fetched (a
+		 * force push): new commits are those on no remote-tracking
+		 * ref of that remote.
+		 */
+		struct mg_commit_info *commits = NULL;
+		size_t nr = 0, i;
+		char *glob = mg_xstrfmt("refs/remotes/%s/*", remote);
+
+		err = mg_git_commits(&commits, &nr, cs->repo, local, NULL,
+				     glob);
+		free(glob);
+		if (err >= 0 && nr == 0)
+			err = 1;
+		if (err == 0) {
+			err = mg_git_parent(base, cs->repo, commits[0].id);
+			if (err == MG_ENOTFOUND)
+				err = open_range(cs, NULL, local);
+			else if (err >= 0)
+				err = open_range(cs, base, local);
+		}
+		for (i = 0; i < nr; i++)
+			free(commits[i].message);
+		free(commits);
+		return err;
+	}
+	err = mg_git_merge_base(base, cs->repo, u->remote_oid, local);
+	if (err < 0)
+		return err;
+	if (!strcmp(base, local))
+		return 1; /* the remote already has all of it */
+	return open_range(cs, base, local);
+}
+
+static void list_push(struct mg_changeset ***list, size_t *nr,
+		      size_t *alloc, struct mg_changeset *cs)
+{
+	(*nr)++;
+	MG_ALLOC_GROW(*list, *nr, *alloc);
+	(*list)[*nr - 1] = cs;
 }
 
 int mg_changeset_list(struct mg_changeset ***out, size_t *nr,
 		      struct mg_repo *repo,
 		      const struct mg_changeset_options *opts)
 {
-	(void)repo;
-	(void)opts;
+	struct mg_changeset **list = NULL, *cs = NULL;
+	struct mg_push_update *updates = NULL;
+	size_t n = 0, alloc = 0, nupdates = 0, i;
+	int err = 0;
+
 	*out = NULL;
 	*nr = 0;
-	return mg_error_set("not implemented yet");
+	switch (opts->mode) {
+	case MG_CHANGESET_STAGED:
+		cs = changeset_new(repo, opts->mode);
+		err = open_staged(cs);
+		break;
+	case MG_CHANGESET_RANGE:
+		cs = changeset_new(repo, opts->mode);
+		err = open_base_range(cs, opts);
+		break;
+	case MG_CHANGESET_ALL:
+		cs = changeset_new(repo, opts->mode);
+		err = open_all(cs, opts);
+		break;
+	case MG_CHANGESET_PRE_PUSH:
+		err = mg_push_updates_parse(&updates, &nupdates,
+					    opts->push_lines ? opts->push_lines
+							     : "");
+		for (i = 0; err >= 0 && i < nupdates; i++) {
+			cs = changeset_new(repo, opts->mode);
+			err = open_push(cs, opts->remote, &updates[i]);
+			if (err == 0)
+				list_push(&list, &n, &alloc, cs);
+			else
+				changeset_free(cs);
+			cs = NULL;
+		}
+		break;
+	}
+	if (err < 0) {
+		changeset_free(cs);
+		mg_changeset_list_free(list, n);
+		goto out;
+	}
+	if (cs)
+		list_push(&list, &n, &alloc, cs);
+	*out = list;
+	*nr = n;
+	err = 0;
+out:
+	mg_push_updates_free(updates, nupdates);
+	return err;
 }
 
-void mg_changeset_list_free(struct mg_changeset **list, size_t nr)
+static int cmp_change(const void *a, const void *b)
 {
-	(void)list;
-	(void)nr;
+	return strcmp(((const struct mg_change *)a)->path,
+		      ((const struct mg_change *)b)->path);
+}
+
+/*
+ * Diff pathspecs: the literal folder in front of each watched glob. Only
+ * a limit for speed: every check still matches paths exactly.
+ */
+static int watched_prefixes(const struct mg_strlist *watched,
+			    struct mg_strlist *out)
+{
+	size_t i;
+
+	for (i = 0; i < watched->nr; i++) {
+		const char *w = watched->items[i];
+		char *prefix;
+
+		if (mg_glob_has_magic(w)) {
+			const char *magic = strpbrk(w, "*?[");
+			const char *slash = magic;
+
+			while (slash > w && slash[-1] != '/')
+				slash--;
+			if (slash == w)
+				return 0; /* a top-level glob: no limit */
+			prefix = mg_xstrndup(w, (size_t)(slash - w - 1));
+		} else {
+			prefix = mg_xstrdup(w);
+		}
+		if (!*prefix) {
+			free(prefix);
+			return 0;
+		}
+		if (mg_strlist_has(out, prefix))
+			free(prefix);
+		else
+			mg_strlist_push_owned(out, prefix);
+	}
+	return 1;
 }
 
 int mg_changeset_diff(struct mg_changeset *cs,
 		      const struct mg_strlist *watched)
 {
-	(void)cs;
-	(void)watched;
-	return mg_error_set("not implemented yet");
+	struct mg_strlist prefixes = MG_STRLIST_INIT;
+	int limited, err;
+
+	if (cs->mode == MG_CHANGESET_ALL)
+		return 0;
+	limited = watched_prefixes(watched, &prefixes);
+	err = mg_git_diff(cs, cs->repo, cs->base_rev,
+			  cs->mode == MG_CHANGESET_STAGED ? NULL : cs->head_rev,
+			  limited ? &prefixes : NULL);
+	mg_strlist_release(&prefixes);
+	if (err < 0)
+		return err;
+	if (cs->nr > 1)
+		qsort(cs->changes, cs->nr, sizeof(*cs->changes), cmp_change);
+	return 0;
+}
+
+int mg_changeset_commits(struct mg_changeset *cs)
+{
+	int err;
+
+	if (cs->commits_loaded)
+		return 0;
+	cs->commits_loaded = 1;
+	if (cs->mode == MG_CHANGESET_STAGED || cs->mode == MG_CHANGESET_ALL ||
+	    !cs->head_rev)
+		return 0;
+	err = mg_git_commits(&cs->commits, &cs->commits_nr, cs->repo,
+			     cs->head_rev, cs->base_rev, NULL);
+	return err;
+}
+
+const struct mg_change *mg_changeset_find(const struct mg_changeset *cs,
+					  const char *path)
+{
+	struct mg_change key;
+
+	if (!cs->nr)
+		return NULL;
+	key.path = (char *)path;
+	return bsearch(&key, cs->changes, cs->nr, sizeof(*cs->changes),
+		       cmp_change);
+}
+
+int mg_repo_published_tree(struct mg_tree **out, struct mg_repo *repo,
+			   const char *protected_ref)
+{
+	char head[MG_OID_HEXSZ], ref[MG_OID_HEXSZ], mb[MG_OID_HEXSZ];
+	int err;
+
+	*out = NULL;
+	err = mg_git_head(head, repo);
+	if (err == MG_ENOTFOUND)
+		return mg_tree_open_empty(out);
+	if (err < 0)
+		return err;
+	err = MG_ENOTFOUND;
+	if (protected_ref)
+		err = mg_git_resolve(ref, repo, protected_ref);
+	if (err == MG_ENOTFOUND)
+		err = mg_git_upstream(ref, repo);
+	if (err == MG_ENOTFOUND)
+		return mg_git_tree_commit(out, repo, head);
+	if (err < 0)
+		return err;
+	err = mg_git_merge_base(mb, repo, head, ref);
+	if (err == MG_ENOTFOUND) /* unrelated histories */
+		return mg_git_tree_commit(out, repo, head);
+	if (err < 0)
+		return err;
+	return mg_git_tree_commit(out, repo, mb);
+}
+
+int mg_context_published(struct mg_tree **out, struct mg_context *ctx)
+{
+	int err;
+
+	if (!ctx->published) {
+		struct mg_changeset *cs = ctx->cs;
+
+		if (!ctx->protected_ref && cs &&
+		    (cs->mode == MG_CHANGESET_RANGE ||
+		     cs->mode == MG_CHANGESET_PRE_PUSH)) {
+			/* CI and pushes: what the target already has. */
+			err = cs->base_rev
+				? mg_git_tree_commit(&ctx->published, ctx->repo,
+						     cs->base_rev)
+				: mg_tree_open_empty(&ctx->published);
+		} else {
+			err = mg_repo_published_tree(&ctx->published,
+						     ctx->repo,
+						     ctx->protected_ref);
+		}
+		if (err < 0)
+			return err;
+	}
+	*out = ctx->published;
+	return 0;
 }

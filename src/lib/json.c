@@ -123,6 +123,31 @@ static struct mg_json *convert(const cJSON *c, struct scan *s, int depth)
 	return j;
 }
 
+/* Unclosed brackets or string at the end: the text stops too early. */
+static int json_is_truncated(const char *buf, size_t len)
+{
+	size_t i, depth = 0;
+	int in_string = 0;
+
+	for (i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if ((c == '}' || c == ']') && depth) {
+			depth--;
+		}
+	}
+	return in_string || depth > 0 || len == 0;
+}
+
 int mg_json_parse(struct mg_json **out, const char *buf, size_t len,
 		  size_t *error_offset)
 {
@@ -150,9 +175,12 @@ int mg_json_parse(struct mg_json **out, const char *buf, size_t len,
 			*error_offset = at && at >= buf && at <= buf + len
 						? (size_t)(at - buf)
 						: len;
-		if (at && at >= buf + len)
+		if (json_is_truncated(buf, len)) {
+			if (error_offset)
+				*error_offset = len;
 			return mg_error_set("unexpected end of JSON "
 					    "(truncated file?)");
+		}
 		return mg_error_set("invalid JSON");
 	}
 	/* Anything but white space after the value is an error. */

@@ -1,0 +1,89 @@
+# --pre-push REMOTE: git's stdin lines, each ref on its own.
+git init -q --bare remote.git
+new_repo r
+cd r
+git remote add origin "$MG_TMP/remote.git"
+mkdir db
+echo 1 > db/one.sql
+commit_all . one
+git push -q origin main
+echo 2 > db/two.sql
+commit_all . two
+z=0000000000000000000000000000000000000000
+head=$(git rev-parse HEAD)
+remote=$(git rev-parse origin/main)
+short() { git rev-parse --short=7 "$1"; }
+
+# An update of an existing branch: remote..local.
+printf 'refs/heads/main %s refs/heads/main %s\n' "$head" "$remote" >"$MG_TMP/in"
+expect_exit 0 migguard changes --pre-push origin <"$MG_TMP/in"
+expect_out "# $(short "$remote")..$(short "$head")
+A	db/two.sql"
+
+# Empty stdin (nothing to push): nothing to check.
+expect_exit 0 migguard changes --pre-push origin </dev/null
+expect_out ""
+
+# A deletion is skipped.
+printf '(delete) %s refs/heads/old %s\n' "$z" "$remote" >"$MG_TMP/in"
+expect_exit 0 migguard changes --pre-push origin <"$MG_TMP/in"
+expect_out ""
+
+# A new branch: only commits no remote-tracking ref has.
+git checkout -q -b feature
+echo 3 > db/three.sql
+commit_all . three
+fhead=$(git rev-parse HEAD)
+printf 'refs/heads/feature %s refs/heads/feature %s\n' "$fhead" "$z" >"$MG_TMP/in"
+expect_exit 0 migguard changes --pre-push origin <"$MG_TMP/in"
+expect_out "# $(short "$remote")..$(short "$fhead")
+A	db/three.sql
+A	db/two.sql"
+
+# Several lines: each is checked.
+printf 'refs/heads/main %s refs/heads/main %s\nrefs/heads/feature %s refs/heads/feature %s\n' \
+	"$head" "$remote" "$fhead" "$z" >"$MG_TMP/in"
+expect_exit 0 migguard changes --pre-push origin <"$MG_TMP/in"
+expect_contains "$OUT" "# $(short "$remote")..$(short "$head")"
+expect_contains "$OUT" "# $(short "$remote")..$(short "$fhead")"
+
+# A remote oid we never fetched (someone else pushed): like a new branch.
+unknown=1234567890123456789012345678901234567890
+printf 'refs/heads/feature %s refs/heads/feature %s\n' "$fhead" "$unknown" >"$MG_TMP/in"
+expect_exit 0 migguard changes --pre-push origin <"$MG_TMP/in"
+expect_out "# $(short "$remote")..$(short "$fhead")
+A	db/three.sql
+A	db/two.sql"
+
+# An annotated tag is peeled to its commit.
+git tag -a -m "release" v1 "$fhead"
+tag=$(git rev-parse v1)
+printf 'refs/tags/v1 %s refs/tags/v1 %s\n' "$tag" "$z" >"$MG_TMP/in"
+expect_exit 0 migguard changes --pre-push origin <"$MG_TMP/in"
+expect_contains "$OUT" "A	db/three.sql"
+
+# A local ref expression with spaces is split from the right.
+printf 'HEAD~0 with space %s refs/heads/feature %s\n' "$fhead" "$z" >"$MG_TMP/in"
+expect_exit 0 migguard changes --pre-push origin <"$MG_TMP/in"
+expect_contains "$OUT" "A	db/three.sql"
+
+# Garbage on stdin: exit 2 naming the line.
+printf 'refs/heads/main %s\nnot a line\n' "$head" >"$MG_TMP/in"
+expect_exit 2 migguard changes --pre-push origin <"$MG_TMP/in"
+expect_contains "$ERR" "pre-push input line 1 is not"
+
+# Everything already on the remote: nothing to check.
+printf 'refs/heads/main %s refs/heads/main %s\n' "$remote" "$remote" >"$MG_TMP/in"
+expect_exit 0 migguard changes --pre-push origin <"$MG_TMP/in"
+expect_out ""
+
+# The real thing: git push runs the hook with the lines on stdin.
+cat > .git/hooks/pre-push <<'HOOK'
+#!/bin/sh
+migguard changes --pre-push "$1" > "$MG_TMP/seen" 2>&1
+HOOK
+chmod +x .git/hooks/pre-push
+git push -q origin feature
+[ "$(cat "$MG_TMP/seen")" = "# $(short "$remote")..$(short "$fhead")
+A	db/three.sql
+A	db/two.sql" ] || fail "git push: $(cat "$MG_TMP/seen")"

@@ -1,0 +1,143 @@
+/* The base modules: glob, srcmap, json, tree paths, pre-push parsing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migguard/changeset.h"
+#include "migguard/glob.h"
+#include "migguard/json.h"
+#include "migguard/srcmap.h"
+#include "migguard/tree.h"
+
+static void test_glob__wildmatch(void **state)
+{
+	(void)state;
+	assert_true(mg_glob_match("docs/**", "docs/a/b.md"));
+	assert_true(mg_glob_match("**/*.md", "a/b/c.md"));
+	assert_true(mg_glob_match("**/*.md", "c.md"));
+	assert_true(mg_glob_match("a/**/b", "a/b"));
+	assert_true(mg_glob_match("a/**/b", "a/x/y/b"));
+	assert_false(mg_glob_match("a/*", "a/b/c"));
+	assert_true(mg_glob_match("a/?.ts", "a/b.ts"));
+	assert_false(mg_glob_match("a/?.ts", "a/bb.ts"));
+	assert_true(mg_glob_match("[0-9][0-9]*.sql", "01_x.sql"));
+	assert_false(mg_glob_match("[!0-9]*", "1x"));
+	assert_false(mg_glob_match("[abc", "a"));
+	assert_true(mg_path_watched("packages/db/src/schema",
+				    "packages/db/src/schema/a.ts"));
+	assert_false(mg_path_watched("packages/db/src/schema",
+				     "packages/db/src/schemas/a.ts"));
+	assert_true(mg_path_watched("packages/db/", "packages/db"));
+	assert_true(mg_path_watched("src/**/*.ts", "src/a/b.ts"));
+}
+
+static void test_srcmap__lines_and_utf8_columns(void **state)
+{
+	const char *text = "ab\n\xC3\xA9x\r\nz";
+	struct mg_srcmap map;
+	unsigned line, col;
+
+	(void)state;
+	mg_srcmap_init(&map, text, strlen(text));
+	mg_srcmap_locate(&map, 0, &line, &col);
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 1);
+	mg_srcmap_locate(&map, 5, &line, &col); /* 'x' after 'é' */
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 2);
+	mg_srcmap_locate(&map, 8, &line, &col);
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 1);
+	mg_srcmap_locate(&map, 999, &line, &col);
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 2);
+	assert_int_equal(mg_srcmap_line_offset(&map, 2), 3);
+	mg_srcmap_release(&map);
+}
+
+static void test_json__offsets_and_errors(void **state)
+{
+	const char *text = "{\n  \"a\": [1, 2.5],\n  \"b\": {\"c\": \"d\"}\n}";
+	struct mg_json *j = NULL;
+	const struct mg_json *a, *b;
+	size_t off;
+
+	(void)state;
+	assert_int_equal(mg_json_parse(&j, text, strlen(text), NULL), 0);
+	a = mg_json_get(j, "a");
+	assert_int_equal(a->key_offset, 4);
+	assert_int_equal(a->offset, 9);
+	assert_true(a->children[0]->is_integer);
+	assert_false(a->children[1]->is_integer);
+	b = mg_json_get(j, "b");
+	assert_string_equal(mg_json_get_string(b, "c"), "d");
+	assert_int_equal(mg_json_get(b, "c")->offset,
+			 (size_t)(strstr(text, "\"d\"") - text));
+	mg_json_free(j);
+	assert_int_equal(mg_json_parse(&j, "{\"a\": ", 6, &off), MG_ERROR);
+	assert_non_null(strstr(mg_error_last(), "truncated"));
+	assert_int_equal(mg_json_parse(&j, "{} x", 4, &off), MG_ERROR);
+	assert_int_equal(off, 3);
+	assert_int_equal(mg_json_parse(&j, "{\"a\":\0}", 7, &off), MG_ERROR);
+	assert_int_equal(off, 5);
+}
+
+static void test_tree__path_safety(void **state)
+{
+	(void)state;
+	assert_true(mg_path_is_safe("a/b.sql"));
+	assert_false(mg_path_is_safe("../a"));
+	assert_false(mg_path_is_safe("a/../../b"));
+	assert_false(mg_path_is_safe("/etc/passwd"));
+	assert_false(mg_path_is_safe("a//b"));
+	assert_false(mg_path_is_safe("./a"));
+	assert_false(mg_path_is_safe(""));
+}
+
+static void test_changeset__push_lines(void **state)
+{
+	struct mg_push_update *u = NULL;
+	size_t nr = 0;
+	const char *z = "0000000000000000000000000000000000000000";
+	char text[512];
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "refs/heads/a b %s refs/heads/x %s\r\n\n(delete) %s "
+		 "refs/heads/y %s\n",
+		 "1111111111111111111111111111111111111111", z, z,
+		 "2222222222222222222222222222222222222222");
+	assert_int_equal(mg_push_updates_parse(&u, &nr, text), 0);
+	assert_int_equal(nr, 2);
+	assert_string_equal(u[0].local_ref, "refs/heads/a b");
+	assert_string_equal(u[0].remote_ref, "refs/heads/x");
+	assert_true(mg_oid_is_zero(u[0].remote_oid));
+	assert_true(mg_oid_is_zero(u[1].local_oid));
+	mg_push_updates_free(u, nr);
+	assert_int_equal(mg_push_updates_parse(&u, &nr, ""), 0);
+	assert_int_equal(nr, 0);
+	assert_int_equal(mg_push_updates_parse(&u, &nr, "a b c d\n"),
+			 MG_ERROR);
+	assert_non_null(strstr(mg_error_last(), "line 1"));
+	assert_true(mg_oid_is_zero(
+		"0000000000000000000000000000000000000000000000000000000000000000"));
+	assert_false(mg_oid_is_zero("00001"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_glob__wildmatch),
+		cmocka_unit_test(test_srcmap__lines_and_utf8_columns),
+		cmocka_unit_test(test_json__offsets_and_errors),
+		cmocka_unit_test(test_tree__path_safety),
+		cmocka_unit_test(test_changeset__push_lines),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

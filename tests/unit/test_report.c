@@ -1,0 +1,237 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migguard/json.h"
+#include "migguard/report.h"
+
+static void fill(struct mg_report *r)
+{
+	mg_report_init(r);
+	mg_report_add(r, "drop-column", "db/0001_b.sql", 3, 7,
+		      "use ALTER TABLE ... RENAME COLUMN",
+		      "column '%s' is dropped", "\"user\".\"email\"");
+	mg_report_add(r, "fk-on-delete", "db/0001_b.sql", 1, 2, NULL,
+		      "foreign key 'x' has ON DELETE no action");
+	mg_report_add(r, "journal-invalid", "a, b:c%.json", 0, 0, NULL,
+		      "line one\nline two 100%%");
+}
+
+static char *render(struct mg_report *r, enum mg_format f, int color)
+{
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+
+	mg_report_sort(r);
+	mg_report_format(&sb, r, f, color);
+	return mg_strbuf_detach(&sb, NULL);
+}
+
+static void test_report__text_sorted_compiler_style(void **state)
+{
+	struct mg_report r;
+	char *out;
+
+	(void)state;
+	fill(&r);
+	out = render(&r, MG_FORMAT_TEXT, 0);
+	assert_string_equal(out,
+		"a, b:c%.json: error: line one\nline two 100% "
+		"[journal-invalid]\n"
+		"db/0001_b.sql:1:2: warning: foreign key 'x' has ON DELETE no "
+		"action [fk-on-delete]\n"
+		"db/0001_b.sql:3:7: error: column '\"user\".\"email\"' is "
+		"dropped [drop-column]\n"
+		"  hint: use ALTER TABLE ... RENAME COLUMN\n");
+	free(out);
+	mg_report_release(&r);
+}
+
+static void test_report__text_color_only_when_asked(void **state)
+{
+	struct mg_report r;
+	char *out;
+
+	(void)state;
+	fill(&r);
+	out = render(&r, MG_FORMAT_TEXT, 1);
+	assert_non_null(strstr(out, "\033[1;31merror"));
+	free(out);
+	out = render(&r, MG_FORMAT_TEXT, 0);
+	assert_null(strchr(out, '\033'));
+	free(out);
+	mg_report_release(&r);
+}
+
+static void test_report__severity_override_and_off(void **state)
+{
+	struct mg_report r;
+	size_t e, w;
+
+	(void)state;
+	mg_report_init(&r);
+	assert_int_equal(mg_report_set_severity(&r, "drop-column",
+						MG_SEVERITY_WARNING), 0);
+	assert_int_equal(mg_report_set_severity(&r, "fk-on-delete",
+						MG_SEVERITY_OFF), 0);
+	assert_int_equal(mg_report_set_severity(&r, "no-such-rule",
+						MG_SEVERITY_OFF),
+			 MG_ENOTFOUND);
+	mg_report_add(&r, "drop-column", "a.sql", 1, 1, NULL, "x");
+	mg_report_add(&r, "fk-on-delete", "a.sql", 1, 1, NULL, "y");
+	mg_report_count(&r, &e, &w);
+	assert_int_equal(e, 0);
+	assert_int_equal(w, 1);
+	assert_int_equal(r.nr, 1);
+	mg_report_release(&r);
+}
+
+static void test_report__json_shape(void **state)
+{
+	struct mg_report r;
+	struct mg_json *j = NULL;
+	const struct mg_json *f, *first;
+	char *out;
+
+	(void)state;
+	fill(&r);
+	out = render(&r, MG_FORMAT_JSON, 0);
+	assert_int_equal(mg_json_parse(&j, out, strlen(out), NULL), 0);
+	assert_int_equal(mg_json_get(j, "version")->number, 1);
+	f = mg_json_get(j, "findings");
+	assert_int_equal(f->nr, 3);
+	first = f->children[0];
+	assert_string_equal(mg_json_get_string(first, "rule"),
+			    "journal-invalid");
+	assert_string_equal(mg_json_get_string(first, "severity"), "error");
+	assert_string_equal(mg_json_get_string(first, "message"),
+			    "line one\nline two 100%");
+	assert_int_equal(mg_json_get(first, "hint")->type, MG_JSON_NULL);
+	assert_string_equal(mg_json_get_string(f->children[2], "hint"),
+			    "use ALTER TABLE ... RENAME COLUMN");
+	assert_int_equal(mg_json_get(f->children[2], "line")->number, 3);
+	assert_int_equal(mg_json_get(f->children[2], "column")->number, 7);
+	assert_int_equal(
+		mg_json_get(mg_json_get(j, "summary"), "errors")->number, 2);
+	assert_int_equal(
+		mg_json_get(mg_json_get(j, "summary"), "warnings")->number, 1);
+	mg_json_free(j);
+	free(out);
+	mg_report_release(&r);
+}
+
+static void test_report__github_escapes(void **state)
+{
+	struct mg_report r;
+	char *out;
+
+	(void)state;
+	fill(&r);
+	out = render(&r, MG_FORMAT_GITHUB, 0);
+	assert_string_equal(out,
+		"::error file=a%2C b%3Ac%25.json,line=1,col=1,"
+		"title=journal-invalid::line one%0Aline two 100%25\n"
+		"::warning file=db/0001_b.sql,line=1,col=2,title=fk-on-delete"
+		"::foreign key 'x' has ON DELETE no action\n"
+		"::error file=db/0001_b.sql,line=3,col=7,title=drop-column::"
+		"column '\"user\".\"email\"' is dropped%0Ahint: use ALTER "
+		"TABLE ... RENAME COLUMN\n");
+	free(out);
+	mg_report_release(&r);
+}
+
+/* The SARIF 2.1.0 schema's required properties, object by object. */
+static void test_report__sarif_required_fields(void **state)
+{
+	struct mg_report r;
+	struct mg_json *j = NULL;
+	const struct mg_json *run, *driver, *rules, *results;
+	char *out;
+	size_t i, nr;
+
+	(void)state;
+	fill(&r);
+	out = render(&r, MG_FORMAT_SARIF, 0);
+	assert_int_equal(mg_json_parse(&j, out, strlen(out), NULL), 0);
+	assert_string_equal(mg_json_get_string(j, "version"), "2.1.0");
+	assert_int_equal(mg_json_get(j, "runs")->type, MG_JSON_ARRAY);
+	assert_int_equal(mg_json_get(j, "runs")->nr, 1);
+	run = mg_json_get(j, "runs")->children[0];
+	driver = mg_json_get(mg_json_get(run, "tool"), "driver");
+	assert_string_equal(mg_json_get_string(driver, "name"), "migguard");
+	rules = mg_json_get(driver, "rules");
+	mg_rules_all(&nr);
+	assert_int_equal(rules->nr, nr);
+	for (i = 0; i < rules->nr; i++)
+		assert_non_null(mg_json_get_string(rules->children[i], "id"));
+	results = mg_json_get(run, "results");
+	assert_int_equal(results->nr, 3);
+	for (i = 0; i < results->nr; i++) {
+		const struct mg_json *res = results->children[i];
+		const struct mg_json *loc, *phys, *region, *idx;
+
+		assert_non_null(mg_json_get_string(
+			mg_json_get(res, "message"), "text"));
+		idx = mg_json_get(res, "ruleIndex");
+		assert_string_equal(
+			mg_json_get_string(rules->children[(size_t)idx->number],
+					   "id"),
+			mg_json_get_string(res, "ruleId"));
+		loc = mg_json_get(res, "locations")->children[0];
+		phys = mg_json_get(loc, "physicalLocation");
+		assert_non_null(mg_json_get_string(
+			mg_json_get(phys, "artifactLocation"), "uri"));
+		region = mg_json_get(phys, "region");
+		assert_true(mg_json_get(region, "startLine")->number >= 1);
+		assert_true(mg_json_get(region, "startColumn")->number >= 1);
+	}
+	mg_json_free(j);
+	free(out);
+	mg_report_release(&r);
+}
+
+static void test_report__summary_line(void **state)
+{
+	struct mg_report r;
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+
+	(void)state;
+	fill(&r);
+	mg_report_summary(&sb, &r);
+	assert_string_equal(sb.buf, "migguard: 2 errors, 1 warnings\n");
+	mg_strbuf_release(&sb);
+	mg_report_release(&r);
+}
+
+static void test_report__duplicates_dropped(void **state)
+{
+	struct mg_report r;
+
+	(void)state;
+	mg_report_init(&r);
+	mg_report_add(&r, "drop-table", "a.sql", 1, 1, NULL, "same");
+	mg_report_add(&r, "drop-table", "a.sql", 1, 1, NULL, "same");
+	mg_report_sort(&r);
+	assert_int_equal(r.nr, 1);
+	mg_report_release(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report__text_sorted_compiler_style),
+		cmocka_unit_test(test_report__text_color_only_when_asked),
+		cmocka_unit_test(test_report__severity_override_and_off),
+		cmocka_unit_test(test_report__json_shape),
+		cmocka_unit_test(test_report__github_escapes),
+		cmocka_unit_test(test_report__sarif_required_fields),
+		cmocka_unit_test(test_report__summary_line),
+		cmocka_unit_test(test_report__duplicates_dropped),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
