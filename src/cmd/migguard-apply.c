@@ -228,27 +228,6 @@ static int find_url(char **url, char **source, const struct apply_opts *o,
 			    env_name, env_name);
 }
 
-/*
- * Until the git module provides them (include/migguard/changeset.h), weak
- * stand-ins keep this binary linking; the library's definitions win as
- * soon as they exist. Remove with the module's landing.
- */
-__attribute__((weak)) const char *mg_repo_workdir(const struct mg_repo *repo)
-{
-	(void)repo;
-	return NULL;
-}
-
-__attribute__((weak)) int mg_repo_tree_at(struct mg_tree **out,
-					  struct mg_repo *repo,
-					  const char *rev)
-{
-	(void)repo;
-	*out = NULL;
-	return mg_error_set("--rev '%s': reading commits is not implemented "
-			    "yet", rev);
-}
-
 /* The migrations to apply: --migrations DIR, or the config's project. */
 struct source {
 	struct mg_repo *repo;
