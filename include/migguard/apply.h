@@ -61,6 +61,7 @@ struct mg_apply_result {
 	size_t applied_now;    /* migrations run by this call */
 	size_t applied_after;  /* rows after applying (before a dry-run's
 				  rollback) */
+	int state_read;	       /* 1 once the table was read */
 	int ran;	       /* 1 when pending migrations were run */
 	int committed;	       /* 1 when they were committed */
 	int has_name_column;   /* the table has drizzle 1.0's "name" */

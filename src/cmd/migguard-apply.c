@@ -345,7 +345,7 @@ static void print_outcome(const struct mg_cli *cli,
 {
 	FILE *f = info_stream(cli);
 
-	if (res->refused || res->unreachable)
+	if (!res->state_read)
 		return;
 	fprintf(f, "Migration state: %zu applied, %zu expected, %zu "
 		"pending\n", res->applied_before, res->expected, res->pending);

@@ -732,6 +732,7 @@ int mg_apply_run(struct mg_report *r, struct mg_apply_result *res,
 	if (err < 0)
 		goto lost;
 	res->applied_before = run.rows_nr;
+	res->state_read = 1;
 	run.pending = mg_xcalloc(req->migdir->nr ? req->migdir->nr : 1, 1);
 	mg_apply_analyse(r, run.pending, run.entries, req->migdir->nr,
 			 run.rows, run.rows_nr, run.journal_path);
