@@ -2,7 +2,8 @@
 #   . "$MG_SOURCE_DIR/tests/integration/pg.sh"; pg_start
 # pg_start makes a cluster in $MG_TMP/pg (data and socket folders), on a
 # free port in 20000-40000, listening on 127.0.0.1 and the unix socket,
-# trust authentication, fsync off; exports PGHOST (the socket folder),
+# trust authentication, fsync off, room for 1,000 migrations in one
+# transaction (max_locks_per_transaction); exports PGHOST (the socket folder),
 # PGPORT, PGUSER=postgres, PGDATABASE=postgres, DATABASE_URL (TCP) and
 # PG_SOCKET_URL, and registers pg_stop on exit. Run as root, the server
 # runs as the postgres user.
@@ -39,7 +40,7 @@ pg_start() {
 		PGPORT=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000 ))
 		if pg_as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 30 \
 			-l "$PG_DIR/server.log" \
-			-o "-p $PGPORT -k $PG_DIR/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50" \
+			-o "-p $PGPORT -k $PG_DIR/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50 -c max_locks_per_transaction=1024" \
 			start >/dev/null 2>&1; then
 			break
 		fi
