@@ -33,7 +33,9 @@ struct mg_strbuf {
 	size_t alloc;
 };
 
-#define MG_STRBUF_INIT { NULL, 0, 0 }
+/* The empty buffer every unallocated strbuf points at (never written). */
+extern char mg_strbuf_slopbuf[];
+#define MG_STRBUF_INIT { mg_strbuf_slopbuf, 0, 0 }
 
 void mg_strbuf_init(struct mg_strbuf *sb);
 void mg_strbuf_release(struct mg_strbuf *sb);

@@ -161,7 +161,9 @@ int mg_cli_finish(const struct mg_cli *cli, struct mg_report *r)
 
 	mg_report_sort(r);
 	mg_report_format(&out, r, cli->format, cli->color);
-	fwrite(out.buf, 1, out.len, stdout);
+	/* No finding leaves MG_STRBUF_INIT's NULL buf: fwrite(NULL) is UB. */
+	if (out.len)
+		fwrite(out.buf, 1, out.len, stdout);
 	fflush(stdout);
 	mg_strbuf_reset(&out);
 	for (i = 0; i < r->notes_nr; i++)

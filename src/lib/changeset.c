@@ -491,3 +491,4 @@ int mg_context_published(struct mg_tree **out, struct mg_context *ctx)
 	*out = ctx->published;
 	return 0;
 }
+

@@ -4,7 +4,7 @@
 
 #include "migguard/strbuf.h"
 
-static char mg_strbuf_empty[1];
+char mg_strbuf_slopbuf[1];
 
 static void *check_alloc(void *p)
 {
@@ -54,7 +54,7 @@ char *mg_xstrfmt(const char *fmt, ...)
 
 void mg_strbuf_init(struct mg_strbuf *sb)
 {
-	sb->buf = mg_strbuf_empty;
+	sb->buf = mg_strbuf_slopbuf;
 	sb->len = 0;
 	sb->alloc = 0;
 }
@@ -80,8 +80,6 @@ void mg_strbuf_grow(struct mg_strbuf *sb, size_t extra)
 {
 	size_t want;
 
-	if (!sb->buf)
-		mg_strbuf_init(sb);
 	want = sb->len + extra + 1;
 	if (want <= sb->alloc)
 		return;

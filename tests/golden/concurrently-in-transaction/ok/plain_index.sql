@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS "document_chunk_org_idx" ON "document_chunk" USING btree ("organization_id");

@@ -1,0 +1,1 @@
+ALTER TABLE "research_plan" DROP COLUMN IF EXISTS "legacy_notes";

@@ -1,0 +1,3 @@
+DO $$ BEGIN
+ EXECUTE 'DROP TABLE IF EXISTS "legacy_session"';
+END $$;

@@ -1,0 +1,1 @@
+﻿CREATE TYPE "public"."plan_tier" AS ENUM('free', 'pro');

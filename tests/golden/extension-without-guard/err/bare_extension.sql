@@ -1,0 +1,2 @@
+-- Manual addition: enable pgvector extension
+CREATE EXTENSION vector;

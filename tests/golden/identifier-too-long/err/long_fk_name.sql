@@ -1,0 +1,1 @@
+ALTER TABLE "research_step_output" ADD CONSTRAINT "research_step_output_research_plan_step_id_research_plan_step_id_fk" FOREIGN KEY ("research_plan_step_id") REFERENCES "public"."research_plan_step"("id") ON DELETE cascade ON UPDATE no action;

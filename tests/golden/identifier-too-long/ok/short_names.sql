@@ -1,0 +1,1 @@
+ALTER TABLE "research_step" ADD CONSTRAINT "research_step_plan_id_research_plan_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."research_plan"("id") ON DELETE cascade ON UPDATE no action;

@@ -1,0 +1,2 @@
+CREATE INDEX IF NOT EXISTS "research_plan_step_output_artifact_organization_id_created_at_idx_a" ON "artifact" USING btree ("organization_id");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "research_plan_step_output_artifact_organization_id_created_at_idx_b" ON "artifact" USING btree ("created_at");

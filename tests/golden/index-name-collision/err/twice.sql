@@ -1,0 +1,2 @@
+CREATE INDEX IF NOT EXISTS "created_at_idx" ON "research_plan" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "created_at_idx" ON "research_step" USING btree ("created_at");

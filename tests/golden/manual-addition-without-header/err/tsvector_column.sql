@@ -1,0 +1,1 @@
+ALTER TABLE "document_chunk" ADD COLUMN IF NOT EXISTS "search" tsvector GENERATED ALWAYS AS (to_tsvector('english', "content")) STORED;

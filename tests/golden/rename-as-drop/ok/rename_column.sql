@@ -1,0 +1,1 @@
+ALTER TABLE "user" RENAME COLUMN "name" TO "display_name";

@@ -1,0 +1,2 @@
+-- Manual addition: document the marker
+COMMENT ON TABLE "user" IS 'split at --> statement-breakpoint here';

@@ -1,0 +1,2 @@
+-- migguard-ignore drop-tables typo in the rule
+DROP TABLE IF EXISTS "legacy";
