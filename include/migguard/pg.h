@@ -49,7 +49,7 @@ char *mg_pg_target_describe(const struct mg_pg_target *t);
 char *mg_pg_mask(const char *conninfo);
 
 /* A failed statement, as PostgreSQL reported it. */
-struct mg_pg_error {
+struct mg_pg_diag {
 	char *message;	 /* primary message, no trailing newline */
 	char *sqlstate;	 /* "42P01", or NULL */
 	char *detail;	 /* or NULL */
@@ -58,7 +58,7 @@ struct mg_pg_error {
 	int connection_lost; /* the connection is gone (server ended it) */
 };
 
-void mg_pg_error_release(struct mg_pg_error *e);
+void mg_pg_diag_release(struct mg_pg_diag *e);
 
 /*
  * Connect. dbname, when not NULL, replaces the database named by
@@ -79,7 +79,7 @@ int mg_pg_backend_pid(const struct mg_pg *c);
  * like node-postgres's query(text)). On failure MG_ERROR; err, when not
  * NULL, is filled (release it) and mg_error_last() holds the message.
  */
-int mg_pg_exec(struct mg_pg *c, const char *sql, struct mg_pg_error *err);
+int mg_pg_exec(struct mg_pg *c, const char *sql, struct mg_pg_diag *err);
 
 /* Rows as text, cells[row * cols + col]; NULL for SQL NULL. */
 struct mg_pg_rows {
@@ -90,7 +90,7 @@ struct mg_pg_rows {
 /* One statement with text parameters ($1...). err may be NULL. */
 int mg_pg_query(struct mg_pg *c, struct mg_pg_rows *rows, const char *sql,
 		int nparams, const char *const *params,
-		struct mg_pg_error *err);
+		struct mg_pg_diag *err);
 void mg_pg_rows_release(struct mg_pg_rows *rows);
 const char *mg_pg_rows_get(const struct mg_pg_rows *rows, size_t row,
 			   size_t col);

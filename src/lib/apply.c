@@ -320,12 +320,12 @@ static int aborted(const struct run *run)
 
 static int exec(struct run *run, const char *sql)
 {
-	struct mg_pg_error e;
+	struct mg_pg_diag e;
 	int err = mg_pg_exec(run->conn, sql, &e);
 
 	if (err < 0) {
 		mg_error_set("%s", e.message);
-		mg_pg_error_release(&e);
+		mg_pg_diag_release(&e);
 	}
 	return err;
 }
@@ -434,7 +434,7 @@ static int load_entries(struct run *run, int *blocked)
 static int read_state(struct run *run)
 {
 	struct mg_pg_rows rows;
-	struct mg_pg_error pe;
+	struct mg_pg_diag pe;
 	const char *params[1];
 	char *sql = NULL;
 	size_t i;
@@ -457,7 +457,7 @@ static int read_state(struct run *run)
 	if (err < 0) {
 		err = mg_error_set("cannot read %s: %s", run->qtable,
 				   pe.message);
-		mg_pg_error_release(&pe);
+		mg_pg_diag_release(&pe);
 		goto out;
 	}
 	run->rows = mg_xcalloc(rows.nr ? rows.nr : 1, sizeof(*run->rows));
@@ -501,7 +501,7 @@ static int count_rows(struct run *run, size_t *count)
  */
 static int statement_failed(struct run *run, size_t idx, const char *sql,
 			    size_t len, const struct mg_apply_chunk *chunk,
-			    struct mg_pg_error *pe)
+			    struct mg_pg_diag *pe)
 {
 	const struct mg_apply_entry *e = &run->entries[idx];
 	struct mg_strbuf hint = MG_STRBUF_INIT;
@@ -546,7 +546,7 @@ static int apply_one(struct run *run, size_t idx)
 	struct mg_migration *m = &run->req->migdir->items[idx];
 	const struct mg_apply_entry *e = &run->entries[idx];
 	struct mg_apply_chunk *chunks = NULL;
-	struct mg_pg_error pe;
+	struct mg_pg_diag pe;
 	const char *sql, *params[3];
 	char when[32], *insert = NULL, *name = NULL;
 	size_t len, nr = 0, i;
@@ -601,7 +601,7 @@ static int apply_one(struct run *run, size_t idx)
 	}
 	run->res->applied_now++;
 out:
-	mg_pg_error_release(&pe);
+	mg_pg_diag_release(&pe);
 	free(insert);
 	free(name);
 	free(chunks);

@@ -304,7 +304,7 @@ char *mg_pg_mask(const char *conninfo)
 	return mask_keyvalue(conninfo);
 }
 
-void mg_pg_error_release(struct mg_pg_error *e)
+void mg_pg_diag_release(struct mg_pg_diag *e)
 {
 	if (!e)
 		return;
@@ -404,9 +404,9 @@ static char *field(const PGresult *res, int code)
 
 /* Fill err from a failed result (or from the connection when res is NULL). */
 static int fail_result(struct mg_pg *c, const PGresult *res,
-		       struct mg_pg_error *err)
+		       struct mg_pg_diag *err)
 {
-	struct mg_pg_error e;
+	struct mg_pg_diag e;
 	char *pos;
 
 	memset(&e, 0, sizeof(e));
@@ -429,11 +429,11 @@ static int fail_result(struct mg_pg *c, const PGresult *res,
 	if (err)
 		*err = e;
 	else
-		mg_pg_error_release(&e);
+		mg_pg_diag_release(&e);
 	return MG_ERROR;
 }
 
-int mg_pg_exec(struct mg_pg *c, const char *sql, struct mg_pg_error *err)
+int mg_pg_exec(struct mg_pg *c, const char *sql, struct mg_pg_diag *err)
 {
 	PGresult *res = PQexec(c->conn, sql);
 	int ret = 0;
@@ -455,7 +455,7 @@ int mg_pg_exec(struct mg_pg *c, const char *sql, struct mg_pg_error *err)
 
 int mg_pg_query(struct mg_pg *c, struct mg_pg_rows *rows, const char *sql,
 		int nparams, const char *const *params,
-		struct mg_pg_error *err)
+		struct mg_pg_diag *err)
 {
 	PGresult *res = NULL;
 	size_t r, col;
