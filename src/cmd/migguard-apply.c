@@ -189,7 +189,8 @@ static char *read_file(const char *path, size_t *len)
 
 /* The URL, and where it came from: option, environment, .env files. */
 static int find_url(char **url, char **source, const struct apply_opts *o,
-		    const char *env_name, const struct mg_strlist *env_files)
+		    const char *env_name, const struct mg_strlist *env_files,
+		    const char *root)
 {
 	const char *v;
 	size_t i;
@@ -216,8 +217,14 @@ static int find_url(char **url, char **source, const struct apply_opts *o,
 		err = mg_dotenv_get(url, &line, text, len, env_name);
 		free(text);
 		if (err == 0 && **url) {
-			*source = mg_xstrfmt("%s in %s:%u", env_name,
-					     env_files->items[i], line);
+			const char *shown = env_files->items[i];
+			size_t n = root ? strlen(root) : 0;
+
+			/* Repository-relative, like every path shown. */
+			if (n && !strncmp(shown, root, n) && shown[n] == '/')
+				shown += n + 1;
+			*source = mg_xstrfmt("%s in %s:%u", env_name, shown,
+					     line);
 			return 0;
 		}
 		free(*url);
@@ -238,6 +245,7 @@ struct source {
 	struct mg_migdir *migdir;
 	char *prefix; /* shown before paths for --migrations outside cwd */
 	struct mg_strlist env_files;
+	char *root; /* the work tree's top, no trailing '/' */
 };
 
 static int strip_dot_slash(char **out, const char *dir)
@@ -293,6 +301,9 @@ static int open_source(struct source *s, const struct mg_cli *cli,
 	}
 	if (err < 0)
 		goto out;
+	s->root = mg_xstrdup(root);
+	for (i = strlen(s->root); i > 1 && s->root[i - 1] == '/'; i--)
+		s->root[i - 1] = '\0';
 	err = mg_config_load(&s->cfg, s->tree);
 	if (err < 0) {
 		err = mg_error_set("%s (or name the folder with --migrations "
@@ -321,8 +332,8 @@ static int open_source(struct source *s, const struct mg_cli *cli,
 	/* .env beside the drizzle config, then at the top. */
 	if (s->project->root && *s->project->root)
 		mg_strlist_push_owned(&s->env_files,
-			mg_xstrfmt("%s/%s/.env", root, s->project->root));
-	mg_strlist_push_owned(&s->env_files, mg_xstrfmt("%s/.env", root));
+			mg_xstrfmt("%s/%s/.env", s->root, s->project->root));
+	mg_strlist_push_owned(&s->env_files, mg_xstrfmt("%s/.env", s->root));
 out:
 	free(dir);
 	return err;
@@ -336,6 +347,7 @@ static void close_source(struct source *s)
 	mg_tree_free(s->tree);
 	mg_repo_free(s->repo);
 	free(s->prefix);
+	free(s->root);
 	mg_strlist_release(&s->env_files);
 }
 
@@ -389,7 +401,7 @@ int main(int argc, char **argv)
 	    find_url(&url, &from, &o, src.cfg_loaded &&
 		     src.cfg.apply.database_url_env ?
 		     src.cfg.apply.database_url_env : "DATABASE_URL",
-		     &src.env_files) < 0) {
+		     &src.env_files, src.root) < 0) {
 		mg_cli_fail(&cli, "%s", mg_error_last());
 		goto out;
 	}
