@@ -14,7 +14,7 @@ struct mg_pg_cancel;
 
 /* Where a connection string points, without connecting. */
 struct mg_pg_target {
-	char *host;	/* comma-separated as written; libpq's default if unset */
+	char *host;	/* comma-separated as written, else libpq's default */
 	char *hostaddr; /* comma-separated, or "" */
 	char *port;	/* libpq's default (5432) if unset */
 	char *dbname;	/* "" when unset */

@@ -364,7 +364,8 @@ static void print_outcome(const struct mg_cli *cli,
 	if (!res->ran)
 		return;
 	if (res->committed)
-		fprintf(f, "Applied %zu migration%s: %zu applied, %zu expected\n",
+		fprintf(f, "Applied %zu migration%s: %zu applied, %zu "
+			"expected\n",
 			res->applied_now, res->applied_now == 1 ? "" : "s",
 			res->applied_after, res->expected);
 	else if (o->dry_run)

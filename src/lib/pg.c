@@ -41,7 +41,8 @@ static char *one_line(const char *msg)
 		}
 		mg_strbuf_addch(&sb, *p);
 	}
-	while (sb.len && (sb.buf[sb.len - 1] == ' ' || sb.buf[sb.len - 1] == '.'))
+	while (sb.len &&
+	       (sb.buf[sb.len - 1] == ' ' || sb.buf[sb.len - 1] == '.'))
 		sb.buf[--sb.len] = '\0';
 	return mg_strbuf_detach(&sb, NULL);
 }
@@ -350,7 +351,8 @@ int mg_pg_connect(struct mg_pg **out, const char *conninfo,
 	c = mg_xcalloc(1, sizeof(*c));
 	c->conn = PQconnectdbParams(keys, values, 1);
 	if (!c->conn) {
-		err = mg_error_set("cannot connect to PostgreSQL: out of memory");
+		err = mg_error_set("cannot connect to PostgreSQL: out of "
+				   "memory");
 		goto out;
 	}
 	if (PQstatus(c->conn) != CONNECTION_OK) {

@@ -80,13 +80,16 @@ static void test_apply__error_position_maps_to_file_line(void **state)
 
 static void test_apply__check_text_rejects_bad_utf8(void **state)
 {
+	static const char ok[] = "plain é ✓ 𝄞";
+
 	(void)state;
-	assert_int_equal(mg_apply_check_text("plain é ✓ 𝄞", strlen("plain é ✓ 𝄞")), 0);
+	assert_int_equal(mg_apply_check_text(ok, strlen(ok)), 0);
 	assert_int_equal(mg_apply_check_text("ab\0c", 4), 3);
 	assert_int_equal(mg_apply_check_text("a\xff", 2), 2);
 	assert_int_equal(mg_apply_check_text("a\xc3", 2), 2);
-	assert_int_equal(mg_apply_check_text("\xc0\xaf", 2), 1);     /* overlong */
-	assert_int_equal(mg_apply_check_text("\xed\xa0\x80", 3), 1); /* surrogate */
+	/* An overlong form, a surrogate, beyond U+10FFFF. */
+	assert_int_equal(mg_apply_check_text("\xc0\xaf", 2), 1);
+	assert_int_equal(mg_apply_check_text("\xed\xa0\x80", 3), 1);
 	assert_int_equal(mg_apply_check_text("\xf4\x90\x80\x80", 4), 1);
 }
 
@@ -98,7 +101,8 @@ static void test_apply__lock_key_is_fixed_per_table(void **state)
 	assert_true(mg_apply_lock_key("drizzle", "__drizzle_migrations") !=
 		    mg_apply_lock_key("other", "__drizzle_migrations"));
 	/* The separator keeps ("ab", "c") apart from ("a", "bc"). */
-	assert_true(mg_apply_lock_key("ab", "c") != mg_apply_lock_key("a", "bc"));
+	assert_true(mg_apply_lock_key("ab", "c") !=
+		    mg_apply_lock_key("a", "bc"));
 }
 
 /* Three entries, hashes "h0".."h2" (not real: the analysis compares). */
