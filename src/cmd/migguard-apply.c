@@ -25,7 +25,9 @@ static const char usage[] =
 	"                      [--format text|json|github|sarif] "
 	"[--color[=WHEN]]\n"
 	"       extensions: [--migrations DIR] [--migrations-schema NAME] "
-	"[--migrations-table NAME]\n";
+	"[--migrations-table NAME]\n"
+	"                   [--if-reachable]  (no database: a warning, exit 0)"
+	"\n";
 
 enum {
 	OPT_URL = 256,
@@ -41,6 +43,7 @@ enum {
 	OPT_MIGRATIONS,
 	OPT_SCHEMA,
 	OPT_TABLE,
+	OPT_IF_REACHABLE,
 };
 
 static const struct option options[] = {
@@ -57,6 +60,7 @@ static const struct option options[] = {
 	{ "migrations", required_argument, NULL, OPT_MIGRATIONS },
 	{ "migrations-schema", required_argument, NULL, OPT_SCHEMA },
 	{ "migrations-table", required_argument, NULL, OPT_TABLE },
+	{ "if-reachable", no_argument, NULL, OPT_IF_REACHABLE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -65,6 +69,7 @@ static const struct option options[] = {
 struct apply_opts {
 	const char *url, *project, *rev, *migrations, *schema, *table;
 	int dry_run, fresh, allow_remote;
+	int if_reachable; /* the pre-push hook: no database is a warning */
 };
 
 /* Signals: set the flag and cancel the running statement. */
@@ -134,6 +139,7 @@ static int parse(struct mg_cli *cli, struct apply_opts *o, int argc,
 		case OPT_MIGRATIONS: o->migrations = optarg; break;
 		case OPT_SCHEMA: o->schema = optarg; break;
 		case OPT_TABLE: o->table = optarg; break;
+		case OPT_IF_REACHABLE: o->if_reachable = 1; break;
 		case OPT_FORMAT:
 			if (mg_format_parse(&cli->format, optarg) < 0)
 				return mg_cli_fail(cli, "%s", mg_error_last());
@@ -378,6 +384,16 @@ static const char unreachable_hint[] =
 	"is the database running? In the usual setup it is the Docker "
 	"container on port 5433 (docker compose up -d)";
 
+/* --if-reachable: say what was skipped and why, and let the push go on. */
+static int skipped_unreachable(const struct mg_cli *cli, const char *why)
+{
+	fprintf(stderr, "%s: warning: %s; %s\n"
+		"%s: the migrations were not applied; set \"apply\": "
+		"{\"required\": true} in .migguard.json to stop the push "
+		"instead\n", cli->prog, why, unreachable_hint, cli->prog);
+	return MG_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const struct mg_apply_hooks hooks = { set_cancel, is_aborted, NULL };
@@ -398,12 +414,18 @@ int main(int argc, char **argv)
 		goto out;
 	ret = MG_EXIT_FAILURE;
 	install_handlers();
-	if (open_source(&src, &cli, &o) < 0 ||
-	    find_url(&url, &from, &o, src.cfg_loaded &&
+	if (open_source(&src, &cli, &o) < 0) {
+		mg_cli_fail(&cli, "%s", mg_error_last());
+		goto out;
+	}
+	if (find_url(&url, &from, &o, src.cfg_loaded &&
 		     src.cfg.apply.database_url_env ?
 		     src.cfg.apply.database_url_env : "DATABASE_URL",
 		     &src.env_files, src.root) < 0) {
-		mg_cli_fail(&cli, "%s", mg_error_last());
+		if (o.if_reachable)
+			ret = skipped_unreachable(&cli, mg_error_last());
+		else
+			mg_cli_fail(&cli, "%s", mg_error_last());
 		goto out;
 	}
 	if (src.cfg_loaded)
@@ -441,8 +463,12 @@ int main(int argc, char **argv)
 	if (o.fresh) {
 		err = mg_apply_fresh_create(&scratch, url);
 		if (err < 0) {
-			mg_cli_fail(&cli, "%s; %s", mg_error_last(),
-				    unreachable_hint);
+			if (o.if_reachable)
+				ret = skipped_unreachable(&cli,
+							  mg_error_last());
+			else
+				mg_cli_fail(&cli, "%s; %s", mg_error_last(),
+					    unreachable_hint);
 			goto out;
 		}
 		fprintf(info_stream(&cli), "Scratch database: %s (dropped "
@@ -456,6 +482,10 @@ int main(int argc, char **argv)
 		err = MG_ERROR;
 	}
 	print_outcome(&cli, &res, &o);
+	if (err < 0 && res.unreachable && o.if_reachable) {
+		ret = skipped_unreachable(&cli, mg_error_last());
+		goto out;
+	}
 	if (err < 0) {
 		if (res.unreachable)
 			mg_cli_fail(&cli, "%s; %s", mg_error_last(),

@@ -316,10 +316,111 @@ static void pre_commit_framework_lines(struct mg_strbuf *in)
  * apply.required is true. MIGGUARD_SKIP=apply (or 1) skips it: the caller
  * does not call this then. Returns an exit code.
  */
+/* Run migguard-apply with args, its output on stderr; its exit code. */
+static int run_apply(char **args)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "migguard: error: cannot fork: %s\n",
+			strerror(errno));
+		return MG_EXIT_FAILURE;
+	}
+	if (pid == 0) {
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		exec_sibling("migguard-apply", 0, args);
+		_exit(MG_EXIT_FAILURE);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status))
+		return MG_EXIT_FAILURE;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * pre-push, after the checks: apply each pushed ref's migrations as
+ * apply.prePush says (dry-run by default), for every project whose
+ * migrations the push changes. No database is a warning unless
+ * apply.required.
+ */
 static int hook_apply(struct mg_cli *cli)
 {
-	(void)cli;
-	return MG_EXIT_OK;
+	struct mg_repo_options ropts;
+	struct mg_repo *repo = NULL;
+	struct mg_changeset **list = NULL;
+	size_t nr = 0, i, k, c;
+	int ret = MG_EXIT_OK;
+
+	mg_cli_repo_options(cli, &ropts);
+	if (!cli->change.push_lines)
+		return MG_EXIT_OK;
+	if (mg_repo_open(&repo, &ropts) < 0 ||
+	    mg_changeset_list(&list, &nr, repo, &cli->change) < 0) {
+		ret = mg_cli_fail(cli, "%s", mg_error_last());
+		goto out;
+	}
+	for (i = 0; i < nr && ret == MG_EXIT_OK; i++) {
+		struct mg_changeset *cs = list[i];
+		struct mg_strlist watched = MG_STRLIST_INIT;
+		struct mg_config cfg;
+		const char *mode;
+
+		if (mg_config_load(&cfg, cs->head) < 0) {
+			ret = mg_cli_fail(cli, "%s", mg_error_last());
+			mg_config_release(&cfg);
+			break;
+		}
+		mode = cfg.apply.pre_push;
+		for (k = 0; k < cfg.projects_nr; k++)
+			mg_strlist_push(&watched, cfg.projects[k].migrations);
+		if (strcmp(mode, "off") && cfg.projects_nr &&
+		    mg_changeset_diff(cs, &watched) < 0)
+			ret = mg_cli_fail(cli, "%s", mg_error_last());
+		for (k = 0; ret == MG_EXIT_OK && strcmp(mode, "off") &&
+			    k < cfg.projects_nr; k++) {
+			const struct mg_project *p = &cfg.projects[k];
+			char *args[10];
+			size_t n = 0;
+
+			for (c = 0; c < cs->nr; c++)
+				if (mg_config_project_of_migration(
+					    &cfg, cs->changes[c].path) == p)
+					break;
+			if (c == cs->nr)
+				continue; /* this push leaves it alone */
+			fprintf(stderr, "migguard: pre-push apply (%s) of "
+				"'%s' at %.7s\n", mode, p->migrations,
+				cs->head_rev);
+			args[n++] = (char *)"migguard-apply";
+			args[n++] = (char *)"--rev";
+			args[n++] = cs->head_rev;
+			args[n++] = (char *)"--project";
+			args[n++] = p->name;
+			if (!strcmp(mode, "dry-run"))
+				args[n++] = (char *)"--dry-run";
+			else if (!strcmp(mode, "fresh"))
+				args[n++] = (char *)"--fresh";
+			if (!cfg.apply.required)
+				args[n++] = (char *)"--if-reachable";
+			if (cli->repo_dir) {
+				args[n++] = (char *)"--repo";
+				args[n++] = (char *)cli->repo_dir;
+			}
+			args[n] = NULL;
+			ret = run_apply(args);
+		}
+		mg_strlist_release(&watched);
+		mg_config_release(&cfg);
+	}
+out:
+	mg_changeset_list_free(list, nr);
+	mg_repo_free(repo);
+	return ret;
 }
 
 static int cmd_hook(int argc, char **argv)
