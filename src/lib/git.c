@@ -806,6 +806,48 @@ out:
 	return err;
 }
 
+struct match_walk {
+	struct mg_tree_listing *out;
+	int (*match)(const char *path, void *payload);
+	void *payload;
+	struct mg_strbuf path;
+};
+
+static int match_walk_cb(const char *root, const git_tree_entry *entry,
+			 void *payload)
+{
+	struct match_walk *w = payload;
+
+	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+		return 0;
+	mg_strbuf_reset(&w->path);
+	mg_strbuf_adds(&w->path, root);
+	mg_strbuf_adds(&w->path, git_tree_entry_name(entry));
+	if (w->match(w->path.buf, w->payload))
+		listing_push(w->out, mg_xstrdup(w->path.buf),
+			     mode_type(git_tree_entry_filemode(entry)),
+			     git_tree_entry_id(entry));
+	return 0;
+}
+
+static int commit_list_matching(struct mg_tree *t,
+				int (*match)(const char *path, void *payload),
+				void *payload, struct mg_tree_listing *out)
+{
+	struct commit_view *v = (struct commit_view *)t;
+	struct match_walk w;
+	int err = 0;
+
+	w.out = out;
+	w.match = match;
+	w.payload = payload;
+	mg_strbuf_init(&w.path);
+	if (git_tree_walk(v->tree, GIT_TREEWALK_PRE, match_walk_cb, &w) < 0)
+		err = git_fail("cannot list the tree");
+	mg_strbuf_release(&w.path);
+	return err;
+}
+
 static void commit_free(struct mg_tree *t)
 {
 	struct commit_view *v = (struct commit_view *)t;
@@ -837,6 +879,7 @@ int mg_git_tree_commit(struct mg_tree **out, struct mg_repo *r,
 	}
 	git_commit_free(c);
 	v->base.ops = &commit_ops;
+	v->base.list_matching = commit_list_matching;
 	v->base.label = mg_xstrfmt("commit %.7s", id);
 	v->repo = r;
 	*out = &v->base;
@@ -1052,6 +1095,42 @@ static int index_list(struct mg_tree *t, const char *dir,
 	return 0;
 }
 
+static int index_list_matching(struct mg_tree *t,
+			       int (*match)(const char *path, void *payload),
+			       void *payload, struct mg_tree_listing *out)
+{
+	struct index_view *v = (struct index_view *)t;
+	const struct fast_index *fi = v->repo->fast;
+	struct mg_tree_listing all = { 0 };
+	size_t i;
+	int err;
+
+	if (fi) {
+		for (i = 0; i < fi->nr; i++) {
+			const struct fast_entry *fe = &fi->items[i];
+
+			if (fe->stage || fe->intent_to_add ||
+			    !match(fe->path, payload))
+				continue;
+			listing_push(out, mg_xstrdup(fe->path),
+				     mode_type(fe->mode), &fe->id);
+		}
+		return 0;
+	}
+	err = index_list(t, "", &all);
+	for (i = 0; i < all.nr; i++) {
+		if (err >= 0 && match(all.items[i].path, payload)) {
+			out->nr++;
+			MG_ALLOC_GROW(out->items, out->nr, out->alloc);
+			out->items[out->nr - 1] = all.items[i];
+		} else {
+			free(all.items[i].path);
+		}
+	}
+	free(all.items);
+	return err;
+}
+
 static void index_free(struct mg_tree *t)
 {
 	struct index_view *v = (struct index_view *)t;
@@ -1074,6 +1153,7 @@ int mg_git_tree_index(struct mg_tree **out, struct mg_repo *r)
 		return err;
 	v = mg_xcalloc(1, sizeof(*v));
 	v->base.ops = &index_ops;
+	v->base.list_matching = index_list_matching;
 	v->base.label = mg_xstrdup("the index");
 	v->repo = r;
 	*out = &v->base;
