@@ -29,6 +29,8 @@ expect_out "$m/0007_user_last_seen.sql: error: '0007_user_last_seen.sql' has the
   hint: keep one migration per prefix: remove the one not in the journal
 $m/0007_user_last_seen.sql: error: '0007_user_last_seen.sql' is not in the journal: the migrator never applies it [orphan-sql]
   hint: remove it, or create hand-written SQL with \`npm run db:generate -- --custom\` so it gets a journal entry"
+expect_exit 1 migguard check --base main --format json
+expect_contains "$OUT" '"rule":"orphan-sql"'
 
 # Editing a published migration is stopped at the pre-commit.
 git checkout -q main
