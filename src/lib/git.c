@@ -370,6 +370,11 @@ int mg_repo_open(struct mg_repo **out, const struct mg_repo_options *opts)
 
 			git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, ext, 1);
 		}
+		/*
+		 * Like git, trust the object store: hashing every blob read
+		 * again was 14% of a hook with a 370 KB snapshot staged.
+		 */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	}
 	if (opts->in_hook)
 		git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
