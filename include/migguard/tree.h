@@ -43,6 +43,14 @@ struct mg_tree_ops {
 struct mg_tree {
 	const struct mg_tree_ops *ops;
 	char *label; /* for messages: "the index", "HEAD", a directory */
+	/*
+	 * Optional (NULL: list everything, then filter): the entries whose
+	 * path match() accepts, unsorted, without copying the others (the
+	 * index of a 100,000-file monorepo).
+	 */
+	int (*list_matching)(struct mg_tree *t,
+			     int (*match)(const char *path, void *payload),
+			     void *payload, struct mg_tree_listing *out);
 };
 
 /*
@@ -54,6 +62,10 @@ int mg_tree_read(struct mg_tree *t, const char *path, char **data,
 /* Every entry below dir ("" for all), recursively, sorted by path. */
 int mg_tree_list(struct mg_tree *t, const char *dir,
 		 struct mg_tree_listing *out);
+/* Every entry whose path match() accepts, sorted by path. */
+int mg_tree_list_matching(struct mg_tree *t,
+			  int (*match)(const char *path, void *payload),
+			  void *payload, struct mg_tree_listing *out);
 void mg_tree_listing_release(struct mg_tree_listing *l);
 /* Find an entry of a listing by path, or NULL. */
 const struct mg_tree_entry *mg_tree_listing_find(

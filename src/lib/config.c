@@ -929,6 +929,15 @@ out:
 	return cmd;
 }
 
+/* What loading needs from the whole tree: drizzle configs, lock files. */
+static int config_match(const char *path, void *payload)
+{
+	(void)payload;
+	return is_drizzle_config(path) || !strcmp(path, "pnpm-lock.yaml") ||
+	       !strcmp(path, "yarn.lock") || !strcmp(path, "bun.lockb") ||
+	       !strcmp(path, "bun.lock");
+}
+
 static int discover(struct mg_config *cfg, struct mg_tree *tree,
 		    const struct mg_tree_listing *all)
 {
@@ -982,7 +991,7 @@ int mg_config_load(struct mg_config *cfg, struct mg_tree *tree)
 	}
 	if (!cfg->docs_roots.nr)
 		mg_strlist_push(&cfg->docs_roots, "docs");
-	err = mg_tree_list(tree, "", &all);
+	err = mg_tree_list_matching(tree, config_match, NULL, &all);
 	if (err < 0)
 		goto out;
 	if (!cfg->projects_nr) {

@@ -68,6 +68,36 @@ int mg_tree_list(struct mg_tree *t, const char *dir,
 	return 0;
 }
 
+int mg_tree_list_matching(struct mg_tree *t,
+			  int (*match)(const char *path, void *payload),
+			  void *payload, struct mg_tree_listing *out)
+{
+	size_t i, kept = 0;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (!t->list_matching) {
+		err = t->ops->list(t, "", out);
+		for (i = 0; err >= 0 && i < out->nr; i++) {
+			if (match(out->items[i].path, payload))
+				out->items[kept++] = out->items[i];
+			else
+				free(out->items[i].path);
+		}
+		if (err >= 0)
+			out->nr = kept;
+	} else {
+		err = t->list_matching(t, match, payload, out);
+	}
+	if (err < 0) {
+		mg_tree_listing_release(out);
+		return err;
+	}
+	if (out->nr > 1)
+		qsort(out->items, out->nr, sizeof(*out->items), cmp_entry);
+	return 0;
+}
+
 void mg_tree_listing_release(struct mg_tree_listing *l)
 {
 	size_t i;
