@@ -87,3 +87,16 @@ git push -q origin feature
 [ "$(cat "$MG_TMP/seen")" = "# $(short "$remote")..$(short "$fhead")
 A	db/three.sql
 A	db/two.sql" ] || fail "git push: $(cat "$MG_TMP/seen")"
+
+# stdin a terminal (lefthook without use_stdin: true): do not wait for
+# input; say why nothing was checked.
+need script "apt-get install -y util-linux"
+script -qec "migguard-journal --pre-push origin; echo exit=\$?" /dev/null \
+	</dev/null >"$MG_TMP/tty.out" 2>&1 &
+pid=$!
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -0 "$pid" 2>/dev/null && { kill "$pid"; fail "pre-push waited on a terminal"; }
+grep -q "stdin is a terminal" "$MG_TMP/tty.out" || fail "no terminal message: $(cat "$MG_TMP/tty.out")"
+grep -q "use_stdin: true" "$MG_TMP/tty.out" || fail "no lefthook hint"
+grep -q "exit=0" "$MG_TMP/tty.out" || fail "$(cat "$MG_TMP/tty.out")"
