@@ -48,9 +48,9 @@ struct mg_json_member {
 	const char *key;	/* in: the member name wanted */
 	int found;		/* out: the object has it (the first one) */
 	enum mg_json_type type; /* out: its value's type, when found */
-	char *string;		/* out: a string value, decoded (the caller's) */
-	size_t key_offset;	/* out: offset of the name's opening quote */
-	size_t offset;		/* out: offset of the value's first byte */
+	char *string;		/* out: a string value, decoded; caller's */
+	size_t key_offset;	/* out: where the name's opening quote is */
+	size_t offset;		/* out: where the value starts */
 };
 
 /*

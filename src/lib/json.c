@@ -382,7 +382,9 @@ static void put_utf8(struct mg_strbuf *sb, unsigned cp)
  */
 static char *decode_string(const char *buf, size_t start, size_t end)
 {
+	static const char short_escapes[] = "bfnrt";
 	struct mg_strbuf sb = MG_STRBUF_INIT;
+	const char *esc;
 	size_t i = start + 1;
 	unsigned cp;
 	char c;
@@ -399,8 +401,9 @@ static char *decode_string(const char *buf, size_t start, size_t end)
 			put_utf8(&sb, cp);
 			continue;
 		}
-		c = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n'
-		  : c == 'r' ? '\r' : c == 't' ? '\t' : c;
+		esc = strchr(short_escapes, c);
+		if (esc)
+			c = "\b\f\n\r\t"[esc - short_escapes];
 		mg_strbuf_add(&sb, &c, 1);
 		i += 2;
 	}
