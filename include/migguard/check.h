@@ -8,6 +8,7 @@
 
 #include "migguard/changeset.h"
 #include "migguard/config.h"
+#include "migguard/migdir.h"
 #include "migguard/report.h"
 
 struct mg_context {
@@ -17,6 +18,13 @@ struct mg_context {
 	/* Published base for migration-edited/deleted, loaded on demand. */
 	struct mg_tree *published;
 	const char *protected_ref;
+	/*
+	 * The head migdir of each project (indexed like config->projects),
+	 * loaded once and shared by the checks of one run; NULL: each check
+	 * loads its own. Set up by mg_context_share_migdirs.
+	 */
+	struct mg_migdir **migdirs;
+	size_t migdirs_nr;
 };
 
 enum mg_check_id {
@@ -34,5 +42,20 @@ int mg_docs_check(struct mg_report *r, struct mg_context *ctx);
 
 /* The published base tree of ctx, opened on first use. */
 int mg_context_published(struct mg_tree **out, struct mg_context *ctx);
+
+/* Share one head migdir per project between the checks run on ctx. */
+void mg_context_share_migdirs(struct mg_context *ctx);
+/*
+ * The migrations folder of p in the head tree: the shared one, loaded on
+ * first use, or (without sharing) a new one. Give it back with
+ * mg_context_migdir_put, which frees it unless it is shared. A check that
+ * reads snapshots in bulk may release them as it goes
+ * (mg_migdir_snapshot_release): others read them again if they need to.
+ */
+int mg_context_migdir(struct mg_migdir **out, struct mg_context *ctx,
+		      const struct mg_project *p);
+void mg_context_migdir_put(struct mg_context *ctx, struct mg_migdir *d);
+/* Free what ctx loaded: the shared migdirs, the published tree. */
+void mg_context_release(struct mg_context *ctx);
 
 #endif

@@ -23,6 +23,15 @@ struct mg_journal_options {
 	 */
 	long long now_ms;
 	long long future_skew_ms; /* MG_JOURNAL_FUTURE_SKEW_MS by default */
+	/*
+	 * Trust the published snapshots left unchanged (same blob id, same
+	 * journal position): read only the new or changed ones and the one
+	 * before them, and check every snapshot only when those do not chain
+	 * cleanly. mg_journal_check_with sets it outside --all. A duplicate
+	 * of an old snapshot's id in a new snapshot that chains otherwise is
+	 * then not seen (--all sees it).
+	 */
+	int trust_published;
 };
 
 void mg_journal_options_init(struct mg_journal_options *opts);

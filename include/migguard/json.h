@@ -43,4 +43,29 @@ const struct mg_json *mg_json_get(const struct mg_json *obj, const char *key);
 const char *mg_json_get_string(const struct mg_json *obj, const char *key);
 const char *mg_json_type_name(enum mg_json_type type);
 
+/* A top-level member picked by mg_json_top_strings. */
+struct mg_json_member {
+	const char *key;	/* in: the member name wanted */
+	int found;		/* out: the object has it (the first one) */
+	enum mg_json_type type; /* out: its value's type, when found */
+	char *string;		/* out: a string value, decoded; caller's */
+	size_t key_offset;	/* out: where the name's opening quote is */
+	size_t offset;		/* out: where the value starts */
+};
+
+/*
+ * Check that buf is JSON and pick the first top-level members named
+ * members[i].key, without building a tree: a snapshot's "id" and "prevId"
+ * out of megabytes of tables. Returns the type of the top-level value
+ * (only an object has members), or MG_ERROR with *error_offset at the
+ * first byte it refuses. It is stricter than mg_json_parse (RFC 8259 only:
+ * no byte order mark, no control character in a string, numbers of at
+ * most 63 characters, at most 512 levels): what it accepts mg_json_parse
+ * accepts and reads the same, so on MG_ERROR ask mg_json_parse for the
+ * message. Release the strings with mg_json_members_release.
+ */
+int mg_json_top_strings(struct mg_json_member *members, size_t nr,
+			const char *buf, size_t len, size_t *error_offset);
+void mg_json_members_release(struct mg_json_member *members, size_t nr);
+
 #endif

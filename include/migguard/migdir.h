@@ -15,6 +15,14 @@
 
 struct mg_migdir_path;
 
+/* What the snapshot chain needs of a snapshot, kept without the rest. */
+struct mg_snapshot_fields {
+	char *id, *prev_id; /* NULL when absent or not a string */
+	char *version, *dialect;
+	unsigned id_line, id_column; /* of the member name "id", 1-based */
+	unsigned prev_id_line, prev_id_column; /* of "prevId" */
+};
+
 struct mg_migration {
 	long long idx;	 /* as written; -1 when missing or not a number */
 	char *tag;	 /* "0001_odd_the_twelve"; NULL when missing */
@@ -34,6 +42,9 @@ struct mg_migration {
 	int snapshot_state;
 	char *snapshot_error;	      /* why it is not JSON, or NULL */
 	size_t snapshot_error_offset; /* where the parser stopped */
+	/* Loaded by mg_migdir_snapshot_fields; kept after a release. */
+	struct mg_snapshot_fields fields;
+	int fields_state; /* as snapshot_state */
 };
 
 struct mg_migdir {
@@ -64,6 +75,21 @@ int mg_migdir_sql(struct mg_migdir *d, struct mg_migration *m,
 /* The parsed snapshot (borrowed); MG_ENOTFOUND, or MG_ERROR if invalid. */
 int mg_migdir_snapshot(struct mg_migdir *d, struct mg_migration *m,
 		       const struct mg_json **out);
+/*
+ * The chain fields of the migration's snapshot (borrowed, live as long as
+ * d). From the parsed snapshot when it is loaded; else the file is read,
+ * scanned without building a tree and dropped. MG_ENOTFOUND, or MG_ERROR
+ * when it is not JSON (then mg_migdir_snapshot has the error, the text
+ * and its offset, without reading it again).
+ */
+int mg_migdir_snapshot_fields(struct mg_migdir *d, struct mg_migration *m,
+			      const struct mg_snapshot_fields **out);
+/*
+ * Drop the snapshot's text and tree (a big folder checked in journal
+ * order needs one or two at a time); the fields stay, and the next
+ * mg_migdir_snapshot reads it again.
+ */
+void mg_migdir_snapshot_release(struct mg_migdir *d, struct mg_migration *m);
 /* The entry whose sql_path or snapshot_path is path, or NULL. */
 struct mg_migration *mg_migdir_find_path(struct mg_migdir *d,
 					 const char *path);

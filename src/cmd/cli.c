@@ -248,6 +248,7 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 	ctx.cs = cs;
 	ctx.repo = repo;
 	ctx.protected_ref = config.protected_ref;
+	mg_context_share_migdirs(&ctx);
 	if (cs->mode != MG_CHANGESET_ALL) {
 		mg_config_watched(&config, &watched);
 		err = mg_changeset_diff(cs, &watched);
@@ -271,7 +272,7 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 	}
 	err = -1;
 out:
-	mg_tree_free(ctx.published);
+	mg_context_release(&ctx);
 	mg_strlist_release(&watched);
 	mg_config_release(&config);
 	return err;

@@ -23,7 +23,8 @@ struct entry_state {
 	char *prefix;	  /* tag up to the first '_', or NULL */
 	int has_sql;	  /* the .sql file is in the tree */
 	int has_snapshot; /* the snapshot file is in the tree */
-	const struct mg_json *id, *prev_id; /* of a valid snapshot */
+	const char *id, *prev_id; /* of a valid snapshot (its fields) */
+	unsigned id_line, id_col, prev_line, prev_col;
 	int collided;	  /* reported as snapshot-collision */
 	int tag_bad;	  /* reported as journal-invalid */
 	int duplicate;	  /* reported as journal-duplicate-tag */
@@ -711,16 +712,48 @@ static void add_snapshot(struct jcheck *j, const char *rule,
 		 off, hint, msg);
 }
 
-/* Parse and validate one snapshot; fills st->id and st->prev_id. */
+/* A finding at the "id" (or "prevId" when prev) of m's snapshot. */
+static void add_chain(struct jcheck *j, const char *rule,
+		      struct mg_migration *m, const struct entry_state *st,
+		      int prev, const char *hint, char *msg)
+{
+	mg_report_add(j->r, rule, m->snapshot_path,
+		      prev ? st->prev_line : st->id_line,
+		      prev ? st->prev_col : st->id_col, hint, "%s", msg);
+	free(msg);
+}
+
+static void chain_fields(struct entry_state *st,
+			 const struct mg_snapshot_fields *f)
+{
+	st->id = f->id;
+	st->prev_id = f->prev_id;
+	st->id_line = f->id_line;
+	st->id_col = f->id_column;
+	st->prev_line = f->prev_id_line;
+	st->prev_col = f->prev_id_column;
+}
+
+/* Validate one snapshot; fills st->id and st->prev_id when they chain. */
 static int check_snapshot(struct jcheck *j, struct mg_migration *m,
 			  struct entry_state *st)
 {
 	const char *hint = "restore the snapshot drizzle-kit wrote, or "
 			   "remove the migration and regenerate it";
+	const struct mg_snapshot_fields *f = NULL;
 	const struct mg_json *s, *v, *id, *prev;
 	const char *name = base_name(m->snapshot_path);
 	int err;
 
+	err = mg_migdir_snapshot_fields(j->d, m, &f);
+	if (err == MG_ENOTFOUND)
+		return 0;
+	if (err >= 0 && f->id && *f->id && f->prev_id && *f->prev_id)
+		chain_fields(st, f);
+	/* The common case: nothing to report, no tree to build. */
+	if (err >= 0 && st->id && f->version && !strcmp(f->version, "7") &&
+	    f->dialect && !strcmp(f->dialect, "postgresql"))
+		return 0;
 	err = mg_migdir_snapshot(j->d, m, &s);
 	if (err == MG_ENOTFOUND)
 		return 0;
@@ -782,11 +815,6 @@ static int check_snapshot(struct jcheck *j, struct mg_migration *m,
 	if (!prev || prev->type != MG_JSON_STRING || !*prev->string)
 		add_snapshot(j, "snapshot-invalid", m, prev ? prev : s, hint,
 			     mg_xstrfmt("'%s' has no string 'prevId'", name));
-	if (id && id->type == MG_JSON_STRING && *id->string && prev &&
-	    prev->type == MG_JSON_STRING && *prev->string) {
-		st->id = id;
-		st->prev_id = prev;
-	}
 	return 0;
 }
 
@@ -835,9 +863,9 @@ static void check_chain(struct jcheck *j)
 	for (i = 0; i < d->nr; i++) {
 		if (!j->st[i].id)
 			continue;
-		ids[n].key = j->st[i].id->string;
+		ids[n].key = j->st[i].id;
 		ids[n].pos = i;
-		prevs[n].key = j->st[i].prev_id->string;
+		prevs[n].key = j->st[i].prev_id;
 		prevs[n++].pos = i;
 	}
 	qsort(ids, n, sizeof(*ids), cmp_chain_key);
@@ -858,8 +886,8 @@ static void check_chain(struct jcheck *j)
 				  "'%s' (its .sql, snapshot and journal "
 				  "entry), then re-run `%s`",
 				  b->tag, a->tag, b->tag, j->generate);
-		add_snapshot(j, "snapshot-collision", b,
-			     j->st[prevs[i].pos].prev_id, hint,
+		add_chain(j, "snapshot-collision", b, &j->st[prevs[i].pos], 1,
+			  hint,
 			     mg_xstrfmt("'%s' and '%s' were both generated "
 					"on top of %s%s%s: branches were "
 					"merged",
@@ -881,8 +909,8 @@ static void check_chain(struct jcheck *j)
 		hint = mg_xstrfmt("remove '%s' and re-run `%s` to give it a "
 				  "fresh snapshot",
 				  b->tag, j->generate);
-		add_snapshot(j, "snapshot-chain-broken", b,
-			     j->st[ids[i].pos].id, hint,
+		add_chain(j, "snapshot-chain-broken", b, &j->st[ids[i].pos], 0,
+			  hint,
 			     mg_xstrfmt("snapshot of '%s' has the same id as "
 					"the snapshot of '%s'",
 					b->tag, a->tag));
@@ -898,8 +926,8 @@ static void check_chain(struct jcheck *j)
 			continue;
 		if (i > 0 && !j->st[i - 1].id)
 			continue; /* unknown parent: already reported */
-		want = i ? j->st[i - 1].id->string : ZERO_UUID;
-		got = st->prev_id->string;
+		want = i ? j->st[i - 1].id : ZERO_UUID;
+		got = st->prev_id;
 		if (!strcmp(want, got))
 			continue;
 		points_at = find_chain_key(ids, n, got);
@@ -909,15 +937,13 @@ static void check_chain(struct jcheck *j)
 				  "that are not published, then re-run `%s`",
 				  m->tag, j->generate);
 		if (!i)
-			add_snapshot(j, "snapshot-chain-broken", m,
-				     st->prev_id, hint,
+			add_chain(j, "snapshot-chain-broken", m, st, 1, hint,
 				     mg_xstrfmt("snapshot of the first "
 						"migration '%s' has prevId "
 						"'%s', expected '%s'",
 						m->tag, got, ZERO_UUID));
 		else
-			add_snapshot(j, "snapshot-chain-broken", m,
-				     st->prev_id, hint,
+			add_chain(j, "snapshot-chain-broken", m, st, 1, hint,
 				     mg_xstrfmt("snapshot of '%s' has prevId "
 						"'%s', which is %s%s%s, not "
 						"the previous entry '%s'",
@@ -933,7 +959,17 @@ static void check_chain(struct jcheck *j)
 									: "",
 						d->items[i - 1].tag));
 	}
-	/* drizzle-kit takes the last file name as the next parent. */
+	free(hint);
+	free(prevs);
+	free(ids);
+}
+
+/* drizzle-kit takes the last file name as the next parent. */
+static void check_snapshot_names(struct jcheck *j)
+{
+	struct mg_migdir *d = j->d;
+	size_t i;
+
 	for (i = 1; i < d->nr; i++) {
 		struct mg_migration *a = &d->items[i - 1], *b = &d->items[i];
 
@@ -950,9 +986,6 @@ static void check_chain(struct jcheck *j)
 				       base_name(b->snapshot_path), b->tag,
 				       base_name(a->snapshot_path), a->tag));
 	}
-	free(hint);
-	free(prevs);
-	free(ids);
 }
 
 /* Offset of the first byte where a and b differ. */
@@ -971,20 +1004,17 @@ static int head_bytes(struct jcheck *j, const char *path, const char **data,
 		      size_t *len, char **owned)
 {
 	struct mg_migration *m = mg_migdir_find_path(j->d, path);
-	const struct mg_json *ignored;
 	int err;
 
 	*owned = NULL;
 	if (m && m->sql_path && !strcmp(m->sql_path, path))
 		return mg_migdir_sql(j->d, m, data, len);
-	if (m) {
-		err = mg_migdir_snapshot(j->d, m, &ignored);
-		if (err < 0 && !m->snapshot_text)
-			return err;
+	if (m && m->snapshot_text) {
 		*data = m->snapshot_text;
 		*len = m->snapshot_len;
 		return 0;
 	}
+	/* A snapshot is compared as bytes: no need to parse it. */
 	err = mg_tree_read(j->d->tree, path, owned, len);
 	*data = *owned;
 	return err;
@@ -1131,13 +1161,109 @@ out:
 	return err;
 }
 
+/*
+ * The .sql bytes of every entry (when sql), and the snapshots of the
+ * entries from position from on.
+ */
+static int check_entries(struct jcheck *j, int sql, size_t from)
+{
+	struct mg_migdir *d = j->d;
+	size_t i;
+	int err;
+
+	for (i = 0; i < d->nr; i++) {
+		struct mg_migration *m = &d->items[i];
+		const char *data;
+		size_t len;
+
+		if (sql && j->st[i].has_sql) {
+			err = mg_migdir_sql(d, m, &data, &len);
+			if (err < 0)
+				return err;
+			check_sql_bytes(j, m, data, len);
+		}
+		if (i >= from && j->st[i].has_snapshot && !j->st[i].shared &&
+		    !mode_is(j, "none")) {
+			err = check_snapshot(j, m, &j->st[i]);
+			if (err < 0)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * How many leading entries are as published: same tag at the same
+ * position, a snapshot whose blob id is the published one. Their chain
+ * was checked when they were new; a change set does not read them again.
+ */
+static size_t trusted_prefix(struct jcheck *j, struct mg_migdir *pd)
+{
+	struct mg_migdir *d = j->d;
+	size_t i;
+
+	if (!pd || !pd->journal || !d->journal)
+		return 0;
+	for (i = 0; i < d->nr && i < pd->nr; i++) {
+		struct mg_migration *m = &d->items[i], *pm = &pd->items[i];
+		const struct entry_state *st = &j->st[i];
+		const struct mg_tree_entry *he, *pe;
+
+		if (!m->snapshot_path || !pm->snapshot_path ||
+		    strcmp(m->tag, pm->tag) ||
+		    strcmp(m->snapshot_path, pm->snapshot_path) ||
+		    !st->has_snapshot || st->shared || st->tag_bad ||
+		    st->duplicate)
+			break;
+		he = mg_tree_listing_find(&d->files, m->snapshot_path);
+		pe = mg_tree_listing_find(&pd->files, pm->snapshot_path);
+		if (!he || !pe || pe->type != MG_ENTRY_FILE || !he->id[0] ||
+		    strcmp(he->id, pe->id))
+			break;
+	}
+	return i;
+}
+
+/*
+ * The chain of the entries after the first from trusted ones: read those
+ * snapshots and the last trusted one (for its id). 0 when they chain
+ * without a finding; 1 when anything is off (a finding, an unreadable
+ * file): the caller checks every snapshot, so the findings and their
+ * wording are the ones of a full check (a prevId pointing at an older
+ * snapshot names it).
+ */
+static int new_snapshots_chain(struct jcheck *j, size_t from)
+{
+	struct mg_report scratch, *r = j->r;
+	size_t i;
+	int err, off;
+
+	if (from >= j->d->nr)
+		return 0; /* nothing new */
+	mg_report_init(&scratch);
+	j->r = &scratch;
+	err = check_entries(j, 0, from - 1);
+	if (err >= 0)
+		check_chain(j);
+	j->r = r;
+	off = err < 0 || scratch.nr;
+	mg_report_release(&scratch);
+	if (!off)
+		return 0;
+	for (i = 0; i < j->d->nr; i++) {
+		j->st[i].id = j->st[i].prev_id = NULL;
+		j->st[i].collided = 0;
+	}
+	return 1;
+}
+
 int mg_journal_check_dir(struct mg_report *r, struct mg_migdir *d,
 			 const struct mg_project *p,
 			 struct mg_migdir *published,
 			 const struct mg_journal_options *opts)
 {
 	struct jcheck j;
-	size_t i;
+	size_t i, from;
 	int err = 0;
 
 	memset(&j, 0, sizeof(j));
@@ -1159,25 +1285,18 @@ int mg_journal_check_dir(struct mg_report *r, struct mg_migdir *d,
 		check_duplicates(&j);
 		check_order(&j);
 		check_files(&j);
-		for (i = 0; i < d->nr; i++) {
-			struct mg_migration *m = &d->items[i];
-			const char *data;
-			size_t len;
-
-			if (j.st[i].has_sql) {
-				err = mg_migdir_sql(d, m, &data, &len);
-				if (err < 0)
-					goto out;
-				check_sql_bytes(&j, m, data, len);
-			}
-			if (j.st[i].has_snapshot && !j.st[i].shared &&
-			    !mode_is(&j, "none")) {
-				err = check_snapshot(&j, m, &j.st[i]);
-				if (err < 0)
-					goto out;
-			}
+		from = opts->trust_published ? trusted_prefix(&j, published)
+					     : 0;
+		if (from && !new_snapshots_chain(&j, from)) {
+			err = check_entries(&j, 1, d->nr);
+		} else {
+			err = check_entries(&j, 1, 0);
+			if (err >= 0)
+				check_chain(&j);
 		}
-		check_chain(&j);
+		if (err < 0)
+			goto out;
+		check_snapshot_names(&j);
 	}
 	err = check_published(&j, published);
 out:
@@ -1223,11 +1342,13 @@ int mg_journal_project_touched(const struct mg_context *ctx,
 int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 			  const struct mg_journal_options *opts)
 {
+	struct mg_journal_options o = *opts;
 	struct mg_migdir *d = NULL, *pd = NULL;
 	struct mg_tree *published = NULL;
 	size_t i;
 	int err = 0;
 
+	o.trust_published = ctx->cs->mode != MG_CHANGESET_ALL;
 	for (i = 0; i < ctx->config->projects_nr; i++) {
 		const struct mg_project *p = &ctx->config->projects[i];
 
@@ -1238,23 +1359,23 @@ int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 			if (err < 0)
 				goto out;
 		}
-		err = mg_migdir_load(&d, ctx->cs->head, p->migrations);
+		err = mg_context_migdir(&d, ctx, p);
 		if (err < 0)
 			goto out;
 		err = mg_migdir_load(&pd, published, p->migrations);
 		if (err < 0)
 			goto out;
-		err = mg_journal_check_dir(r, d, p, pd, opts);
+		err = mg_journal_check_dir(r, d, p, pd, &o);
 		if (err < 0)
 			goto out;
 		mg_migdir_free(pd);
 		pd = NULL;
-		mg_migdir_free(d);
+		mg_context_migdir_put(ctx, d);
 		d = NULL;
 	}
 out:
 	mg_migdir_free(pd);
-	mg_migdir_free(d);
+	mg_context_migdir_put(ctx, d);
 	return err;
 }
 

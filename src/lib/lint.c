@@ -1951,6 +1951,9 @@ static int lint_file(struct mg_report *r, struct mg_context *ctx,
 	in.index = m ? m->idx : -1;
 	in.prev_snapshot = prev;
 	err = mg_lint_sql(r, &ctx->config->lint, &in);
+	/* --all goes through the folder in order: the next one needs m's. */
+	if (prev && ctx->cs->mode == MG_CHANGESET_ALL)
+		mg_migdir_snapshot_release(d, m - 1);
 out:
 	free(own);
 	return err;
@@ -1976,7 +1979,7 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 		if (!files.nr)
 			return 0;
 	}
-	err = mg_migdir_load(&d, ctx->cs->head, p->migrations);
+	err = mg_context_migdir(&d, ctx, p);
 	if (err < 0)
 		goto out;
 	if (ctx->cs->mode == MG_CHANGESET_ALL)
@@ -1987,7 +1990,7 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 	for (i = 0; i < files.nr && err >= 0; i++)
 		err = lint_file(r, ctx, d, files.items[i]);
 out:
-	mg_migdir_free(d);
+	mg_context_migdir_put(ctx, d);
 	mg_strlist_release(&files);
 	return err;
 }

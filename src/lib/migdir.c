@@ -73,6 +73,15 @@ static void load_entries(struct mg_migdir *d)
 	mg_srcmap_release(&map);
 }
 
+static void fields_release(struct mg_snapshot_fields *f)
+{
+	free(f->id);
+	free(f->prev_id);
+	free(f->version);
+	free(f->dialect);
+	memset(f, 0, sizeof(*f));
+}
+
 int mg_migdir_load(struct mg_migdir **out, struct mg_tree *tree,
 		   const char *path)
 {
@@ -130,6 +139,7 @@ void mg_migdir_free(struct mg_migdir *d)
 		free(m->snapshot_text);
 		free(m->snapshot_error);
 		mg_json_free(m->snapshot);
+		fields_release(&m->fields);
 	}
 	free(d->paths);
 	free(d->items);
@@ -164,6 +174,17 @@ int mg_migdir_sql(struct mg_migdir *d, struct mg_migration *m,
 	return 0;
 }
 
+/* Parse m->snapshot_text (read) into m->snapshot; sets the state. */
+static void parse_snapshot(struct mg_migration *m)
+{
+	int err = mg_json_parse(&m->snapshot, m->snapshot_text,
+				m->snapshot_len, &m->snapshot_error_offset);
+
+	if (err < 0)
+		m->snapshot_error = mg_xstrdup(mg_error_last());
+	m->snapshot_state = err < 0 ? err : 1;
+}
+
 int mg_migdir_snapshot(struct mg_migdir *d, struct mg_migration *m,
 		       const struct mg_json **out)
 {
@@ -175,15 +196,10 @@ int mg_migdir_snapshot(struct mg_migdir *d, struct mg_migration *m,
 		int err = mg_tree_read(d->tree, m->snapshot_path,
 				       &m->snapshot_text, &m->snapshot_len);
 
-		if (err >= 0) {
-			err = mg_json_parse(&m->snapshot, m->snapshot_text,
-					    m->snapshot_len,
-					    &m->snapshot_error_offset);
-			if (err < 0)
-				m->snapshot_error =
-					mg_xstrdup(mg_error_last());
-		}
-		m->snapshot_state = err < 0 ? err : 1;
+		if (err >= 0)
+			parse_snapshot(m);
+		else
+			m->snapshot_state = err;
 	}
 	if (m->snapshot_state < 0)
 		return mg_error_set_code(m->snapshot_state,
@@ -191,6 +207,138 @@ int mg_migdir_snapshot(struct mg_migdir *d, struct mg_migration *m,
 					 m->snapshot_path);
 	*out = m->snapshot;
 	return 0;
+}
+
+/* Line and column of offset, as mg_srcmap gives them over the whole text. */
+static void locate(const char *text, size_t offset, unsigned *line,
+		   unsigned *column)
+{
+	struct mg_srcmap map;
+
+	mg_srcmap_init(&map, text, offset); /* what is after does not count */
+	mg_srcmap_locate(&map, offset, line, column);
+	mg_srcmap_release(&map);
+}
+
+static const char *const field_keys[] = { "id", "prevId", "version",
+					   "dialect" };
+
+static char **field_slot(struct mg_snapshot_fields *f, size_t i)
+{
+	char **slots[] = { &f->id, &f->prev_id, &f->version, &f->dialect };
+
+	return slots[i];
+}
+
+/* The fields out of the parsed snapshot. */
+static void fields_from_tree(struct mg_migration *m)
+{
+	struct mg_snapshot_fields *f = &m->fields;
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		const struct mg_json *v = mg_json_get(m->snapshot,
+						      field_keys[i]);
+
+		if (!v || v->type != MG_JSON_STRING)
+			continue;
+		*field_slot(f, i) = mg_xstrdup(v->string);
+		if (i == 0)
+			locate(m->snapshot_text, v->key_offset, &f->id_line,
+			       &f->id_column);
+		else if (i == 1)
+			locate(m->snapshot_text, v->key_offset,
+			       &f->prev_id_line, &f->prev_id_column);
+	}
+}
+
+/* The fields by the tree-less reader; 0, or < 0 when it refused text. */
+static int fields_scan(struct mg_migration *m, const char *text, size_t len)
+{
+	struct mg_snapshot_fields *f = &m->fields;
+	struct mg_json_member mem[4];
+	size_t i;
+	int type;
+
+	memset(mem, 0, sizeof(mem));
+	for (i = 0; i < 4; i++)
+		mem[i].key = field_keys[i];
+	type = mg_json_top_strings(mem, 4, text, len, NULL);
+	if (type < 0)
+		return type;
+	for (i = 0; i < 4; i++) {
+		if (!mem[i].found || mem[i].type != MG_JSON_STRING)
+			continue;
+		*field_slot(f, i) = mem[i].string;
+		mem[i].string = NULL;
+		if (i == 0)
+			locate(text, mem[i].key_offset, &f->id_line,
+			       &f->id_column);
+		else if (i == 1)
+			locate(text, mem[i].key_offset, &f->prev_id_line,
+			       &f->prev_id_column);
+	}
+	mg_json_members_release(mem, 4);
+	return 0;
+}
+
+int mg_migdir_snapshot_fields(struct mg_migdir *d, struct mg_migration *m,
+			      const struct mg_snapshot_fields **out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+
+	*out = NULL;
+	if (!m->snapshot_path)
+		return mg_error_set_code(MG_ENOTFOUND,
+					 "journal entry has no usable tag");
+	if (m->fields_state)
+		goto done;
+	if (m->snapshot_state) {
+		if (m->snapshot_state > 0)
+			fields_from_tree(m);
+		m->fields_state = m->snapshot_state;
+		goto done;
+	}
+	err = mg_tree_read(d->tree, m->snapshot_path, &text, &len);
+	if (err < 0) {
+		m->snapshot_state = m->fields_state = err;
+		goto done;
+	}
+	if (fields_scan(m, text, len) >= 0) {
+		m->fields_state = 1;
+		free(text);
+		goto done;
+	}
+	/* Not plain JSON: the full parser says what, with this text. */
+	m->snapshot_text = text;
+	m->snapshot_len = len;
+	parse_snapshot(m);
+	if (m->snapshot_state > 0)
+		fields_from_tree(m);
+	m->fields_state = m->snapshot_state;
+done:
+	if (m->fields_state < 0)
+		return mg_error_set_code(m->fields_state,
+					 "cannot read snapshot '%s'",
+					 m->snapshot_path);
+	*out = &m->fields;
+	return 0;
+}
+
+void mg_migdir_snapshot_release(struct mg_migdir *d, struct mg_migration *m)
+{
+	(void)d;
+	free(m->snapshot_text);
+	m->snapshot_text = NULL;
+	m->snapshot_len = 0;
+	mg_json_free(m->snapshot);
+	m->snapshot = NULL;
+	free(m->snapshot_error);
+	m->snapshot_error = NULL;
+	m->snapshot_error_offset = 0;
+	m->snapshot_state = 0;
 }
 
 struct mg_migdir_path {

@@ -80,7 +80,7 @@ struct orphan {
 
 struct pair_state {
 	struct mg_report *r;
-	const struct mg_context *ctx;
+	struct mg_context *ctx;
 	const struct mg_project *p;
 	struct mg_migdir *head, *base;
 	const struct mg_change **schema; /* watched, not ignored */
@@ -498,7 +498,7 @@ static void pair_state_release(struct pair_state *st)
 	free(st->schema);
 	free(st->custom);
 	mg_migdir_free(st->base);
-	mg_migdir_free(st->head);
+	mg_context_migdir_put(st->ctx, st->head);
 }
 
 static int check_project(struct mg_report *r, struct mg_context *ctx,
@@ -511,7 +511,7 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 	st.r = r;
 	st.ctx = ctx;
 	st.p = p;
-	err = mg_migdir_load(&st.head, ctx->cs->head, p->migrations);
+	err = mg_context_migdir(&st.head, ctx, p);
 	if (err < 0)
 		goto out;
 	err = mg_migdir_load(&st.base, ctx->cs->base, p->migrations);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "migguard/journal.h"
+#include "migguard/sha256.h"
 #include "migguard/strbuf.h"
 
 #define DIR_ "packages/db/src/migrations"
@@ -1406,6 +1407,332 @@ static void test_journal__real_crlf_checkout(void **state)
 	free(sql);
 }
 
+
+/*
+ * Change sets: unchanged published snapshots are trusted, not read. A
+ * tree that gives content ids (like git's blob ids) and records reads.
+ */
+struct id_tree {
+	struct mg_tree base;
+	struct mg_tree *inner;
+	struct mg_strlist reads;
+	unsigned lists;
+};
+
+static int id_read(struct mg_tree *t, const char *path, char **data,
+		   size_t *len)
+{
+	struct id_tree *it = (struct id_tree *)t;
+
+	mg_strlist_push(&it->reads, path);
+	return mg_tree_read(it->inner, path, data, len);
+}
+
+static int id_list(struct mg_tree *t, const char *dir,
+		   struct mg_tree_listing *out)
+{
+	struct id_tree *it = (struct id_tree *)t;
+	size_t i;
+	int err;
+
+	it->lists++;
+	err = mg_tree_list(it->inner, dir, out);
+	for (i = 0; err >= 0 && i < out->nr; i++) {
+		char *data = NULL;
+		size_t len = 0;
+
+		assert_int_equal(mg_tree_read(it->inner, out->items[i].path,
+					      &data, &len),
+				 0);
+		mg_sha256_hex(out->items[i].id, data, len);
+		free(data);
+	}
+	return err;
+}
+
+static void id_free(struct mg_tree *t)
+{
+	struct id_tree *it = (struct id_tree *)t;
+
+	mg_tree_free(it->inner);
+	mg_strlist_release(&it->reads);
+	free(it);
+}
+
+static const struct mg_tree_ops id_ops = { id_read, id_list, id_free };
+
+static struct id_tree *id_tree_open(const char *root)
+{
+	struct id_tree *it = mg_xcalloc(1, sizeof(*it));
+
+	assert_int_equal(mg_tree_open_dir(&it->inner, root), 0);
+	it->base.ops = &id_ops;
+	it->base.label = mg_xstrdup(root);
+	return it;
+}
+
+/* How often path was read. */
+static size_t reads_of(const struct id_tree *it, const char *path)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < it->reads.nr; i++)
+		n += !strcmp(it->reads.items[i], path);
+	return n;
+}
+
+static size_t snapshot_reads(const struct id_tree *it, const struct fx *fx,
+			     size_t i)
+{
+	char *rel = snapshot_rel(&fx->e[i]);
+	size_t n = reads_of(it, rel);
+
+	free(rel);
+	return n;
+}
+
+/* "path:line:col: message [rule]" of every finding, sorted. */
+static char *findings_text(struct mg_report *r)
+{
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	size_t i;
+
+	mg_report_sort(r);
+	for (i = 0; i < r->nr; i++)
+		mg_strbuf_addf(&sb, "%s:%u:%u: %s [%s] %s\n", r->items[i].path,
+			       r->items[i].line, r->items[i].column,
+			       r->items[i].message, r->items[i].rule,
+			       r->items[i].hint ? r->items[i].hint : "");
+	return mg_strbuf_detach(&sb, NULL);
+}
+
+/*
+ * Check fx->head against fx->pub in mode, with id trees (the counted
+ * head tree comes back in *head_out when asked), on a context that
+ * shares migdirs as the binaries do. The findings, as text.
+ */
+static char *fx_run_ids(struct fx *fx, enum mg_changeset_mode mode,
+			struct id_tree **head_out)
+{
+	struct mg_config cfg;
+	struct mg_project p;
+	struct mg_context ctx;
+	struct id_tree *head = id_tree_open(fx->head);
+	struct id_tree *pub = id_tree_open(fx->pub);
+	struct mg_report r;
+	char *text;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&p, 0, sizeof(p));
+	memset(&ctx, 0, sizeof(ctx));
+	mg_report_init(&r);
+	p.name = "db";
+	p.migrations = DIR_;
+	p.prefix = fx->prefix;
+	p.generate_command = "pnpm db:generate";
+	cfg.projects = &p;
+	cfg.projects_nr = 1;
+	fx->cs.mode = mode;
+	fx->cs.head = &head->base;
+	/* The change set touches the folder: the journal is staged. */
+	fx->change.status = MG_CHANGE_MODIFIED;
+	fx->change.path = JOURNAL;
+	fx->cs.changes = &fx->change;
+	fx->cs.nr = 1;
+	ctx.published = &pub->base;
+	ctx.config = &cfg;
+	ctx.cs = &fx->cs;
+	mg_context_share_migdirs(&ctx);
+	assert_int_equal(mg_journal_check_with(&r, &ctx, &fx->opts), 0);
+	/* A second check of the run reuses the folder: listed once. */
+	assert_int_equal(mg_journal_check_with(&r, &ctx, &fx->opts), 0);
+	assert_int_equal(head->lists, 1);
+	text = findings_text(&r);
+	mg_report_release(&r);
+	mg_context_release(&ctx);
+	if (head_out)
+		*head_out = head;
+	else
+		mg_tree_free(&head->base);
+	fx->cs.head = NULL;
+	return text;
+}
+
+/* The same folders through plain directories: no ids, a full check. */
+static char *fx_run_full(struct fx *fx)
+{
+	char *text;
+
+	fx_run(fx);
+	text = findings_text(&fx->r);
+	mg_report_release(&fx->r);
+	mg_report_init(&fx->r);
+	return text;
+}
+
+/* Published: the first n - 1 migrations; head: all n. */
+static void fx_write_added(struct fx *fx, size_t n)
+{
+	fx_set(fx, n);
+	fx_write(fx, fx->head);
+	fx->nr = n - 1;
+	fx_write(fx, fx->pub);
+	fx->nr = n;
+}
+
+static void test_journal__staged_reads_only_new_snapshots(void **state)
+{
+	struct fx *fx = *state;
+	struct id_tree *head = NULL;
+	char *text;
+	size_t i;
+
+	fx_write_added(fx, 6);
+	text = fx_run_ids(fx, MG_CHANGESET_STAGED, &head);
+	assert_string_equal(text, "");
+	/* The new snapshot and its parent, once; the others not at all. */
+	for (i = 0; i < 4; i++)
+		assert_int_equal(snapshot_reads(head, fx, i), 0);
+	assert_int_equal(snapshot_reads(head, fx, 4), 1);
+	assert_int_equal(snapshot_reads(head, fx, 5), 1);
+	mg_tree_free(&head->base);
+	free(text);
+	/* --all reads each snapshot, once. */
+	text = fx_run_ids(fx, MG_CHANGESET_ALL, &head);
+	assert_string_equal(text, "");
+	for (i = 0; i < 6; i++)
+		assert_int_equal(snapshot_reads(head, fx, i), 1);
+	mg_tree_free(&head->base);
+	free(text);
+}
+
+static void test_journal__staged_nothing_new_reads_no_snapshot(void **state)
+{
+	struct fx *fx = *state;
+	struct id_tree *head = NULL;
+	char *text;
+	size_t i;
+
+	fx_set(fx, 4);
+	fx_write(fx, fx->head);
+	fx_write(fx, fx->pub);
+	text = fx_run_ids(fx, MG_CHANGESET_STAGED, &head);
+	assert_string_equal(text, "");
+	for (i = 0; i < 4; i++)
+		assert_int_equal(snapshot_reads(head, fx, i), 0);
+	mg_tree_free(&head->base);
+	free(text);
+}
+
+/* A broken new entry: the findings of the full check, word for word. */
+static void assert_staged_as_full(struct fx *fx, const char *expect)
+{
+	char *fast = fx_run_ids(fx, MG_CHANGESET_STAGED, NULL);
+	char *full = fx_run_full(fx); /* the same change set */
+
+	if (getenv("MG_TEST_VERBOSE"))
+		fprintf(stderr, "%s", fast);
+	assert_non_null(strstr(full, expect));
+	assert_string_equal(fast, full);
+	free(fast);
+	free(full);
+}
+
+static void test_journal__staged_prev_id_to_old_snapshot(void **state)
+{
+	struct fx *fx = *state;
+
+	/*
+	 * Generated on an old checkout: its parent is not the last one. The
+	 * message names two published entries the fast path does not read.
+	 */
+	fx_set(fx, 6);
+	strcpy(fx->e[5].prev, fx->e[1].id);
+	fx_write(fx, fx->head);
+	fx->nr = 5;
+	fx_write(fx, fx->pub);
+	fx->nr = 6;
+	fx->cs.mode = MG_CHANGESET_STAGED;
+	assert_staged_as_full(fx, "'0002_odd_the_twelve' and "
+				  "'0005_odd_the_twelve' were both generated "
+				  "on top of '0001_odd_the_twelve'");
+}
+
+static void test_journal__staged_prev_id_nowhere(void **state)
+{
+	struct fx *fx = *state;
+
+	fx_set(fx, 5);
+	strcpy(fx->e[4].prev, NOWHERE);
+	fx_write(fx, fx->head);
+	fx->nr = 4;
+	fx_write(fx, fx->pub);
+	fx->nr = 5;
+	fx->cs.mode = MG_CHANGESET_STAGED;
+	assert_staged_as_full(fx, "which is no snapshot's id");
+}
+
+static void test_journal__staged_collision_with_published(void **state)
+{
+	struct fx *fx = *state;
+
+	/* Two branches on top of 0002: 0003 published, 0004 new. */
+	fx_set(fx, 5);
+	strcpy(fx->e[4].prev, fx->e[2].id);
+	fx_write(fx, fx->head);
+	fx->nr = 4;
+	fx_write(fx, fx->pub);
+	fx->nr = 5;
+	fx->cs.mode = MG_CHANGESET_STAGED;
+	assert_staged_as_full(fx, "branches were merged");
+}
+
+static void test_journal__staged_copied_snapshot_id(void **state)
+{
+	struct fx *fx = *state;
+
+	/* The new snapshot reuses its parent's id. */
+	fx_set(fx, 5);
+	strcpy(fx->e[4].id, fx->e[3].id);
+	fx_write(fx, fx->head);
+	fx->nr = 4;
+	fx_write(fx, fx->pub);
+	fx->nr = 5;
+	fx->cs.mode = MG_CHANGESET_STAGED;
+	assert_staged_as_full(fx, "has the same id as");
+}
+
+static void test_journal__staged_invalid_new_snapshot(void **state)
+{
+	struct fx *fx = *state;
+	char *rel;
+
+	fx_write_added(fx, 5);
+	rel = snapshot_rel(&fx->e[4]);
+	write_str(fx->head, rel, "{\n  \"id\": \"x\",\n  \"prevId\": 7\n}");
+	free(rel);
+	fx->cs.mode = MG_CHANGESET_STAGED;
+	assert_staged_as_full(fx, "has no string 'prevId'");
+}
+
+static void test_journal__staged_edited_published_snapshot(void **state)
+{
+	struct fx *fx = *state;
+	char *rel, *text;
+
+	/* 0002's snapshot edited in place: checked again, with the rest. */
+	fx_write_added(fx, 5);
+	rel = snapshot_rel(&fx->e[2]);
+	strcpy(fx->e[2].prev, NOWHERE);
+	text = snapshot_text(&fx->e[2]);
+	write_str(fx->head, rel, text);
+	free(text);
+	free(rel);
+	fx->cs.mode = MG_CHANGESET_STAGED;
+	assert_staged_as_full(fx, "published migration file "
+				  "'0002_snapshot.json' was edited");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1473,6 +1800,14 @@ int main(void)
 		T(test_journal__real_prev_id_broken),
 		T(test_journal__real_when_edited_backwards),
 		T(test_journal__real_crlf_checkout),
+		T(test_journal__staged_reads_only_new_snapshots),
+		T(test_journal__staged_nothing_new_reads_no_snapshot),
+		T(test_journal__staged_prev_id_to_old_snapshot),
+		T(test_journal__staged_prev_id_nowhere),
+		T(test_journal__staged_collision_with_published),
+		T(test_journal__staged_copied_snapshot_id),
+		T(test_journal__staged_invalid_new_snapshot),
+		T(test_journal__staged_edited_published_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
