@@ -137,7 +137,7 @@ peak_check=$(sh -c "/usr/bin/time -f %M sh -c '$check' 2>&1 >/dev/null |
 # The apply helper's own benchmark, when it is there.
 apply_out=""
 if [ -f "$here/apply.sh" ]; then
-	apply_out=$(BENCH_REPO="$repo" BENCH_BUILD="$build" \
+	apply_out=$(MG_BUILD_DIR="$build" \
 		sh "$here/apply.sh" 2>&1) || apply_out="apply.sh failed: $apply_out"
 fi
 
