@@ -1,4 +1,7 @@
-/* The base modules: glob, srcmap, json, tree paths, pre-push parsing. */
+/*
+ * The base modules: glob, srcmap, json, tree paths, pre-push parsing,
+ * error messages.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,6 +132,20 @@ static void test_changeset__push_lines(void **state)
 	assert_false(mg_oid_is_zero("00001"));
 }
 
+/* Wrapping the last message in a new one keeps it (no aliasing). */
+static void test_error__wrap_last_message(void **state)
+{
+	(void)state;
+	mg_error_set("invalid JSON");
+	mg_error_set("libpg_query parse tree: %s", mg_error_last());
+	assert_string_equal(mg_error_last(),
+			    "libpg_query parse tree: invalid JSON");
+	mg_error_set("%s: %s", mg_error_last(), mg_error_last());
+	assert_string_equal(mg_error_last(),
+			    "libpg_query parse tree: invalid JSON: "
+			    "libpg_query parse tree: invalid JSON");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_json__offsets_and_errors),
 		cmocka_unit_test(test_tree__path_safety),
 		cmocka_unit_test(test_changeset__push_lines),
+		cmocka_unit_test(test_error__wrap_last_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
