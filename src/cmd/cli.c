@@ -325,6 +325,11 @@ static int lint_files(struct mg_cli *cli)
 			err = disk->ops->read(disk, path, &data, &len);
 		mg_tree_free(disk);
 		disk = NULL;
+		if (err == MG_ETOOBIG) {
+			/* As in a repository: a finding, not a failure. */
+			mg_lint_unreadable(&report, cli->files.items[i], err);
+			continue;
+		}
 		if (err < 0) {
 			mg_cli_fail(cli, "cannot read '%s': %s",
 				    cli->files.items[i], mg_error_last());

@@ -35,7 +35,8 @@ static int mem_read(struct mg_tree *t, const char *path, char **data,
 			return mg_error_set("'%s' is not a regular file",
 					    path);
 		if (f->len > MG_TREE_MAX_FILE)
-			return mg_error_set("'%s' is too large", path);
+			return mg_error_set_code(MG_ETOOBIG,
+						 "'%s' is too large", path);
 		*data = mg_xmalloc(f->len + 1);
 		if (f->len)
 			memcpy(*data, f->data, f->len);
