@@ -79,6 +79,12 @@ int mg_project_is_schema(const struct mg_project *p, const char *path);
 /* The project whose migrations folder holds path, or NULL. */
 const struct mg_project *mg_config_project_of_migration(
 	const struct mg_config *cfg, const char *path);
+/*
+ * The project's generate command with extra drizzle-kit arguments, as the
+ * package manager wants them ("npm run db:generate -- --custom",
+ * "pnpm db:generate --custom"). A new string.
+ */
+char *mg_project_generate_with(const struct mg_project *p, const char *args);
 /* Every path a check may need to see changed (for diff pathspecs). */
 void mg_config_watched(const struct mg_config *cfg, struct mg_strlist *out);
 

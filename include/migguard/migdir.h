@@ -13,6 +13,8 @@
 #include "migguard/json.h"
 #include "migguard/tree.h"
 
+struct mg_migdir_path;
+
 struct mg_migration {
 	long long idx;	 /* as written; -1 when missing or not a number */
 	char *tag;	 /* "0001_odd_the_twelve"; NULL when missing */
@@ -30,6 +32,8 @@ struct mg_migration {
 	size_t snapshot_len;
 	struct mg_json *snapshot; /* NULL when absent or invalid */
 	int snapshot_state;
+	char *snapshot_error;	      /* why it is not JSON, or NULL */
+	size_t snapshot_error_offset; /* where the parser stopped */
 };
 
 struct mg_migdir {
@@ -45,6 +49,9 @@ struct mg_migdir {
 	size_t nr;
 	struct mg_tree_listing files; /* every entry under path */
 	struct mg_tree *tree;	      /* borrowed: outlives the migdir */
+	/* sql_path and snapshot_path sorted, built by mg_migdir_find_path. */
+	struct mg_migdir_path *paths;
+	size_t paths_nr;
 };
 
 /* Load the folder at path from tree. MG_ERROR only on a tree failure. */
@@ -62,5 +69,28 @@ struct mg_migration *mg_migdir_find_path(struct mg_migdir *d,
 					 const char *path);
 /* "0001_foo" -> "0001"; a tag without '_' is its own prefix. New string. */
 char *mg_migdir_tag_prefix(const char *tag);
+
+/*
+ * Byte-level defects of a migration file that make drizzle run or hash
+ * something else than what is reviewed: drizzle hashes the raw bytes and
+ * replaces invalid UTF-8 with U+FFFD before running it.
+ */
+enum mg_sql_defect {
+	MG_SQL_DEFECT_NONE = 0,
+	MG_SQL_DEFECT_BOM,	/* starts with EF BB BF */
+	MG_SQL_DEFECT_NUL,	/* a NUL byte */
+	MG_SQL_DEFECT_UTF8,	/* not valid UTF-8 */
+	MG_SQL_DEFECT_CRLF,	/* a CR LF line end */
+};
+
+/*
+ * The first defect of each kind found in data, as a bit set of
+ * (1 << MG_SQL_DEFECT_*); offsets[kind] is the byte offset of its first
+ * occurrence (offsets needs MG_SQL_DEFECT_CRLF + 1 slots). One pass.
+ */
+unsigned mg_migdir_sql_defects(const char *data, size_t len,
+			       size_t *offsets);
+/* Length of the valid UTF-8 prefix of s (len when all of it is valid). */
+size_t mg_utf8_valid_prefix(const char *s, size_t len);
 
 #endif

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "migguard/git.h"
 #include "migguard/lint.h"
 
 enum {
@@ -18,6 +19,7 @@ enum {
 	OPT_FORMAT,
 	OPT_COLOR,
 	OPT_VERSION,
+	OPT_EACH_COMMIT,
 };
 
 static const struct option common_options[] = {
@@ -32,6 +34,7 @@ static const struct option common_options[] = {
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "each-commit", no_argument, NULL, OPT_EACH_COMMIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -133,6 +136,9 @@ int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
 		case OPT_VERSION:
 			printf("%s %s\n", prog, MIGGUARD_VERSION);
 			return MG_EXIT_OK;
+		case OPT_EACH_COMMIT:
+			cli->each_commit = 1;
+			break;
 		default:
 			return mg_cli_fail(cli, "unknown option '%s'\n%s",
 					   argv[optind - 1], usage);
@@ -143,6 +149,10 @@ int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
 	if (cli->change.head && cli->change.mode != MG_CHANGESET_RANGE &&
 	    cli->change.mode != MG_CHANGESET_ALL)
 		return mg_cli_fail(cli, "--head goes with --base or --all");
+	if (cli->each_commit && cli->change.mode != MG_CHANGESET_RANGE &&
+	    cli->change.mode != MG_CHANGESET_PRE_PUSH)
+		return mg_cli_fail(cli, "--each-commit goes with --base or "
+				   "--pre-push");
 	for (; optind < argc; optind++)
 		mg_strlist_push(&cli->files, argv[optind]);
 	cli->color = mg_cli_want_color(color, STDOUT_FILENO);
@@ -161,7 +171,6 @@ int mg_cli_finish(const struct mg_cli *cli, struct mg_report *r)
 
 	mg_report_sort(r);
 	mg_report_format(&out, r, cli->format, cli->color);
-	/* No finding leaves MG_STRBUF_INIT's NULL buf: fwrite(NULL) is UB. */
 	if (out.len)
 		fwrite(out.buf, 1, out.len, stdout);
 	fflush(stdout);
@@ -253,6 +262,92 @@ out:
 	return err;
 }
 
+/*
+ * One commit against its first parent (a root commit: the empty tree),
+ * in the mode of the range it belongs to.
+ */
+static int commit_changeset(struct mg_changeset ***out, struct mg_repo *repo,
+			    const char *id, enum mg_changeset_mode mode)
+{
+	struct mg_changeset_options opts;
+	struct mg_changeset *cs;
+	char parent[MG_OID_HEXSZ];
+	size_t nr;
+	int err;
+
+	err = mg_git_parent(parent, repo, id);
+	if (err >= 0) {
+		memset(&opts, 0, sizeof(opts));
+		opts.mode = MG_CHANGESET_RANGE;
+		opts.base = parent;
+		opts.head = id;
+		err = mg_changeset_list(out, &nr, repo, &opts);
+		if (err >= 0)
+			(*out)[0]->mode = mode;
+		return err;
+	}
+	if (err != MG_ENOTFOUND)
+		return err;
+	cs = mg_xcalloc(1, sizeof(*cs));
+	cs->mode = mode;
+	cs->repo = repo;
+	cs->head_rev = mg_xstrdup(id);
+	cs->label = mg_xstrfmt("%.7s", id);
+	*out = mg_xcalloc(1, sizeof(**out));
+	(*out)[0] = cs;
+	err = mg_git_tree_commit(&cs->head, repo, id);
+	if (err >= 0)
+		err = mg_tree_open_empty(&cs->base);
+	return err;
+}
+
+/*
+ * --each-commit: the pair check on every commit of the range against its
+ * first parent; each finding names its commit. The other checks look at
+ * the range as a whole (migrations edited within unpushed commits are
+ * allowed, so per-commit journal checks would be wrong).
+ */
+static int run_each_commit(struct mg_cli *cli, struct mg_changeset *range,
+			   struct mg_repo *repo, struct mg_report *r)
+{
+	struct mg_changeset **one = NULL;
+	struct mg_report sub;
+	size_t i, k, len;
+	int ret = -1;
+
+	mg_report_init(&sub);
+	if (mg_changeset_commits(range) < 0) {
+		ret = mg_cli_fail(cli, "%s", mg_error_last());
+		goto out;
+	}
+	for (i = 0; ret < 0 && i < range->commits_nr; i++) {
+		const struct mg_commit_info *c = &range->commits[i];
+		const char *msg = c->message ? c->message : "";
+
+		if (commit_changeset(&one, repo, c->id, range->mode) < 0) {
+			ret = mg_cli_fail(cli, "%s", mg_error_last());
+			goto out;
+		}
+		ret = run_changeset(cli, MG_CHECK_PAIR, one[0], repo, &sub);
+		len = strcspn(msg, "\n");
+		for (k = 0; k < sub.nr; k++) {
+			char *m = mg_xstrfmt("%s (in commit %.7s '%.*s')",
+					     sub.items[k].message, c->id,
+					     (int)len, msg);
+
+			free(sub.items[k].message);
+			sub.items[k].message = m;
+		}
+		mg_report_move(r, &sub);
+		mg_changeset_list_free(one, 1);
+		one = NULL;
+	}
+out:
+	mg_changeset_list_free(one, 1);
+	mg_report_release(&sub);
+	return ret;
+}
+
 int mg_cli_run_checks(struct mg_cli *cli, unsigned checks)
 {
 	struct mg_repo_options ropts;
@@ -284,7 +379,16 @@ int mg_cli_run_checks(struct mg_cli *cli, unsigned checks)
 		goto out;
 	}
 	for (i = 0; i < nr; i++) {
-		ret = run_changeset(cli, checks, list[i], repo, &report);
+		unsigned whole = checks;
+
+		if (cli->each_commit && (checks & MG_CHECK_PAIR)) {
+			whole &= ~(unsigned)MG_CHECK_PAIR;
+			ret = run_each_commit(cli, list[i], repo, &report);
+			if (ret >= 0)
+				goto out;
+		}
+		ret = whole ? run_changeset(cli, whole, list[i], repo, &report)
+			    : -1;
 		if (ret >= 0)
 			goto out;
 	}
@@ -356,8 +460,9 @@ out:
 static const char check_usage_fmt[] =
 	"usage: %s [--staged | --base REV [--head REV] | --pre-push REMOTE "
 	"| --all]\n"
-	"       %*s [--repo DIR] [--format text|json|github|sarif] "
-	"[--color[=WHEN]]%s\n";
+	"       %*s [--each-commit] [--repo DIR] "
+	"[--format text|json|github|sarif]\n"
+	"       %*s [--color[=WHEN]]%s\n";
 
 int mg_cli_check_main(int argc, char **argv, const char *prog,
 		      unsigned checks)
@@ -367,7 +472,7 @@ int mg_cli_check_main(int argc, char **argv, const char *prog,
 	int ret;
 
 	snprintf(usage, sizeof(usage), check_usage_fmt, prog,
-		 (int)strlen(prog), "",
+		 (int)strlen(prog), "", (int)strlen(prog), "",
 		 checks == MG_CHECK_LINT ? " [FILE.sql...]" : "");
 	ret = mg_cli_parse(&cli, argc, argv, prog, usage);
 	if (ret >= 0)

@@ -18,6 +18,7 @@ struct mg_cli {
 	int color; /* resolved: 1 to colour stdout */
 	struct mg_changeset_options change;
 	int mode_given;
+	int each_commit; /* --each-commit: pair each commit of the range */
 	const char *repo_dir;
 	struct mg_strlist files; /* positional arguments */
 	int in_hook;

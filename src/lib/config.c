@@ -1040,6 +1040,17 @@ const struct mg_project *mg_config_project_of_migration(
 	return NULL;
 }
 
+char *mg_project_generate_with(const struct mg_project *p, const char *args)
+{
+	const char *cmd = p->generate_command ? p->generate_command
+					      : "npx drizzle-kit generate";
+
+	/* npm run passes arguments to the script only after "--". */
+	if (mg_starts_with(cmd, "npm run "))
+		return mg_xstrfmt("%s -- %s", cmd, args);
+	return mg_xstrfmt("%s %s", cmd, args);
+}
+
 void mg_config_watched(const struct mg_config *cfg, struct mg_strlist *out)
 {
 	size_t i, k;

@@ -12,11 +12,15 @@ char *mg_migdir_tag_prefix(const char *tag)
 	return us ? mg_xstrndup(tag, (size_t)(us - tag)) : mg_xstrdup(tag);
 }
 
-/* A tag usable as a file name: no '/', '\\', "..", leading '_' or '.'. */
+/*
+ * A tag usable as a file name: no '/', '\\', "..", leading '.'. A leading
+ * '_' is what drizzle writes in prefix mode "none" ("_name"); the journal
+ * check decides whether it is allowed.
+ */
 static int tag_is_usable(const char *tag)
 {
 	return *tag && !strchr(tag, '/') && !strchr(tag, '\\') &&
-	       !strstr(tag, "..") && tag[0] != '_' && tag[0] != '.';
+	       !strstr(tag, "..") && tag[0] != '.';
 }
 
 static long long json_int(const struct mg_json *v)
@@ -124,8 +128,10 @@ void mg_migdir_free(struct mg_migdir *d)
 		free(m->snapshot_path);
 		free(m->sql);
 		free(m->snapshot_text);
+		free(m->snapshot_error);
 		mg_json_free(m->snapshot);
 	}
+	free(d->paths);
 	free(d->items);
 	mg_json_free(d->journal);
 	free(d->journal_text);
@@ -169,9 +175,14 @@ int mg_migdir_snapshot(struct mg_migdir *d, struct mg_migration *m,
 		int err = mg_tree_read(d->tree, m->snapshot_path,
 				       &m->snapshot_text, &m->snapshot_len);
 
-		if (err >= 0)
+		if (err >= 0) {
 			err = mg_json_parse(&m->snapshot, m->snapshot_text,
-					    m->snapshot_len, NULL);
+					    m->snapshot_len,
+					    &m->snapshot_error_offset);
+			if (err < 0)
+				m->snapshot_error =
+					mg_xstrdup(mg_error_last());
+		}
 		m->snapshot_state = err < 0 ? err : 1;
 	}
 	if (m->snapshot_state < 0)
@@ -182,17 +193,132 @@ int mg_migdir_snapshot(struct mg_migdir *d, struct mg_migration *m,
 	return 0;
 }
 
-struct mg_migration *mg_migdir_find_path(struct mg_migdir *d,
-					 const char *path)
-{
-	size_t i;
+struct mg_migdir_path {
+	const char *path;
+	struct mg_migration *m;
+};
 
+static int cmp_path(const void *a_, const void *b_)
+{
+	const struct mg_migdir_path *a = a_, *b = b_;
+
+	return strcmp(a->path, b->path);
+}
+
+/* Sorted once, so looking up every file of a big folder is n log n. */
+static void build_paths(struct mg_migdir *d)
+{
+	size_t i, n = 0;
+
+	d->paths = mg_xcalloc(2 * d->nr + 1, sizeof(*d->paths));
 	for (i = 0; i < d->nr; i++) {
 		struct mg_migration *m = &d->items[i];
 
-		if ((m->sql_path && !strcmp(m->sql_path, path)) ||
-		    (m->snapshot_path && !strcmp(m->snapshot_path, path)))
-			return m;
+		if (m->sql_path) {
+			d->paths[n].path = m->sql_path;
+			d->paths[n++].m = m;
+		}
+		if (m->snapshot_path) {
+			d->paths[n].path = m->snapshot_path;
+			d->paths[n++].m = m;
+		}
 	}
-	return NULL;
+	qsort(d->paths, n, sizeof(*d->paths), cmp_path);
+	d->paths_nr = n;
+}
+
+struct mg_migration *mg_migdir_find_path(struct mg_migdir *d,
+					 const char *path)
+{
+	struct mg_migdir_path key, *hit, *end;
+	struct mg_migration *best;
+
+	if (!d->paths)
+		build_paths(d);
+	key.path = path;
+	key.m = NULL;
+	hit = d->paths_nr ? bsearch(&key, d->paths, d->paths_nr,
+				    sizeof(*d->paths), cmp_path)
+			  : NULL;
+	if (!hit)
+		return NULL;
+	/* Equal paths (duplicate tags): the earliest journal entry wins. */
+	while (hit > d->paths && !strcmp(hit[-1].path, path))
+		hit--;
+	end = d->paths + d->paths_nr;
+	for (best = hit->m; hit < end && !strcmp(hit->path, path); hit++)
+		if (hit->m < best)
+			best = hit->m;
+	return best;
+}
+
+size_t mg_utf8_valid_prefix(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = p[i];
+		size_t n, k;
+		unsigned cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return i;
+		}
+		if (len - i <= n)
+			return i;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		/* Overlong forms, surrogates, beyond U+10FFFF. */
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+unsigned mg_migdir_sql_defects(const char *data, size_t len,
+			       size_t *offsets)
+{
+	unsigned found = 0;
+	size_t i, valid;
+
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
+		found |= 1u << MG_SQL_DEFECT_BOM;
+		offsets[MG_SQL_DEFECT_BOM] = 0;
+	}
+	valid = mg_utf8_valid_prefix(data, len);
+	if (valid < len) {
+		found |= 1u << MG_SQL_DEFECT_UTF8;
+		offsets[MG_SQL_DEFECT_UTF8] = valid;
+	}
+	for (i = 0; i < len; i++) {
+		if (!data[i] && !(found & (1u << MG_SQL_DEFECT_NUL))) {
+			found |= 1u << MG_SQL_DEFECT_NUL;
+			offsets[MG_SQL_DEFECT_NUL] = i;
+		} else if (data[i] == '\r' && i + 1 < len &&
+			   data[i + 1] == '\n' &&
+			   !(found & (1u << MG_SQL_DEFECT_CRLF))) {
+			found |= 1u << MG_SQL_DEFECT_CRLF;
+			offsets[MG_SQL_DEFECT_CRLF] = i;
+		}
+	}
+	return found;
 }

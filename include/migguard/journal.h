@@ -1,0 +1,49 @@
+/*
+ * The journal check: _journal.json, the snapshots and the .sql files of a
+ * drizzle migrations folder agree, and the migrations already published
+ * are unchanged. mg_journal_check (check.h) runs it on every project the
+ * change set touches; the pieces below check one loaded folder, so tests
+ * and a fuzzer can drive the parsing without a repository.
+ */
+#ifndef MIGGUARD_JOURNAL_H
+#define MIGGUARD_JOURNAL_H
+
+#include "migguard/check.h"
+#include "migguard/config.h"
+#include "migguard/migdir.h"
+#include "migguard/report.h"
+
+/* A `when` this far past now is reported (one day, in milliseconds). */
+#define MG_JOURNAL_FUTURE_SKEW_MS (24LL * 60 * 60 * 1000)
+
+struct mg_journal_options {
+	/*
+	 * The current time in epoch milliseconds, for the future-`when`
+	 * warning; 0 disables it. mg_journal_check fills it from time().
+	 */
+	long long now_ms;
+	long long future_skew_ms; /* MG_JOURNAL_FUTURE_SKEW_MS by default */
+};
+
+void mg_journal_options_init(struct mg_journal_options *opts);
+
+/*
+ * Check one loaded folder d of project p, and compare it with the same
+ * folder in the published base (NULL: nothing is published). Findings
+ * go to r; returns < 0 only when a file cannot be read for a reason
+ * other than its absence.
+ */
+int mg_journal_check_dir(struct mg_report *r, struct mg_migdir *d,
+			 const struct mg_project *p,
+			 struct mg_migdir *published,
+			 const struct mg_journal_options *opts);
+
+/* mg_journal_check with explicit options (tests pass a fixed now). */
+int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
+			  const struct mg_journal_options *opts);
+
+/* 1 when the change set touches p's migrations folder or schema. */
+int mg_journal_project_touched(const struct mg_context *ctx,
+			       const struct mg_project *p);
+
+#endif

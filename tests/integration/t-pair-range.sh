@@ -1,0 +1,56 @@
+# migguard-pair --base and --pre-push on a branch of three commits where the
+# schema edit and its migration are in different commits: the range as a
+# whole passes; --each-commit names the commits that broke the rule.
+sh "$MG_SOURCE_DIR/tests/fixtures/demo/make-demo.sh" --clean --upto 1 r
+cd r
+m=packages/db/src/migrations
+s=packages/db/src/schema
+git checkout -q -b feature
+copy_step 02 .
+git add $s
+git commit -q -m "Add research_plan.summary"
+git add $m
+git commit -q -m "Generate the summary migration"
+copy_step 03 .
+git add -A
+git commit -q -m "Enable pgvector (custom migration)"
+c1=$(git rev-parse --short=7 HEAD~2)
+c2=$(git rev-parse --short=7 HEAD~1)
+
+expect_exit 0 migguard-pair --base main
+expect_out ""
+expect_err "migguard: 0 errors, 0 warnings"
+
+per_commit="$m/0002_plan_summary.sql: error: new migration '0002_plan_summary' changes the schema snapshot but no schema file under '$s' is changed (in commit $c2 'Generate the summary migration') [migration-without-schema]
+  hint: commit the schema edit that generated it with the migration; a hand-written migration starts from 'drizzle-kit generate --custom', which copies the previous snapshot
+$s/research.ts: error: schema file '$s/research.ts' modified without a generated migration: no new .sql, snapshot and journal entry in '$m' (in commit $c1 'Add research_plan.summary') [schema-without-migration]
+  hint: run 'npm run db:generate' in 'packages/db' and commit what it writes under '$m'; if the edit cannot change the database (comments, formatting), generate writes nothing: list such files in \"pair.ignore\" or set the rule to \"warning\""
+expect_exit 1 migguard-pair --base main --each-commit
+expect_out "$per_commit"
+expect_err "migguard: 2 errors, 0 warnings"
+
+# The same from git's pre-push input, against what the remote has.
+git init -q --bare "$MG_TMP/remote.git"
+git remote add origin "$MG_TMP/remote.git"
+git push -q origin main
+line="refs/heads/feature $(git rev-parse HEAD) refs/heads/feature 0000000000000000000000000000000000000000"
+echo "$line" >"$MG_TMP/push"
+expect_exit 0 migguard-pair --pre-push origin <"$MG_TMP/push"
+expect_exit 1 migguard-pair --pre-push origin --each-commit <"$MG_TMP/push"
+expect_out "$m/0002_plan_summary.sql: error: new migration '0002_plan_summary' changes the schema snapshot but no schema file under '$s' is changed (in commit $c2 'Generate the summary migration') [migration-without-schema]
+  hint: commit the schema edit that generated it with the migration; a hand-written migration starts from 'drizzle-kit generate --custom', which copies the previous snapshot; bypass once: MIGGUARD_SKIP=pair git push ...
+$s/research.ts: error: schema file '$s/research.ts' modified without a generated migration: no new .sql, snapshot and journal entry in '$m' (in commit $c1 'Add research_plan.summary') [schema-without-migration]
+  hint: run 'npm run db:generate' in 'packages/db' and commit what it writes under '$m'; if the edit cannot change the database (comments, formatting), generate writes nothing; bypass once: MIGGUARD_SKIP=pair git push ..."
+expect_err "migguard: 2 errors, 0 warnings"
+
+# Once main has the first commit, only the second one is new.
+git push -q origin HEAD~2:main
+expect_exit 1 migguard-pair --pre-push origin --each-commit <"$MG_TMP/push"
+expect_contains "$OUT" "(in commit $c2 "
+expect_not_contains "$OUT" "(in commit $c1 "
+expect_err "migguard: 1 errors, 0 warnings"
+
+# --each-commit needs a range.
+expect_exit 2 migguard-pair --each-commit
+expect_err "migguard-pair: error: --each-commit goes with --base or --pre-push"
+expect_exit 2 migguard-pair --all --each-commit
