@@ -1924,7 +1924,7 @@ void mg_lint_unreadable(struct mg_report *r, const char *path, int err)
 	else
 		mg_report_add(r, "sql-parse-error", path, 0, 0,
 			      "a migration must be a regular text file",
-			      "cannot read '%s': %s", path, mg_error_last());
+			      "%s", mg_error_last());
 }
 
 static int lint_file(struct mg_report *r, struct mg_context *ctx,
