@@ -48,5 +48,9 @@ int mg_git_parent(char out[MG_OID_HEXSZ], struct mg_repo *repo,
 		  const char *id);
 /* 1 for a shallow clone. */
 int mg_git_is_shallow(struct mg_repo *repo);
+/* The common git dir (linked worktrees share it), with '/'. Borrowed. */
+const char *mg_git_common_dir(struct mg_repo *repo);
+/* A config value as git reads it (all levels); MG_ENOTFOUND when unset. */
+int mg_git_config_string(char **out, struct mg_repo *repo, const char *key);
 
 #endif

@@ -71,5 +71,8 @@ void mg_strlist_push_owned(struct mg_strlist *l, char *s);
 void mg_strlist_sort(struct mg_strlist *l);
 int mg_strlist_has(const struct mg_strlist *l, const char *s);
 void mg_strlist_release(struct mg_strlist *l);
+/* Append the items of a comma-separated list, spaces trimmed, empty
+ * items skipped ("lint, docs" -> "lint", "docs"). */
+void mg_strlist_split(struct mg_strlist *l, const char *list);
 
 #endif

@@ -155,6 +155,7 @@ int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
 				   "--pre-push");
 	for (; optind < argc; optind++)
 		mg_strlist_push(&cli->files, argv[optind]);
+	cli->color_when = color;
 	cli->color = mg_cli_want_color(color, STDOUT_FILENO);
 	return -1;
 }
@@ -169,11 +170,20 @@ int mg_cli_finish(const struct mg_cli *cli, struct mg_report *r)
 	struct mg_strbuf out = MG_STRBUF_INIT;
 	size_t i, errors, warnings;
 
+	/*
+	 * A hook's findings go to stderr: git passes pre-push's stdout
+	 * through, and GUI clients show only stderr.
+	 */
+	FILE *f = cli->in_hook ? stderr : stdout;
+	int color = cli->in_hook ? mg_cli_want_color(cli->color_when,
+						      STDERR_FILENO)
+				 : cli->color;
+
 	mg_report_sort(r);
-	mg_report_format(&out, r, cli->format, cli->color);
+	mg_report_format(&out, r, cli->format, color);
 	if (out.len)
-		fwrite(out.buf, 1, out.len, stdout);
-	fflush(stdout);
+		fwrite(out.buf, 1, out.len, f);
+	fflush(f);
 	mg_strbuf_reset(&out);
 	for (i = 0; i < r->notes_nr; i++)
 		fprintf(stderr, "%s\n", r->notes[i]);
@@ -229,8 +239,10 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 
 	memset(&ctx, 0, sizeof(ctx));
 	err = mg_config_load(&config, cs->head);
-	if (err < 0)
-		return mg_cli_fail(cli, "%s", mg_error_last());
+	if (err < 0) {
+		err = mg_cli_fail(cli, "%s", mg_error_last());
+		goto out; /* a failed load still holds what it read */
+	}
 	mg_config_apply(&config, r);
 	ctx.config = &config;
 	ctx.cs = cs;
@@ -243,6 +255,9 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 			err = mg_cli_fail(cli, "%s", mg_error_last());
 			goto out;
 		}
+		/* A hook returns at once when nothing watched changed. */
+		if (cli->in_hook && !cs->nr)
+			checks = 0;
 	}
 	for (i = 0; i < sizeof(checks_table) / sizeof(checks_table[0]); i++) {
 		if (!(checks & checks_table[i].id))
@@ -364,7 +379,8 @@ int mg_cli_run_checks(struct mg_cli *cli, unsigned checks)
 		mg_cli_fail(cli, "%s", mg_error_last());
 		goto out;
 	}
-	if (cli->change.mode == MG_CHANGESET_PRE_PUSH) {
+	if (cli->change.mode == MG_CHANGESET_PRE_PUSH &&
+	    !cli->change.push_lines) {
 		if (isatty(STDIN_FILENO)) {
 			fprintf(stderr, "%s: stdin is a terminal, so git's "
 				"pre-push lines are missing: nothing to check "

@@ -16,12 +16,13 @@ struct mg_cli {
 	const char *prog; /* "migguard-journal" */
 	enum mg_format format;
 	int color; /* resolved: 1 to colour stdout */
+	const char *color_when; /* --color: auto, always, never */
 	struct mg_changeset_options change;
 	int mode_given;
 	int each_commit; /* --each-commit: pair each commit of the range */
 	const char *repo_dir;
 	struct mg_strlist files; /* positional arguments */
-	int in_hook;
+	int in_hook; /* the report goes to stderr, which git shows */
 	const char *skip; /* MIGGUARD_SKIP, hook mode only */
 };
 

@@ -1,7 +1,480 @@
+/*
+ * migguard-apply: apply pending migrations to the local PostgreSQL as
+ * drizzle-orm's migrator would, after checking the applied history.
+ * This file reads the environment and .env files, handles signals (a
+ * Ctrl-C cancels the running statement; --fresh drops its scratch
+ * database on the way out) and prints; src/lib/apply.c does the rest.
+ */
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-int main(void)
+#include "cli.h"
+#include "migguard/apply.h"
+#include "migguard/config.h"
+#include "migguard/dotenv.h"
+
+static const char usage[] =
+	"usage: migguard-apply [--database-url URL] [--project NAME] "
+	"[--rev REV]\n"
+	"                      [--dry-run | --fresh] [--allow-remote] "
+	"[--repo DIR]\n"
+	"                      [--format text|json|github|sarif] "
+	"[--color[=WHEN]]\n"
+	"       extensions: [--migrations DIR] [--migrations-schema NAME] "
+	"[--migrations-table NAME]\n";
+
+enum {
+	OPT_URL = 256,
+	OPT_PROJECT,
+	OPT_REV,
+	OPT_DRY_RUN,
+	OPT_FRESH,
+	OPT_ALLOW_REMOTE,
+	OPT_REPO,
+	OPT_FORMAT,
+	OPT_COLOR,
+	OPT_VERSION,
+	OPT_MIGRATIONS,
+	OPT_SCHEMA,
+	OPT_TABLE,
+};
+
+static const struct option options[] = {
+	{ "database-url", required_argument, NULL, OPT_URL },
+	{ "project", required_argument, NULL, OPT_PROJECT },
+	{ "rev", required_argument, NULL, OPT_REV },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "fresh", no_argument, NULL, OPT_FRESH },
+	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+	{ "repo", required_argument, NULL, OPT_REPO },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "colour", optional_argument, NULL, OPT_COLOR },
+	{ "migrations", required_argument, NULL, OPT_MIGRATIONS },
+	{ "migrations-schema", required_argument, NULL, OPT_SCHEMA },
+	{ "migrations-table", required_argument, NULL, OPT_TABLE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct apply_opts {
+	const char *url, *project, *rev, *migrations, *schema, *table;
+	int dry_run, fresh, allow_remote;
+};
+
+/* Signals: set the flag and cancel the running statement. */
+static volatile sig_atomic_t interrupted;
+static struct mg_pg_cancel *volatile running;
+
+static void on_signal(int signo)
 {
-	fputs("migguard-apply: error: not implemented yet\n", stderr);
-	return 2;
+	interrupted = signo;
+	if (running)
+		mg_pg_cancel_send(running);
+}
+
+static void set_cancel(void *ctx, struct mg_pg_cancel *cancel)
+{
+	sigset_t block, old;
+
+	(void)ctx;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	running = cancel;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static int is_aborted(void *ctx)
+{
+	(void)ctx;
+	return interrupted != 0;
+}
+
+static void install_handlers(void)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		sigaction(signals[i], &sa, NULL);
+}
+
+static int parse(struct mg_cli *cli, struct apply_opts *o, int argc,
+		 char **argv)
+{
+	const char *color = "auto";
+	int c;
+
+	memset(cli, 0, sizeof(*cli));
+	memset(o, 0, sizeof(*o));
+	cli->prog = "migguard-apply";
+	cli->format = MG_FORMAT_TEXT;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+		switch (c) {
+		case OPT_URL: o->url = optarg; break;
+		case OPT_PROJECT: o->project = optarg; break;
+		case OPT_REV: o->rev = optarg; break;
+		case OPT_DRY_RUN: o->dry_run = 1; break;
+		case OPT_FRESH: o->fresh = 1; break;
+		case OPT_ALLOW_REMOTE: o->allow_remote = 1; break;
+		case OPT_REPO: cli->repo_dir = optarg; break;
+		case OPT_MIGRATIONS: o->migrations = optarg; break;
+		case OPT_SCHEMA: o->schema = optarg; break;
+		case OPT_TABLE: o->table = optarg; break;
+		case OPT_FORMAT:
+			if (mg_format_parse(&cli->format, optarg) < 0)
+				return mg_cli_fail(cli, "%s", mg_error_last());
+			break;
+		case OPT_COLOR:
+			color = optarg ? optarg : "always";
+			if (strcmp(color, "auto") && strcmp(color, "always") &&
+			    strcmp(color, "never"))
+				return mg_cli_fail(cli, "--color takes auto, "
+					"always or never, not '%s'", color);
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return MG_EXIT_OK;
+		case OPT_VERSION:
+			printf("migguard-apply %s\n", MIGGUARD_VERSION);
+			return MG_EXIT_OK;
+		default:
+			return mg_cli_fail(cli, "unknown option '%s'\n%s",
+					   argv[optind - 1], usage);
+		}
+	}
+	if (o->dry_run && o->fresh)
+		return mg_cli_fail(cli, "--dry-run and --fresh exclude each "
+				   "other");
+	if (o->migrations && (o->rev || o->project))
+		return mg_cli_fail(cli, "--migrations reads a folder on disk: "
+				   "it goes without --rev and --project");
+	cli->color = mg_cli_want_color(color, STDOUT_FILENO);
+	return -1;
+}
+
+/* Informational lines: stdout for text, stderr when stdout is data. */
+static FILE *info_stream(const struct mg_cli *cli)
+{
+	return cli->format == MG_FORMAT_TEXT ? stdout : stderr;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	char buf[4096];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		mg_strbuf_add(&sb, buf, n);
+	fclose(f);
+	return mg_strbuf_detach(&sb, len);
+}
+
+/* The URL, and where it came from: option, environment, .env files. */
+static int find_url(char **url, char **source, const struct apply_opts *o,
+		    const char *env_name, const struct mg_strlist *env_files,
+		    const char *root)
+{
+	const char *v;
+	size_t i;
+
+	if (o->url) {
+		*url = mg_xstrdup(o->url);
+		*source = mg_xstrdup("--database-url");
+		return 0;
+	}
+	v = getenv(env_name);
+	if (v && *v) {
+		*url = mg_xstrdup(v);
+		*source = mg_xstrfmt("$%s", env_name);
+		return 0;
+	}
+	for (i = 0; i < env_files->nr; i++) {
+		size_t len = 0;
+		char *text = read_file(env_files->items[i], &len);
+		unsigned line = 0;
+		int err;
+
+		if (!text)
+			continue;
+		err = mg_dotenv_get(url, &line, text, len, env_name);
+		free(text);
+		if (err == 0 && **url) {
+			const char *shown = env_files->items[i];
+			size_t n = root ? strlen(root) : 0;
+
+			/* Repository-relative, like every path shown. */
+			if (n && !strncmp(shown, root, n) && shown[n] == '/')
+				shown += n + 1;
+			*source = mg_xstrfmt("%s in %s:%u", env_name, shown,
+					     line);
+			return 0;
+		}
+		free(*url);
+		*url = NULL;
+	}
+	return mg_error_set("no database URL: pass --database-url, set %s, "
+			    "or put %s=postgres://... in a .env file",
+			    env_name, env_name);
+}
+
+/* The migrations to apply: --migrations DIR, or the config's project. */
+struct source {
+	struct mg_repo *repo;
+	struct mg_tree *tree;
+	struct mg_config cfg;
+	int cfg_loaded;
+	const struct mg_project *project;
+	struct mg_migdir *migdir;
+	char *prefix; /* shown before paths for --migrations outside cwd */
+	struct mg_strlist env_files;
+	char *root; /* the work tree's top, no trailing '/' */
+};
+
+static int strip_dot_slash(char **out, const char *dir)
+{
+	char *d = mg_xstrdup(dir);
+	size_t n = strlen(d);
+
+	while (n > 1 && d[n - 1] == '/')
+		d[--n] = '\0';
+	while (!strncmp(d, "./", 2))
+		memmove(d, d + 2, strlen(d + 2) + 1);
+	*out = d;
+	return 0;
+}
+
+static int open_source(struct source *s, const struct mg_cli *cli,
+		       const struct apply_opts *o)
+{
+	struct mg_repo_options ropts;
+	const char *root = cli->repo_dir ? cli->repo_dir : ".";
+	char *dir = NULL;
+	size_t i;
+	int err;
+
+	if (o->migrations) {
+		strip_dot_slash(&dir, o->migrations);
+		if (mg_path_is_safe(dir)) {
+			err = mg_tree_open_dir(&s->tree, ".");
+			if (err == 0)
+				err = mg_migdir_load(&s->migdir, s->tree, dir);
+		} else {
+			/* Outside the current folder: show the given path. */
+			err = mg_tree_open_dir(&s->tree, dir);
+			if (err == 0)
+				err = mg_migdir_load(&s->migdir, s->tree, "");
+			s->prefix = mg_xstrdup(dir);
+		}
+		mg_strlist_push(&s->env_files, ".env");
+		goto out;
+	}
+	mg_cli_repo_options(cli, &ropts);
+	if (o->rev) {
+		err = mg_repo_open(&s->repo, &ropts);
+		if (err == 0)
+			err = mg_repo_tree_at(&s->tree, s->repo, o->rev);
+		if (err == 0 && mg_repo_workdir(s->repo))
+			root = mg_repo_workdir(s->repo);
+	} else {
+		if (!cli->repo_dir && mg_repo_open(&s->repo, &ropts) == 0 &&
+		    mg_repo_workdir(s->repo))
+			root = mg_repo_workdir(s->repo);
+		err = mg_tree_open_dir(&s->tree, root);
+	}
+	if (err < 0)
+		goto out;
+	s->root = mg_xstrdup(root);
+	for (i = strlen(s->root); i > 1 && s->root[i - 1] == '/'; i--)
+		s->root[i - 1] = '\0';
+	err = mg_config_load(&s->cfg, s->tree);
+	if (err < 0) {
+		err = mg_error_set("%s (or name the folder with --migrations "
+				   "DIR)", mg_error_last());
+		goto out;
+	}
+	s->cfg_loaded = 1;
+	for (i = 0; i < s->cfg.projects_nr; i++) {
+		const struct mg_project *p = &s->cfg.projects[i];
+
+		if (o->project ? !strcmp(p->name, o->project)
+			       : s->cfg.projects_nr == 1)
+			s->project = p;
+	}
+	if (!s->project) {
+		err = mg_error_set(o->project ? "no project named '%s' in %s"
+				   : "%s: %s has %zu drizzle projects: pick "
+				   "one with --project NAME",
+				   o->project ? o->project : "", s->cfg.source,
+				   s->cfg.projects_nr);
+		goto out;
+	}
+	err = mg_migdir_load(&s->migdir, s->tree, s->project->migrations);
+	if (err < 0)
+		goto out;
+	/* .env beside the drizzle config, then at the top. */
+	if (s->project->root && *s->project->root)
+		mg_strlist_push_owned(&s->env_files,
+			mg_xstrfmt("%s/%s/.env", s->root, s->project->root));
+	mg_strlist_push_owned(&s->env_files, mg_xstrfmt("%s/.env", s->root));
+out:
+	free(dir);
+	return err;
+}
+
+static void close_source(struct source *s)
+{
+	mg_migdir_free(s->migdir);
+	if (s->cfg_loaded)
+		mg_config_release(&s->cfg);
+	mg_tree_free(s->tree);
+	mg_repo_free(s->repo);
+	free(s->prefix);
+	free(s->root);
+	mg_strlist_release(&s->env_files);
+}
+
+static void print_outcome(const struct mg_cli *cli,
+			  const struct mg_apply_result *res,
+			  const struct apply_opts *o)
+{
+	FILE *f = info_stream(cli);
+
+	if (!res->state_read)
+		return;
+	fprintf(f, "Migration state: %zu applied, %zu expected, %zu "
+		"pending\n", res->applied_before, res->expected, res->pending);
+	if (!res->ran)
+		return;
+	if (res->committed)
+		fprintf(f, "Applied %zu migration%s: %zu applied, %zu "
+			"expected\n",
+			res->applied_now, res->applied_now == 1 ? "" : "s",
+			res->applied_after, res->expected);
+	else if (o->dry_run)
+		fprintf(f, "Dry run: %zu migration%s applied, then rolled "
+			"back\n", res->applied_now,
+			res->applied_now == 1 ? "" : "s");
+}
+
+static const char unreachable_hint[] =
+	"is the database running? In the usual setup it is the Docker "
+	"container on port 5433 (docker compose up -d)";
+
+int main(int argc, char **argv)
+{
+	const struct mg_apply_hooks hooks = { set_cancel, is_aborted, NULL };
+	struct mg_apply_request req;
+	struct mg_apply_result res;
+	struct mg_report report;
+	struct apply_opts o;
+	struct source src;
+	struct mg_cli cli;
+	char *url = NULL, *from = NULL, *masked = NULL, *scratch = NULL;
+	int ret, err;
+
+	memset(&src, 0, sizeof(src));
+	memset(&res, 0, sizeof(res));
+	mg_report_init(&report);
+	ret = parse(&cli, &o, argc, argv);
+	if (ret >= 0)
+		goto out;
+	ret = MG_EXIT_FAILURE;
+	install_handlers();
+	if (open_source(&src, &cli, &o) < 0 ||
+	    find_url(&url, &from, &o, src.cfg_loaded &&
+		     src.cfg.apply.database_url_env ?
+		     src.cfg.apply.database_url_env : "DATABASE_URL",
+		     &src.env_files, src.root) < 0) {
+		mg_cli_fail(&cli, "%s", mg_error_last());
+		goto out;
+	}
+	if (src.cfg_loaded)
+		mg_config_apply(&src.cfg, &report);
+	masked = mg_pg_mask(url);
+	fprintf(info_stream(&cli), "Database: %s (from %s)\n", masked, from);
+	memset(&req, 0, sizeof(req));
+	req.migdir = src.migdir;
+	req.path_prefix = src.prefix;
+	req.conninfo = url;
+	req.schema = o.schema;
+	req.table = o.table;
+	if (src.project && !req.schema)
+		req.schema = src.cfg.apply.migrations_schema ?
+			src.cfg.apply.migrations_schema :
+			src.project->migrations_schema;
+	if (src.project && !req.table)
+		req.table = src.cfg.apply.migrations_table ?
+			src.cfg.apply.migrations_table :
+			src.project->migrations_table;
+	req.mode = o.dry_run ? MG_APPLY_DRY_RUN : MG_APPLY_COMMIT;
+	req.allow_remote = o.allow_remote ||
+			   (src.cfg_loaded && src.cfg.apply.allow_remote);
+	req.hooks = &hooks;
+	if (o.fresh) {
+		struct mg_pg_target t;
+
+		/* Judge the host before creating anything on it. */
+		err = mg_pg_target_parse(&t, url);
+		if (err == 0 && !req.allow_remote &&
+		    !mg_pg_target_is_local(&t, NULL))
+			o.fresh = 0;
+		mg_pg_target_release(&t);
+	}
+	if (o.fresh) {
+		err = mg_apply_fresh_create(&scratch, url);
+		if (err < 0) {
+			mg_cli_fail(&cli, "%s; %s", mg_error_last(),
+				    unreachable_hint);
+			goto out;
+		}
+		fprintf(info_stream(&cli), "Scratch database: %s (dropped "
+			"afterwards)\n", scratch);
+		req.dbname = scratch;
+	}
+	err = interrupted ? mg_error_set("interrupted") :
+			    mg_apply_run(&report, &res, &req);
+	if (scratch && mg_apply_fresh_drop(url, scratch) < 0) {
+		mg_cli_fail(&cli, "%s", mg_error_last());
+		err = MG_ERROR;
+	}
+	print_outcome(&cli, &res, &o);
+	if (err < 0) {
+		if (res.unreachable)
+			mg_cli_fail(&cli, "%s; %s", mg_error_last(),
+				    unreachable_hint);
+		else
+			mg_cli_fail(&cli, "%s", mg_error_last());
+		ret = interrupted ? 128 + interrupted : MG_EXIT_FAILURE;
+		goto out;
+	}
+	ret = mg_cli_finish(&cli, &report);
+	if (interrupted)
+		ret = 128 + interrupted;
+out:
+	free(scratch);
+	free(masked);
+	free(from);
+	free(url);
+	mg_apply_result_release(&res);
+	close_source(&src);
+	mg_report_release(&report);
+	return ret;
 }

@@ -221,6 +221,39 @@ int mg_git_is_shallow(struct mg_repo *r)
 	return git_repository_is_shallow(r->repo) == 1;
 }
 
+const char *mg_git_common_dir(struct mg_repo *r)
+{
+	return git_repository_commondir(r->repo);
+}
+
+int mg_git_config_string(char **out, struct mg_repo *r, const char *key)
+{
+	git_config *cfg = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	int err;
+
+	*out = NULL;
+	err = git_repository_config_snapshot(&cfg, r->repo);
+	if (err < 0) {
+		err = git_fail("cannot read the git config");
+		goto out;
+	}
+	err = git_config_get_string_buf(&buf, cfg, key);
+	if (err == GIT_ENOTFOUND) {
+		err = mg_error_set_code(MG_ENOTFOUND, "'%s' is not set", key);
+		goto out;
+	}
+	if (err < 0) {
+		err = git_fail(key);
+		goto out;
+	}
+	*out = mg_xstrdup(buf.ptr);
+out:
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	return err;
+}
+
 /* Revisions. */
 
 int mg_git_resolve(char out[MG_OID_HEXSZ], struct mg_repo *r,

@@ -252,3 +252,23 @@ void mg_strlist_release(struct mg_strlist *l)
 	l->items = NULL;
 	l->nr = l->alloc = 0;
 }
+
+void mg_strlist_split(struct mg_strlist *l, const char *list)
+{
+	const char *p = list, *end;
+	size_t len;
+
+	while (*p) {
+		end = strchr(p, ',');
+		if (!end)
+			end = p + strlen(p);
+		while (p < end && *p == ' ')
+			p++;
+		len = (size_t)(end - p);
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len)
+			mg_strlist_push_owned(l, mg_xstrndup(p, len));
+		p = *end ? end + 1 : end;
+	}
+}

@@ -1,0 +1,836 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "migguard/apply.h"
+#include "migguard/sha256.h"
+#include "migguard/srcmap.h"
+#include "migguard/strbuf.h"
+
+/* What one run holds; released by run_release. */
+struct run {
+	struct mg_report *r;
+	struct mg_apply_result *res;
+	const struct mg_apply_request *req;
+	const char *schema, *table;
+	char *qtable; /* "schema"."table" */
+	struct mg_pg *conn;
+	int in_transaction;
+	struct mg_apply_entry *entries;
+	char **sql_paths;    /* display paths, per entry */
+	char *journal_path;  /* display path */
+	struct mg_apply_row *rows;
+	size_t rows_nr;
+	unsigned char *pending;
+};
+
+void mg_apply_result_release(struct mg_apply_result *res)
+{
+	free(res->target);
+	memset(res, 0, sizeof(*res));
+}
+
+int64_t mg_apply_lock_key(const char *schema, const char *table)
+{
+	unsigned char digest[MG_SHA256_SIZE];
+	struct mg_sha256 ctx;
+	uint64_t key = 0;
+	unsigned i;
+
+	/* Fixed per migrations table: runs on other tables do not wait. */
+	mg_sha256_init(&ctx);
+	mg_sha256_update(&ctx, "migguard-apply", 15);
+	mg_sha256_update(&ctx, schema, strlen(schema) + 1);
+	mg_sha256_update(&ctx, table, strlen(table));
+	mg_sha256_final(&ctx, digest);
+	for (i = 0; i < 8; i++)
+		key = key << 8 | digest[i];
+	return (int64_t)key;
+}
+
+void mg_apply_split(struct mg_apply_chunk **out, size_t *nr,
+		    const char *sql, size_t len)
+{
+	static const char marker[] = MG_APPLY_BREAKPOINT;
+	const size_t mlen = sizeof(marker) - 1;
+	struct mg_apply_chunk *chunks = NULL;
+	size_t n = 0, alloc = 0, start = 0, i = 0;
+
+	/* JavaScript's String.split: every marker, left to right. */
+	while (i + mlen <= len) {
+		if (memcmp(sql + i, marker, mlen)) {
+			i++;
+			continue;
+		}
+		n++;
+		MG_ALLOC_GROW(chunks, n, alloc);
+		chunks[n - 1].offset = start;
+		chunks[n - 1].len = i - start;
+		i += mlen;
+		start = i;
+	}
+	n++;
+	MG_ALLOC_GROW(chunks, n, alloc);
+	chunks[n - 1].offset = start;
+	chunks[n - 1].len = len - start;
+	*out = chunks;
+	*nr = n;
+}
+
+static size_t utf8_next(const char *s, size_t i, size_t end)
+{
+	i++;
+	while (i < end && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i++;
+	return i;
+}
+
+/* First byte of a chunk that is not blank or inside a comment. */
+static size_t skip_blank_and_comments(const char *s, size_t i, size_t end)
+{
+	while (i < end) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+		    s[i] == '\r' || s[i] == '\f') {
+			i++;
+		} else if (i + 1 < end && s[i] == '-' && s[i + 1] == '-') {
+			while (i < end && s[i] != '\n')
+				i++;
+		} else if (i + 1 < end && s[i] == '/' && s[i + 1] == '*') {
+			const char *close = NULL;
+			size_t j;
+
+			for (j = i + 2; j + 1 < end; j++) {
+				if (s[j] == '*' && s[j + 1] == '/') {
+					close = s + j;
+					break;
+				}
+			}
+			if (!close)
+				return i;
+			i = (size_t)(close - s) + 2;
+		} else {
+			break;
+		}
+	}
+	return i;
+}
+
+size_t mg_apply_error_offset(const char *sql, size_t len,
+			     const struct mg_apply_chunk *chunk,
+			     unsigned position)
+{
+	size_t end = chunk->offset + chunk->len, i = chunk->offset;
+	unsigned c;
+
+	if (end > len)
+		end = len;
+	if (!position) {
+		i = skip_blank_and_comments(sql, i, end);
+		return i < end ? i : chunk->offset;
+	}
+	for (c = 1; c < position && i < end; c++)
+		i = utf8_next(sql, i, end);
+	return i;
+}
+
+size_t mg_apply_check_text(const char *sql, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)sql;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char b = s[i];
+		unsigned need, cp, k;
+
+		if (b == 0)
+			return i + 1;
+		if (b < 0x80) {
+			i++;
+			continue;
+		}
+		if (b >= 0xC2 && b <= 0xDF) {
+			need = 1;
+			cp = b & 0x1F;
+		} else if (b >= 0xE0 && b <= 0xEF) {
+			need = 2;
+			cp = b & 0x0F;
+		} else if (b >= 0xF0 && b <= 0xF4) {
+			need = 3;
+			cp = b & 0x07;
+		} else {
+			return i + 1;
+		}
+		for (k = 1; k <= need; k++) {
+			if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
+				return i + 1;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		/* Overlong forms, surrogates, beyond U+10FFFF. */
+		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			return i + 1;
+		i += need + 1;
+	}
+	return 0;
+}
+
+static const struct mg_apply_entry *entry_by_hash(
+	const struct mg_apply_entry *entries, size_t nr, const char *hash,
+	size_t *index)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (hash && !strcmp(entries[i].hash, hash)) {
+			*index = i;
+			return &entries[i];
+		}
+	}
+	return NULL;
+}
+
+static const char short_hash_fmt[] = "%.12s";
+
+void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
+		      const struct mg_apply_entry *entries, size_t nr,
+		      const struct mg_apply_row *rows, size_t rows_nr,
+		      const char *journal_path)
+{
+	unsigned char *applied = mg_xcalloc(nr ? nr : 1, 1);
+	long long newest = 0;
+	int all_pending = rows_nr == 0;
+	size_t i, j;
+
+	/*
+	 * drizzle reads "order by created_at desc limit 1": a NULL sorts
+	 * first and counts as 0, so then every migration runs again.
+	 */
+	for (i = 0; i < rows_nr; i++) {
+		if (rows[i].created_at_null)
+			all_pending = 1;
+		else if (rows[i].created_at > newest)
+			newest = rows[i].created_at;
+	}
+	for (i = 0; i < rows_nr; i++) {
+		const struct mg_apply_row *row = &rows[i];
+		const struct mg_apply_entry *e = NULL;
+		char short_hash[16];
+
+		snprintf(short_hash, sizeof(short_hash), short_hash_fmt,
+			 row->hash ? row->hash : "");
+		if (row->created_at_null) {
+			e = entry_by_hash(entries, nr, row->hash, &j);
+			if (e)
+				applied[j] = 1;
+			mg_report_add(r, "applied-migration-modified",
+				journal_path, e ? e->journal_line : 0, 0,
+				"set created_at to the migration's journal "
+				"\"when\", or delete the row",
+				"the migrations table has a row (id %lld%s%s) "
+				"without created_at: drizzle's migrator would "
+				"run every migration again", row->id,
+				e ? ", migration " : "", e ? e->tag : "");
+			continue;
+		}
+		for (j = 0; j < nr; j++)
+			if (entries[j].when == row->created_at)
+				break;
+		if (j < nr) {
+			e = &entries[j];
+			applied[j] = 1;
+			if (row->hash && !strcmp(row->hash, e->hash))
+				continue;
+			mg_report_add(r, "applied-migration-modified",
+				e->sql_path, 0, 0,
+				"restore the file as it was applied and put "
+				"the change in a new migration",
+				"'%s' was changed after it was applied (the "
+				"database has hash %s, the file hashes "
+				"%.12s): the change will never reach a "
+				"database that already applied it", e->tag,
+				short_hash, e->hash);
+			continue;
+		}
+		e = entry_by_hash(entries, nr, row->hash, &j);
+		if (e && !applied[j]) {
+			applied[j] = 1;
+			mg_report_add(r, "applied-migration-modified",
+				journal_path, e->journal_line, 0,
+				"restore its \"when\" in the journal",
+				"'%s' was applied with when %lld, but the "
+				"journal now says %lld", e->tag,
+				row->created_at, e->when);
+			continue;
+		}
+		mg_report_add(r, "applied-migration-modified", journal_path,
+			0, 0,
+			"restore the migration, or, if the database has "
+			"migrations of another branch, recreate the local "
+			"database and apply from zero",
+			"the database has an applied migration (id %lld, "
+			"created_at %lld, hash %s) that no journal entry "
+			"matches", row->id, row->created_at, short_hash);
+	}
+	for (i = 0; i < nr; i++) {
+		const struct mg_apply_entry *e = &entries[i];
+
+		pending[i] = all_pending || e->when > newest;
+		if (pending[i] || applied[i])
+			continue;
+		{
+			char hint[256];
+
+			snprintf(hint, sizeof(hint),
+				 "generate it again on top of the newest "
+				 "migration, or set its \"when\" after %lld in "
+				 "the journal", newest);
+			mg_report_add(r, "migration-would-be-skipped",
+				journal_path, e->journal_line, 0, hint,
+				"'%s' is not applied and its when (%lld) is "
+				"not after the newest applied one (%lld): "
+				"drizzle's migrator would skip it and report "
+				"success", e->tag, e->when, newest);
+		}
+	}
+	free(applied);
+}
+
+/* drizzle-kit 1.0's `up`: folder YYYYMMDDHHMMSS_<tag after its '_'>. */
+static char *folder_name(const struct mg_apply_entry *e)
+{
+	time_t secs = (time_t)(e->when / 1000);
+	const char *rest = strchr(e->tag, '_');
+	struct tm tm;
+	char stamp[32];
+
+	if (!gmtime_r(&secs, &tm))
+		memset(&tm, 0, sizeof(tm));
+	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
+	return mg_xstrfmt("%s_%s", stamp, rest ? rest + 1 : "");
+}
+
+static int aborted(const struct run *run)
+{
+	const struct mg_apply_hooks *h = run->req->hooks;
+
+	return h && h->aborted && h->aborted(h->ctx);
+}
+
+static int exec(struct run *run, const char *sql)
+{
+	struct mg_pg_diag e;
+	int err = mg_pg_exec(run->conn, sql, &e);
+
+	if (err < 0) {
+		mg_error_set("%s", e.message);
+		mg_pg_diag_release(&e);
+	}
+	return err;
+}
+
+static void rollback(struct run *run)
+{
+	if (!run->in_transaction)
+		return;
+	run->in_transaction = 0;
+	mg_pg_exec(run->conn, "ROLLBACK", NULL);
+}
+
+static void run_release(struct run *run)
+{
+	const struct mg_apply_hooks *h = run->req->hooks;
+	size_t i;
+
+	if (run->conn) {
+		char *saved = mg_xstrdup(mg_error_last());
+
+		rollback(run);
+		if (h && h->set_cancel)
+			h->set_cancel(h->ctx, NULL);
+		mg_pg_free(run->conn);
+		mg_error_set("%s", saved);
+		free(saved);
+	}
+	for (i = 0; i < run->rows_nr; i++) {
+		free(run->rows[i].hash);
+		free(run->rows[i].name);
+	}
+	free(run->rows);
+	if (run->sql_paths)
+		for (i = 0; i < run->req->migdir->nr; i++)
+			free(run->sql_paths[i]);
+	free(run->sql_paths);
+	free(run->entries);
+	free(run->journal_path);
+	free(run->qtable);
+	free(run->pending);
+}
+
+static char *display_path(const struct mg_apply_request *req,
+			  const char *path)
+{
+	if (!req->path_prefix || !*req->path_prefix)
+		return mg_xstrdup(path);
+	return mg_path_join(req->path_prefix, path);
+}
+
+/* Read every entry's file, hash it; findings for unusable text. */
+static int load_entries(struct run *run, int *blocked)
+{
+	struct mg_migdir *d = run->req->migdir;
+	size_t i;
+
+	if (d->journal_state == MG_ENOTFOUND)
+		return mg_error_set("no journal at '%s': is '%s' a drizzle "
+				    "migrations folder?", run->journal_path,
+				    d->path);
+	if (d->journal_state < 0 || !d->journal)
+		return mg_error_set("'%s' is invalid: %s (migguard-journal "
+				    "says more)", run->journal_path,
+				    d->journal_error ? d->journal_error : "");
+	run->entries = mg_xcalloc(d->nr ? d->nr : 1, sizeof(*run->entries));
+	run->sql_paths = mg_xcalloc(d->nr ? d->nr : 1, sizeof(char *));
+	for (i = 0; i < d->nr; i++) {
+		struct mg_migration *m = &d->items[i];
+		struct mg_apply_entry *e = &run->entries[i];
+		const char *sql;
+		size_t len, bad;
+
+		if (!m->tag || !m->sql_path || m->when < 0)
+			return mg_error_set("%s:%u: journal entry %zu has no "
+					    "usable tag or when",
+					    run->journal_path, m->line, i);
+		run->sql_paths[i] = display_path(run->req, m->sql_path);
+		e->tag = m->tag;
+		e->when = m->when;
+		e->sql_path = run->sql_paths[i];
+		e->journal_line = m->line;
+		if (mg_migdir_sql(d, m, &sql, &len) < 0)
+			return mg_error_set("'%s' is missing or unreadable: "
+					    "drizzle's migrator stops there "
+					    "too", run->sql_paths[i]);
+		bad = mg_apply_check_text(sql, len);
+		if (bad) {
+			struct mg_srcmap map;
+			unsigned line, col;
+
+			mg_srcmap_init(&map, sql, len);
+			mg_srcmap_locate(&map, bad - 1, &line, &col);
+			mg_srcmap_release(&map);
+			mg_report_add(run->r, "apply-failed", e->sql_path,
+				line, col,
+				"save the file as UTF-8 without NUL bytes",
+				"'%s' is not valid UTF-8 text: drizzle would "
+				"hash and run a different text", m->tag);
+			*blocked = 1;
+		}
+		mg_sha256_hex(e->hash, sql, len);
+	}
+	return 0;
+}
+
+static int read_state(struct run *run)
+{
+	struct mg_pg_rows rows;
+	struct mg_pg_diag pe;
+	const char *params[1];
+	char *sql = NULL;
+	size_t i;
+	int err;
+
+	memset(&rows, 0, sizeof(rows));
+	params[0] = run->qtable;
+	err = mg_pg_query(run->conn, &rows,
+		"select 1 from pg_catalog.pg_attribute where attrelid = "
+		"to_regclass($1) and attname = 'name' and attnum > 0 and not "
+		"attisdropped", 1, params, NULL);
+	if (err < 0)
+		goto out;
+	run->res->has_name_column = rows.nr > 0;
+	mg_pg_rows_release(&rows);
+	sql = mg_xstrfmt("select id, hash, created_at%s from %s order by id",
+			 run->res->has_name_column ? ", name" : "",
+			 run->qtable);
+	err = mg_pg_query(run->conn, &rows, sql, 0, NULL, &pe);
+	if (err < 0) {
+		err = mg_error_set("cannot read %s: %s", run->qtable,
+				   pe.message);
+		mg_pg_diag_release(&pe);
+		goto out;
+	}
+	run->rows = mg_xcalloc(rows.nr ? rows.nr : 1, sizeof(*run->rows));
+	run->rows_nr = rows.nr;
+	for (i = 0; i < rows.nr; i++) {
+		struct mg_apply_row *row = &run->rows[i];
+		const char *created = mg_pg_rows_get(&rows, i, 2);
+		const char *name = mg_pg_rows_get(&rows, i, 3);
+		const char *hash = mg_pg_rows_get(&rows, i, 1);
+
+		row->id = strtoll(mg_pg_rows_get(&rows, i, 0), NULL, 10);
+		row->hash = hash ? mg_xstrdup(hash) : NULL;
+		row->created_at_null = !created;
+		/* numeric (pg-proxy) reads as "123.0": the integer part. */
+		row->created_at = created ? strtoll(created, NULL, 10) : 0;
+		row->name = name ? mg_xstrdup(name) : NULL;
+	}
+out:
+	mg_pg_rows_release(&rows);
+	free(sql);
+	return err;
+}
+
+static int count_rows(struct run *run, size_t *count)
+{
+	struct mg_pg_rows rows;
+	char *sql = mg_xstrfmt("select count(*) from %s", run->qtable);
+	int err = mg_pg_query(run->conn, &rows, sql, 0, NULL, NULL);
+
+	if (err >= 0)
+		*count = (size_t)strtoull(mg_pg_rows_get(&rows, 0, 0), NULL,
+					  10);
+	mg_pg_rows_release(&rows);
+	free(sql);
+	return err;
+}
+
+/*
+ * A statement failed. A lost connection or an abort cannot run (< 0);
+ * anything else is an apply-failed finding at the statement (0).
+ */
+static int statement_failed(struct run *run, size_t idx, const char *sql,
+			    size_t len, const struct mg_apply_chunk *chunk,
+			    struct mg_pg_diag *pe)
+{
+	const struct mg_apply_entry *e = &run->entries[idx];
+	struct mg_strbuf hint = MG_STRBUF_INIT;
+	struct mg_srcmap map;
+	unsigned line, col;
+	size_t off;
+	int err = 0;
+
+	if (aborted(run)) {
+		err = mg_error_set("interrupted while applying '%s': rolled "
+				   "back, nothing was applied", e->tag);
+		goto out;
+	}
+	if (pe->connection_lost) {
+		err = mg_error_set("lost the connection while applying '%s' "
+				   "(%s): nothing was committed", e->tag,
+				   pe->message);
+		goto out;
+	}
+	off = mg_apply_error_offset(sql, len, chunk, pe->position);
+	mg_srcmap_init(&map, sql, len);
+	mg_srcmap_locate(&map, off, &line, &col);
+	mg_srcmap_release(&map);
+	mg_strbuf_init(&hint);
+	if (pe->detail)
+		mg_strbuf_addf(&hint, "%s; ", pe->detail);
+	if (pe->hint)
+		mg_strbuf_addf(&hint, "%s; ", pe->hint);
+	mg_strbuf_addf(&hint, "nothing was applied: the %zu pending "
+		       "migration%s ran in one transaction, rolled back",
+		       run->res->pending, run->res->pending == 1 ? "" : "s");
+	mg_report_add(run->r, "apply-failed", e->sql_path, line, col,
+		      hint.buf, "%s", pe->message);
+out:
+	mg_strbuf_release(&hint);
+	return err;
+}
+
+/* Run one migration's chunks and record it. 1 when a statement failed. */
+static int apply_one(struct run *run, size_t idx)
+{
+	struct mg_migration *m = &run->req->migdir->items[idx];
+	const struct mg_apply_entry *e = &run->entries[idx];
+	struct mg_apply_chunk *chunks = NULL;
+	struct mg_pg_diag pe;
+	const char *sql, *params[3];
+	char when[32], *insert = NULL, *name = NULL;
+	size_t len, nr = 0, i;
+	int err;
+
+	memset(&pe, 0, sizeof(pe));
+	err = mg_migdir_sql(run->req->migdir, m, &sql, &len);
+	if (err < 0)
+		goto out;
+	mg_apply_split(&chunks, &nr, sql, len);
+	for (i = 0; i < nr; i++) {
+		char *text;
+
+		if (aborted(run)) {
+			err = mg_error_set("interrupted before '%s': rolled "
+					   "back, nothing was applied",
+					   e->tag);
+			goto out;
+		}
+		text = mg_xstrndup(sql + chunks[i].offset, chunks[i].len);
+		err = mg_pg_exec(run->conn, text, &pe);
+		free(text);
+		if (err < 0) {
+			err = statement_failed(run, idx, sql, len, &chunks[i],
+					       &pe);
+			if (err == 0)
+				err = 1;
+			goto out;
+		}
+	}
+	snprintf(when, sizeof(when), "%lld", e->when);
+	params[0] = e->hash;
+	params[1] = when;
+	if (run->res->has_name_column) {
+		name = folder_name(e);
+		params[2] = name;
+	}
+	insert = mg_xstrfmt("insert into %s (\"hash\", \"created_at\"%s) "
+			    "values($1, $2%s)", run->qtable,
+			    name ? ", \"name\"" : "", name ? ", $3" : "");
+	{
+		struct mg_pg_rows rows;
+
+		err = mg_pg_query(run->conn, &rows, insert, name ? 3 : 2,
+				  params, &pe);
+		mg_pg_rows_release(&rows);
+	}
+	if (err < 0) {
+		err = mg_error_set("cannot record '%s' in %s: %s", e->tag,
+				   run->qtable, pe.message);
+		goto out;
+	}
+	run->res->applied_now++;
+out:
+	mg_pg_diag_release(&pe);
+	free(insert);
+	free(name);
+	free(chunks);
+	return err;
+}
+
+static size_t error_count(const struct mg_report *r)
+{
+	size_t errors, warnings;
+
+	mg_report_count(r, &errors, &warnings);
+	return errors;
+}
+
+static int begin_locked(struct run *run)
+{
+	char key[32], *sql = NULL, *qschema = NULL;
+	const char *params[1];
+	struct mg_pg_rows rows;
+	int err;
+
+	err = exec(run, "BEGIN");
+	if (err < 0)
+		goto out;
+	run->in_transaction = 1;
+	/* Serialise runs on this table; re-read the state only after. */
+	snprintf(key, sizeof(key), "%lld",
+		 (long long)mg_apply_lock_key(run->schema, run->table));
+	params[0] = key;
+	err = mg_pg_query(run->conn, &rows,
+			  "select pg_advisory_xact_lock($1::bigint)", 1,
+			  params, NULL);
+	mg_pg_rows_release(&rows);
+	if (err < 0)
+		goto out;
+	/* drizzle's DDL, here inside the transaction: a failure undoes it. */
+	qschema = mg_pg_quote_ident(run->schema);
+	sql = mg_xstrfmt("CREATE SCHEMA IF NOT EXISTS %s", qschema);
+	err = exec(run, sql);
+	if (err < 0)
+		goto out;
+	free(sql);
+	sql = mg_xstrfmt("CREATE TABLE IF NOT EXISTS %s (\n"
+			 "\t\t\tid SERIAL PRIMARY KEY,\n"
+			 "\t\t\thash text NOT NULL,\n"
+			 "\t\t\tcreated_at bigint\n"
+			 "\t\t)", run->qtable);
+	err = exec(run, sql);
+out:
+	free(sql);
+	free(qschema);
+	return err;
+}
+
+static int finish(struct run *run, size_t errors_before)
+{
+	const struct mg_apply_request *req = run->req;
+	int err;
+
+	if (error_count(run->r) > errors_before ||
+	    req->mode != MG_APPLY_COMMIT) {
+		rollback(run);
+		return 0;
+	}
+	err = exec(run, "COMMIT");
+	run->in_transaction = 0;
+	if (err < 0)
+		return mg_error_set("COMMIT failed (%s): run again to see "
+				    "what was applied", mg_error_last());
+	run->res->committed = run->res->ran;
+	return 0;
+}
+
+int mg_apply_run(struct mg_report *r, struct mg_apply_result *res,
+		 const struct mg_apply_request *req)
+{
+	const struct mg_apply_hooks *h = req->hooks;
+	struct mg_pg_target target;
+	struct run run;
+	char *remote = NULL, *qschema = NULL, *qtab = NULL;
+	size_t errors_before = error_count(r), i;
+	int err, blocked = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(&run, 0, sizeof(run));
+	memset(&target, 0, sizeof(target));
+	run.r = r;
+	run.res = res;
+	run.req = req;
+	run.schema = req->schema ? req->schema : MG_APPLY_DEFAULT_SCHEMA;
+	run.table = req->table ? req->table : MG_APPLY_DEFAULT_TABLE;
+	qschema = mg_pg_quote_ident(run.schema);
+	qtab = mg_pg_quote_ident(run.table);
+	run.qtable = mg_xstrfmt("%s.%s", qschema, qtab);
+	run.journal_path = display_path(req, req->migdir->journal_path);
+	res->expected = req->migdir->nr;
+
+	/* Where it would connect, judged before any connection. */
+	err = mg_pg_target_parse(&target, req->conninfo);
+	if (err < 0)
+		goto out;
+	res->target = mg_pg_target_describe(&target);
+	if (!mg_pg_target_is_local(&target, &remote) && !req->allow_remote) {
+		res->refused = 1;
+		mg_report_add(r, "remote-database-refused", "", 0, 0,
+			"pass --allow-remote (or set apply.allowRemote) to "
+			"apply to a database on another machine",
+			"refusing to connect to '%s': not a local database "
+			"(a unix socket, localhost, 127.0.0.0/8 or ::1)",
+			remote);
+		goto out;
+	}
+	err = load_entries(&run, &blocked);
+	if (err < 0 || blocked)
+		goto out;
+
+	err = mg_pg_connect(&run.conn, req->conninfo, req->dbname);
+	if (err < 0) {
+		res->unreachable = 1;
+		goto out;
+	}
+	if (h && h->set_cancel)
+		h->set_cancel(h->ctx, mg_pg_cancel_handle(run.conn));
+	err = begin_locked(&run);
+	if (err < 0)
+		goto lost;
+	err = read_state(&run);
+	if (err < 0)
+		goto lost;
+	res->applied_before = run.rows_nr;
+	res->state_read = 1;
+	run.pending = mg_xcalloc(req->migdir->nr ? req->migdir->nr : 1, 1);
+	mg_apply_analyse(r, run.pending, run.entries, req->migdir->nr,
+			 run.rows, run.rows_nr, run.journal_path);
+	for (i = 0; i < req->migdir->nr; i++)
+		res->pending += run.pending[i];
+	res->applied_after = res->applied_before;
+	if (error_count(r) > errors_before || req->mode == MG_APPLY_CHECK) {
+		rollback(&run);
+		goto out;
+	}
+	res->ran = res->pending > 0;
+	for (i = 0; i < req->migdir->nr; i++) {
+		if (!run.pending[i])
+			continue;
+		err = apply_one(&run, i);
+		if (err > 0) {
+			err = 0;
+			rollback(&run);
+			res->ran = 0;
+			goto out;
+		}
+		if (err < 0)
+			goto lost;
+	}
+	err = count_rows(&run, &res->applied_after);
+	if (err < 0)
+		goto lost;
+	if (res->applied_after != res->expected)
+		mg_report_add(r, "apply-count-mismatch", run.journal_path, 0,
+			0, "see the other findings: drizzle's migrator "
+			"skipped or repeated migrations",
+			"after applying, %s records %zu migration%s but the "
+			"journal has %zu", run.qtable, res->applied_after,
+			res->applied_after == 1 ? "" : "s", res->expected);
+	err = finish(&run, errors_before);
+	goto out;
+lost:
+	if (aborted(&run) && strncmp(mg_error_last(), "interrupted", 11))
+		err = mg_error_set("interrupted: rolled back, nothing was "
+				   "applied");
+out:
+	run_release(&run);
+	mg_pg_target_release(&target);
+	free(qschema);
+	free(qtab);
+	return err < 0 ? err : 0;
+}
+
+int mg_apply_fresh_create(char **name, const char *conninfo)
+{
+	static unsigned counter;
+	struct mg_pg *c = NULL;
+	struct timespec ts;
+	char *sql = NULL, *candidate = NULL;
+	int err;
+
+	*name = NULL;
+	err = mg_pg_connect(&c, conninfo, NULL);
+	if (err < 0)
+		goto out;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	candidate = mg_xstrfmt("migguard_fresh_%ld_%ld_%u", (long)getpid(),
+			       (long)ts.tv_nsec, counter++);
+	sql = mg_xstrfmt("CREATE DATABASE \"%s\"", candidate);
+	err = mg_pg_exec(c, sql, NULL);
+	if (err < 0) {
+		err = mg_error_set("cannot create a scratch database: %s",
+				   mg_error_last());
+		goto out;
+	}
+	*name = candidate;
+	candidate = NULL;
+out:
+	free(candidate);
+	free(sql);
+	mg_pg_free(c);
+	return err;
+}
+
+int mg_apply_fresh_drop(const char *conninfo, const char *name)
+{
+	struct mg_pg *c = NULL;
+	char *sql = NULL, *quoted = mg_pg_quote_ident(name);
+	int err;
+
+	err = mg_pg_connect(&c, conninfo, NULL);
+	if (err < 0)
+		goto out;
+	sql = mg_xstrfmt("DROP DATABASE IF EXISTS %s%s", quoted,
+			 mg_pg_server_version(c) >= 130000 ? " WITH (FORCE)"
+							   : "");
+	err = mg_pg_exec(c, sql, NULL);
+	if (err < 0)
+		err = mg_error_set("cannot drop scratch database '%s': %s",
+				   name, mg_error_last());
+out:
+	free(sql);
+	free(quoted);
+	mg_pg_free(c);
+	return err;
+}
