@@ -68,6 +68,18 @@ seed() {
 		for f in "$fixtures"/step-* "$fixtures"/branches/*; do
 			pack "$f" >"$d/$(basename "$f").tree"
 		done ;;
+	journal)
+		prev=
+		for f in "$fixtures"/step-* "$fixtures"/branches/*; do
+			{
+				pack "$f"
+				if [ -n "$prev" ]; then
+					printf '@@@@ published\n'
+					pack "$prev"
+				fi
+			} >"$d/$(basename "$f").tree"
+			prev=$f
+		done ;;
 	config_drizzle)
 		for f in $(find "$fixtures" -name 'drizzle.config.*'); do
 			n=$((n + 1))
