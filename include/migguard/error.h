@@ -9,6 +9,7 @@ enum {
 	MG_ERROR = -1,     /* generic failure, message in mg_error_last() */
 	MG_ENOTFOUND = -3, /* a path, ref or object does not exist */
 	MG_EUSAGE = -4,    /* the caller asked for something impossible */
+	MG_ETOOBIG = -5,   /* a file over MG_TREE_MAX_FILE, not read */
 };
 
 #if defined(__GNUC__)

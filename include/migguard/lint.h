@@ -25,4 +25,11 @@ struct mg_lint_input {
 int mg_lint_sql(struct mg_report *r, const struct mg_lint_options *opts,
 		const struct mg_lint_input *in);
 
+/*
+ * The finding for a migration that could not be read: err is what
+ * mg_tree_read returned (MG_ETOOBIG: over MG_TREE_MAX_FILE; MG_ERROR: a
+ * symbolic link, a submodule), with the reason in mg_error_last().
+ */
+void mg_lint_unreadable(struct mg_report *r, const char *path, int err);
+
 #endif

@@ -13,7 +13,14 @@ struct mg_srcmap {
 	size_t len;
 	size_t *line_starts; /* offset of the first byte of each line */
 	size_t nr;
+	/*
+	 * The column of every MG_SRCMAP_BLOCK-th byte, so that locating
+	 * counts at most a block of characters, even on a 10 MB line.
+	 */
+	unsigned *block_columns;
 };
+
+#define MG_SRCMAP_BLOCK 4096
 
 void mg_srcmap_init(struct mg_srcmap *map, const char *buf, size_t len);
 void mg_srcmap_release(struct mg_srcmap *map);

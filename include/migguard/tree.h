@@ -9,7 +9,11 @@
 
 #include <stddef.h>
 
-/* Files larger than this are refused with an error (not read). */
+/*
+ * Files larger than this are refused, not read: MG_ETOOBIG. Checks turn
+ * it into a finding on that file (a 100 MB migration is the input's
+ * problem, not the tool's), and carry on.
+ */
 #define MG_TREE_MAX_FILE (64u * 1024 * 1024)
 
 enum mg_entry_type {

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,22 @@ int mg_cli_want_color(const char *when, int fd)
 	if (env && !strcmp(env, "dumb"))
 		return 0;
 	return isatty(fd);
+}
+
+void mg_cli_default_sigpipe(void)
+{
+	signal(SIGPIPE, SIG_DFL);
+}
+
+int mg_cli_output_status(const struct mg_cli *cli, int ret)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return ret;
+	if (errno == EPIPE)
+		return ret;
+	fprintf(stderr, "%s: error: cannot write the output: %s\n",
+		cli->prog, strerror(errno));
+	return MG_EXIT_FAILURE;
 }
 
 int mg_cli_fail(const struct mg_cli *cli, const char *fmt, ...)
@@ -446,6 +463,11 @@ static int lint_files(struct mg_cli *cli)
 			err = disk->ops->read(disk, path, &data, &len);
 		mg_tree_free(disk);
 		disk = NULL;
+		if (err == MG_ETOOBIG) {
+			/* As in a repository: a finding, not a failure. */
+			mg_lint_unreadable(&report, cli->files.items[i], err);
+			continue;
+		}
 		if (err < 0) {
 			mg_cli_fail(cli, "cannot read '%s': %s",
 				    cli->files.items[i], mg_error_last());
@@ -483,6 +505,7 @@ int mg_cli_check_main(int argc, char **argv, const char *prog,
 	char usage[512];
 	int ret;
 
+	mg_cli_default_sigpipe();
 	snprintf(usage, sizeof(usage), check_usage_fmt, prog,
 		 (int)strlen(prog), "", (int)strlen(prog), "",
 		 checks == MG_CHECK_LINT ? " [FILE.sql...]" : "");

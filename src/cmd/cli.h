@@ -33,6 +33,20 @@ struct mg_cli {
 int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
 		 const char *prog, const char *usage);
 void mg_cli_release(struct mg_cli *cli);
+/*
+ * SIGPIPE as git has it: the default, whatever the parent left (an
+ * ignored SIGPIPE is inherited through exec). `migguard-lint | head`
+ * then ends quietly when head does, instead of writing into a closed
+ * pipe. Every main() calls it first; migguard-apply then ignores
+ * SIGPIPE, so that a closed pipe never stops it between statements
+ * (mg_cli_output_status below).
+ */
+void mg_cli_default_sigpipe(void);
+/*
+ * Flush stdout at exit: a reader that went away (EPIPE) is not an
+ * error, ret stands; another write error (a full disk) is exit 2.
+ */
+int mg_cli_output_status(const struct mg_cli *cli, int ret);
 /* Print "prog: error: msg" on stderr; returns MG_EXIT_FAILURE. */
 int mg_cli_fail(const struct mg_cli *cli, const char *fmt, ...)
 	MG_PRINTF(2, 3);

@@ -114,6 +114,12 @@ static void install_handlers(void)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
 		sigaction(signals[i], &sa, NULL);
+	/*
+	 * `migguard-apply --fresh | head -1`: a closed pipe must not kill
+	 * the run before it drops its scratch database; the output is
+	 * lost, the exit code says what happened (mg_cli_output_status).
+	 */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 static int parse(struct mg_cli *cli, struct apply_opts *o, int argc,
@@ -409,6 +415,7 @@ int main(int argc, char **argv)
 	memset(&src, 0, sizeof(src));
 	memset(&res, 0, sizeof(res));
 	mg_report_init(&report);
+	mg_cli_default_sigpipe();
 	ret = parse(&cli, &o, argc, argv);
 	if (ret >= 0)
 		goto out;
@@ -499,6 +506,7 @@ int main(int argc, char **argv)
 	if (interrupted)
 		ret = 128 + interrupted;
 out:
+	ret = mg_cli_output_status(&cli, ret);
 	free(scratch);
 	free(masked);
 	free(from);

@@ -897,6 +897,7 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 	size_t i;
 
+	mg_cli_default_sigpipe();
 	if (!cmd) {
 		fputs(usage, stderr);
 		return MG_EXIT_FAILURE;

@@ -472,8 +472,9 @@ static int parse_apply(struct mg_config *cfg, struct cfg_src *src,
 	    read_string(src, v, "migrationsTable", "\"migrationsTable\"",
 			&cfg->apply.migrations_table) < 0)
 		return MG_ERROR;
+	/* NULL when parsed without mg_config_load's defaults (tests). */
 	pp = cfg->apply.pre_push;
-	if (strcmp(pp, "dry-run") && strcmp(pp, "apply") &&
+	if (pp && strcmp(pp, "dry-run") && strcmp(pp, "apply") &&
 	    strcmp(pp, "fresh") && strcmp(pp, "off"))
 		return cfg_error(src, mg_json_get(v, "prePush")->offset,
 			"\"prePush\" must be \"dry-run\", \"apply\", "

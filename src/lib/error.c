@@ -7,9 +7,16 @@ static _Thread_local char last_error[1024];
 
 int mg_error_setv(const char *fmt, va_list ap)
 {
+	char buf[sizeof(last_error)];
 	size_t len;
 
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	/*
+	 * Format aside: callers wrap the last message in a new one
+	 * ("context: %s", mg_error_last()), and vsnprintf must not read
+	 * the buffer it writes.
+	 */
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	memcpy(last_error, buf, sizeof(last_error));
 	/* libpq and libgit2 messages often end in a newline: strip it. */
 	len = strlen(last_error);
 	while (len > 0 && (last_error[len - 1] == '\n' ||

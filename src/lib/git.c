@@ -712,8 +712,9 @@ static int read_blob(struct mg_repo *r, const git_oid *id, const char *path,
 	if (err < 0)
 		return git_fail(path);
 	if (size > MG_TREE_MAX_FILE)
-		return mg_error_set("'%s' is too large (%zu bytes, limit %u)",
-				    path, size, MG_TREE_MAX_FILE);
+		return mg_error_set_code(MG_ETOOBIG, "'%s' is too large "
+					 "(%zu bytes, limit %u MiB)", path,
+					 size, MG_TREE_MAX_FILE >> 20);
 	if (git_blob_lookup(&blob, r->repo, id) < 0)
 		return git_fail(path);
 	size = (size_t)git_blob_rawsize(blob);

@@ -123,10 +123,13 @@ static struct mg_json *convert(const cJSON *c, struct scan *s, int depth)
 	return j;
 }
 
-/* Unclosed brackets or string at the end: the text stops too early. */
-static int json_is_truncated(const char *buf, size_t len)
+/*
+ * What a text cJSON refused looks like: *truncated when brackets or a
+ * string are still open at the end; the deepest nesting of brackets.
+ */
+static size_t json_shape(const char *buf, size_t len, int *truncated)
 {
-	size_t i, depth = 0;
+	size_t i, depth = 0, max = 0;
 	int in_string = 0;
 
 	for (i = 0; i < len; i++) {
@@ -141,11 +144,14 @@ static int json_is_truncated(const char *buf, size_t len)
 			in_string = 1;
 		} else if (c == '{' || c == '[') {
 			depth++;
+			if (depth > max)
+				max = depth;
 		} else if ((c == '}' || c == ']') && depth) {
 			depth--;
 		}
 	}
-	return in_string || depth > 0 || len == 0;
+	*truncated = in_string || depth > 0 || len == 0;
+	return max;
 }
 
 int mg_json_parse(struct mg_json **out, const char *buf, size_t len,
@@ -154,7 +160,8 @@ int mg_json_parse(struct mg_json **out, const char *buf, size_t len,
 	const char *end = NULL;
 	cJSON *root;
 	struct scan s = { buf, len, 0 };
-	size_t i;
+	size_t i, depth;
+	int truncated;
 
 	*out = NULL;
 	if (error_offset)
@@ -175,7 +182,11 @@ int mg_json_parse(struct mg_json **out, const char *buf, size_t len,
 			*error_offset = at && at >= buf && at <= buf + len
 						? (size_t)(at - buf)
 						: len;
-		if (json_is_truncated(buf, len)) {
+		depth = json_shape(buf, len, &truncated);
+		if (depth > CJSON_NESTING_LIMIT)
+			return mg_error_set("JSON nested deeper than %d levels",
+					    CJSON_NESTING_LIMIT);
+		if (truncated) {
 			if (error_offset)
 				*error_offset = len;
 			return mg_error_set("unexpected end of JSON "

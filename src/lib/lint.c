@@ -1913,6 +1913,20 @@ static int is_migration_sql(const struct mg_project *p, const char *path)
 	       !strcmp(path + strlen(path) - 4, ".sql");
 }
 
+void mg_lint_unreadable(struct mg_report *r, const char *path, int err)
+{
+	if (err == MG_ETOOBIG)
+		mg_report_add(r, "sql-parse-error", path, 0, 0,
+			      "split it into migrations under the limit: "
+			      "migguard reads no larger file",
+			      "migration is too large to review (over %u "
+			      "MiB)", MG_TREE_MAX_FILE >> 20);
+	else
+		mg_report_add(r, "sql-parse-error", path, 0, 0,
+			      "a migration must be a regular text file",
+			      "%s", mg_error_last());
+}
+
 static int lint_file(struct mg_report *r, struct mg_context *ctx,
 		     struct mg_migdir *d, const char *path)
 {
@@ -1937,10 +1951,7 @@ static int lint_file(struct mg_report *r, struct mg_context *ctx,
 	if (err == MG_ENOTFOUND)
 		goto out;
 	if (err < 0) {
-		/* Too large, a symlink, a submodule: say so, lint the rest. */
-		mg_report_add(r, "sql-parse-error", path, 0, 0,
-			      "a migration must be a regular text file",
-			      "cannot read '%s': %s", path, mg_error_last());
+		mg_lint_unreadable(r, path, err);
 		err = 0;
 		goto out;
 	}

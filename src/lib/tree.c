@@ -197,9 +197,10 @@ static int dir_read(struct mg_tree *t, const char *path, char **data,
 		goto out;
 	}
 	if ((unsigned long long)st.st_size > MG_TREE_MAX_FILE) {
-		err = mg_error_set("'%s' is too large (%lld bytes, limit %u)",
-				   path, (long long)st.st_size,
-				   MG_TREE_MAX_FILE);
+		err = mg_error_set_code(MG_ETOOBIG, "'%s' is too large "
+					"(%lld bytes, limit %u MiB)", path,
+					(long long)st.st_size,
+					MG_TREE_MAX_FILE >> 20);
 		goto out;
 	}
 	buf = mg_xmalloc((size_t)st.st_size + 1);

@@ -1,4 +1,7 @@
-/* The base modules: glob, srcmap, json, tree paths, pre-push parsing. */
+/*
+ * The base modules: glob, srcmap, json, tree paths, pre-push parsing,
+ * error messages.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,6 +132,47 @@ static void test_changeset__push_lines(void **state)
 	assert_false(mg_oid_is_zero("00001"));
 }
 
+/* Columns on a line longer than a block, a character across the edge. */
+static void test_srcmap__long_line(void **state)
+{
+	size_t len = 3 * MG_SRCMAP_BLOCK + 10, i;
+	char *buf = malloc(len);
+	struct mg_srcmap map;
+	unsigned line, col;
+
+	(void)state;
+	memset(buf, 'a', len);
+	buf[5] = '\n';
+	/* "é" (2 bytes) across the first block edge. */
+	buf[MG_SRCMAP_BLOCK - 1] = '\xc3';
+	buf[MG_SRCMAP_BLOCK] = '\xa9';
+	mg_srcmap_init(&map, buf, len);
+	mg_srcmap_locate(&map, MG_SRCMAP_BLOCK + 1, &line, &col);
+	assert_int_equal(line, 2);
+	assert_int_equal(col, MG_SRCMAP_BLOCK - 6 + 1);
+	mg_srcmap_locate(&map, len, &line, &col);
+	assert_int_equal(line, 2);
+	assert_int_equal(col, len - 6 - 1 + 1);
+	for (i = 0; i < len; i += 997)
+		mg_srcmap_locate(&map, i, &line, &col);
+	mg_srcmap_release(&map);
+	free(buf);
+}
+
+/* Wrapping the last message in a new one keeps it (no aliasing). */
+static void test_error__wrap_last_message(void **state)
+{
+	(void)state;
+	mg_error_set("invalid JSON");
+	mg_error_set("libpg_query parse tree: %s", mg_error_last());
+	assert_string_equal(mg_error_last(),
+			    "libpg_query parse tree: invalid JSON");
+	mg_error_set("%s: %s", mg_error_last(), mg_error_last());
+	assert_string_equal(mg_error_last(),
+			    "libpg_query parse tree: invalid JSON: "
+			    "libpg_query parse tree: invalid JSON");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +181,8 @@ int main(void)
 		cmocka_unit_test(test_json__offsets_and_errors),
 		cmocka_unit_test(test_tree__path_safety),
 		cmocka_unit_test(test_changeset__push_lines),
+		cmocka_unit_test(test_error__wrap_last_message),
+		cmocka_unit_test(test_srcmap__long_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

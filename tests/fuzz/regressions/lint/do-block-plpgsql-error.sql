@@ -1,0 +1,3 @@
+DO $$ BEGIN
+ EXECUBLE IF EXISTS "legacy_session"';
+END $$;
