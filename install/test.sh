@@ -24,9 +24,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 # Build dependencies plus what the tests run: PostgreSQL 15 server, node
-# and npm (drizzle interop, squawk, husky, lefthook), util-linux (script).
+# and npm (drizzle interop, squawk, husky, lefthook), util-linux (script),
+# clang and its libFuzzer runtime (the fuzz targets CI runs), time.
 if [ "$deps" = 1 ]; then
-	extra="postgresql-15 postgresql-client-15 util-linux"
+	extra="postgresql-15 postgresql-client-15 util-linux clang \
+libclang-rt-14-dev time"
 	command -v node >/dev/null 2>&1 || extra="$extra nodejs"
 	command -v npm >/dev/null 2>&1 || extra="$extra npm"
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
