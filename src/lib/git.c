@@ -252,6 +252,10 @@ static int fast_index_read(struct fast_index **out, const char *path)
 			hdr = 64;
 		}
 		e->mode = be32(p + 24);
+		if (e->mode != 0100644 && e->mode != 0100755 &&
+		    e->mode != 0120000 && e->mode != 0160000 &&
+		    e->mode != 0040000)
+			goto out; /* not an index git wrote: libgit2 decides */
 		memcpy(e->id.id, p + 40, 20);
 		e->stage = (flags >> 12) & 3;
 		e->intent_to_add = (ext & 0x2000) != 0;
@@ -289,6 +293,9 @@ static int fast_index_read(struct fast_index **out, const char *path)
 			if (!nul)
 				goto out;
 			len = (size_t)(nul - name);
+			/* The flags hold the name's length, up to 0xFFF. */
+			if ((flags & 0x0FFF) != (len < 0x0FFF ? len : 0x0FFF))
+				goto out;
 			e->path = (const char *)name;
 			p += (hdr + len + 8) & ~(size_t)7;
 			if (p > end)
@@ -300,6 +307,19 @@ static int fast_index_read(struct fast_index **out, const char *path)
 		for (i = 0; i < fi->nr; i++)
 			fi->items[i].path = fi->arena +
 					    (uintptr_t)fi->items[i].path;
+	/*
+	 * Lookups bisect: entries must be sorted by path then stage, and
+	 * every path a clean relative one. Anything else is a damaged file.
+	 */
+	for (i = 0; i < fi->nr; i++) {
+		int c = i ? strcmp(fi->items[i - 1].path, fi->items[i].path)
+			  : -1;
+
+		if (c > 0 || (c == 0 && fi->items[i - 1].stage >=
+						fi->items[i].stage) ||
+		    !mg_path_is_safe(fi->items[i].path))
+			goto out;
+	}
 	if (fast_index_extensions(p, end))
 		goto out;
 	*out = fi;
@@ -939,6 +959,35 @@ int mg_repo_tree_at(struct mg_tree **out, struct mg_repo *r, const char *rev)
 
 /* Views: the index. */
 
+/* The index is damaged (or neither libgit2 nor git reads it): say what to do. */
+static int index_unreadable(struct mg_repo *r)
+{
+	return mg_error_set("cannot read the index '%s' (%s): it is "
+		"damaged; 'git status' shows git's view, and 'rm %s && git "
+		"reset' rebuilds it from HEAD (staged changes are lost)",
+		r->index_path,
+		r->index_error ? r->index_error : "unreadable", r->index_path);
+}
+
+/* index.skipHash (git 2.40+) writes an all-zero trailing checksum. */
+static int trailer_is_zero(const char *path)
+{
+	unsigned char tail[20];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), zero = 0;
+	size_t i;
+
+	if (fd < 0)
+		return 0;
+	if (lseek(fd, -20, SEEK_END) >= 0 &&
+	    read(fd, tail, sizeof(tail)) == (ssize_t)sizeof(tail)) {
+		zero = 1;
+		for (i = 0; i < sizeof(tail); i++)
+			zero &= tail[i] == 0;
+	}
+	close(fd);
+	return zero;
+}
+
 /* libgit2's index, for what the direct reader leaves to it. */
 static int load_libgit2_index(struct mg_repo *r)
 {
@@ -947,15 +996,19 @@ static int load_libgit2_index(struct mg_repo *r)
 	if (git_index_open(&r->index, r->index_path) < 0) {
 		const git_error *e = git_error_last();
 
-		/*
-		 * Split, sparse and skipHash indexes: libgit2 1.5 fails on
-		 * their extensions; git itself reads them (GIT-HOOKS.md).
-		 */
 		r->index_error = mg_xstrdup(e && e->message ? e->message
 							    : "unreadable");
 		r->index = NULL;
-		r->index_fallback = 1;
 		git_error_clear();
+		/*
+		 * Split, sparse and skipHash indexes: libgit2 1.5 fails on
+		 * their extensions or zero checksum; git itself reads them
+		 * (GIT-HOOKS.md). Anything else is damage: say so.
+		 */
+		if (!strstr(r->index_error, "extension") &&
+		    !trailer_is_zero(r->index_path))
+			return index_unreadable(r);
+		r->index_fallback = 1;
 		return 0;
 	}
 	if (git_repository_set_index(r->repo, r->index) < 0)
@@ -995,8 +1048,10 @@ static int fallback_load(struct index_view *v)
 	if (v->files_loaded)
 		return 0;
 	err = run_git(v->repo, args, &out);
-	if (err < 0)
+	if (err < 0) {
+		err = index_unreadable(v->repo);
 		goto out;
+	}
 	while (pos < out.len) {
 		/* "<mode> <oid> <stage>\t<path>\0" */
 		char *rec = out.buf + pos, *tab = strchr(rec, '\t');
@@ -1215,6 +1270,8 @@ int mg_git_check_unmerged(struct mg_repo *r)
 		size_t pos = 0;
 
 		err = run_git(r, args, &out);
+		if (err < 0)
+			err = index_unreadable(r);
 		while (err >= 0 && pos < out.len) {
 			char *rec = out.buf + pos, *tab = strchr(rec, '\t');
 
