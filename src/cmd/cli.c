@@ -17,9 +17,6 @@ enum {
 	OPT_PRE_PUSH,
 	OPT_ALL,
 	OPT_REPO,
-	OPT_FORMAT,
-	OPT_COLOR,
-	OPT_VERSION,
 	OPT_EACH_COMMIT,
 };
 
@@ -30,11 +27,7 @@ static const struct option common_options[] = {
 	{ "pre-push", required_argument, NULL, OPT_PRE_PUSH },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "repo", required_argument, NULL, OPT_REPO },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "color", optional_argument, NULL, OPT_COLOR },
-	{ "colour", optional_argument, NULL, OPT_COLOR },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	MG_CLI_OUTPUT_OPTIONS,
 	{ "each-commit", no_argument, NULL, OPT_EACH_COMMIT },
 	{ NULL, 0, NULL, 0 },
 };
@@ -100,10 +93,39 @@ static int set_mode(struct mg_cli *cli, enum mg_changeset_mode mode)
 	return -1;
 }
 
+int mg_cli_output_option(struct mg_cli *cli, int c, const char *usage,
+			 char **argv)
+{
+	const char *color;
+
+	switch (c) {
+	case MG_CLI_OPT_FORMAT:
+		if (mg_format_parse(&cli->format, optarg) < 0)
+			return mg_cli_fail(cli, "%s", mg_error_last());
+		return -1;
+	case MG_CLI_OPT_COLOR:
+		color = optarg ? optarg : "always";
+		if (strcmp(color, "auto") && strcmp(color, "always") &&
+		    strcmp(color, "never"))
+			return mg_cli_fail(cli, "--color takes auto, always or "
+					   "never, not '%s'", color);
+		cli->color_when = color;
+		return -1;
+	case 'h':
+		fputs(usage, stdout);
+		return MG_EXIT_OK;
+	case MG_CLI_OPT_VERSION:
+		printf("%s %s\n", cli->prog, MIGGUARD_VERSION);
+		return MG_EXIT_OK;
+	default:
+		return mg_cli_fail(cli, "unknown option '%s'\n%s",
+				   argv[optind - 1], usage);
+	}
+}
+
 int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
 		 const char *prog, const char *usage)
 {
-	const char *color = "auto";
 	int c, ret;
 
 	memset(cli, 0, sizeof(*cli));
@@ -136,29 +158,11 @@ int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
 		case OPT_REPO:
 			cli->repo_dir = optarg;
 			break;
-		case OPT_FORMAT:
-			if (mg_format_parse(&cli->format, optarg) < 0)
-				return mg_cli_fail(cli, "%s", mg_error_last());
-			break;
-		case OPT_COLOR:
-			color = optarg ? optarg : "always";
-			if (strcmp(color, "auto") && strcmp(color, "always") &&
-			    strcmp(color, "never"))
-				return mg_cli_fail(cli, "--color takes auto, "
-					"always or never, not '%s'", color);
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return MG_EXIT_OK;
-		case OPT_VERSION:
-			printf("%s %s\n", prog, MIGGUARD_VERSION);
-			return MG_EXIT_OK;
 		case OPT_EACH_COMMIT:
 			cli->each_commit = 1;
 			break;
 		default:
-			return mg_cli_fail(cli, "unknown option '%s'\n%s",
-					   argv[optind - 1], usage);
+			ret = mg_cli_output_option(cli, c, usage, argv);
 		}
 		if (ret >= 0)
 			return ret;
@@ -172,8 +176,9 @@ int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
 				   "--pre-push");
 	for (; optind < argc; optind++)
 		mg_strlist_push(&cli->files, argv[optind]);
-	cli->color_when = color;
-	cli->color = mg_cli_want_color(color, STDOUT_FILENO);
+	if (!cli->color_when)
+		cli->color_when = "auto";
+	cli->color = mg_cli_want_color(cli->color_when, STDOUT_FILENO);
 	return -1;
 }
 

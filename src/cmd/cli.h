@@ -26,6 +26,23 @@ struct mg_cli {
 	const char *skip; /* MIGGUARD_SKIP, hook mode only */
 };
 
+/* The options every binary shares, for its getopt_long table. */
+enum { MG_CLI_OPT_FORMAT = 1000, MG_CLI_OPT_COLOR, MG_CLI_OPT_VERSION };
+#define MG_CLI_OUTPUT_OPTIONS                                                \
+	{ "format", required_argument, NULL, MG_CLI_OPT_FORMAT },             \
+	{ "color", optional_argument, NULL, MG_CLI_OPT_COLOR },               \
+	{ "colour", optional_argument, NULL, MG_CLI_OPT_COLOR },              \
+	{ "help", no_argument, NULL, 'h' },                                   \
+	{ "version", no_argument, NULL, MG_CLI_OPT_VERSION }
+
+/*
+ * Handle getopt's answer c for a shared option (--format, --color,
+ * --help, --version) or an unknown one. Returns -1 to go on, else an exit
+ * code. cli->prog names the binary.
+ */
+int mg_cli_output_option(struct mg_cli *cli, int c, const char *usage,
+			 char **argv);
+
 /*
  * Parse the shared options. Returns -1 to go on, or an exit code when it
  * handled everything (--help, --version, a usage error).

@@ -37,9 +37,6 @@ enum {
 	OPT_FRESH,
 	OPT_ALLOW_REMOTE,
 	OPT_REPO,
-	OPT_FORMAT,
-	OPT_COLOR,
-	OPT_VERSION,
 	OPT_MIGRATIONS,
 	OPT_SCHEMA,
 	OPT_TABLE,
@@ -54,15 +51,11 @@ static const struct option options[] = {
 	{ "fresh", no_argument, NULL, OPT_FRESH },
 	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
 	{ "repo", required_argument, NULL, OPT_REPO },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "color", optional_argument, NULL, OPT_COLOR },
-	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "migrations", required_argument, NULL, OPT_MIGRATIONS },
 	{ "migrations-schema", required_argument, NULL, OPT_SCHEMA },
 	{ "migrations-table", required_argument, NULL, OPT_TABLE },
 	{ "if-reachable", no_argument, NULL, OPT_IF_REACHABLE },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	MG_CLI_OUTPUT_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -125,12 +118,12 @@ static void install_handlers(void)
 static int parse(struct mg_cli *cli, struct apply_opts *o, int argc,
 		 char **argv)
 {
-	const char *color = "auto";
-	int c;
+	int c, ret;
 
 	memset(cli, 0, sizeof(*cli));
 	memset(o, 0, sizeof(*o));
 	cli->prog = "migguard-apply";
+	cli->color_when = "auto";
 	cli->format = MG_FORMAT_TEXT;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
@@ -146,26 +139,10 @@ static int parse(struct mg_cli *cli, struct apply_opts *o, int argc,
 		case OPT_SCHEMA: o->schema = optarg; break;
 		case OPT_TABLE: o->table = optarg; break;
 		case OPT_IF_REACHABLE: o->if_reachable = 1; break;
-		case OPT_FORMAT:
-			if (mg_format_parse(&cli->format, optarg) < 0)
-				return mg_cli_fail(cli, "%s", mg_error_last());
-			break;
-		case OPT_COLOR:
-			color = optarg ? optarg : "always";
-			if (strcmp(color, "auto") && strcmp(color, "always") &&
-			    strcmp(color, "never"))
-				return mg_cli_fail(cli, "--color takes auto, "
-					"always or never, not '%s'", color);
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return MG_EXIT_OK;
-		case OPT_VERSION:
-			printf("migguard-apply %s\n", MIGGUARD_VERSION);
-			return MG_EXIT_OK;
 		default:
-			return mg_cli_fail(cli, "unknown option '%s'\n%s",
-					   argv[optind - 1], usage);
+			ret = mg_cli_output_option(cli, c, usage, argv);
+			if (ret >= 0)
+				return ret;
 		}
 	}
 	if (o->dry_run && o->fresh)
@@ -174,7 +151,7 @@ static int parse(struct mg_cli *cli, struct apply_opts *o, int argc,
 	if (o->migrations && (o->rev || o->project))
 		return mg_cli_fail(cli, "--migrations reads a folder on disk: "
 				   "it goes without --rev and --project");
-	cli->color = mg_cli_want_color(color, STDOUT_FILENO);
+	cli->color = mg_cli_want_color(cli->color_when, STDOUT_FILENO);
 	return -1;
 }
 
