@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "migguard/json.h"
+#include "migguard/strbuf.h"
 #include "migguard/tree.h"
 
 struct mg_migdir_path;
@@ -116,7 +117,5 @@ enum mg_sql_defect {
  */
 unsigned mg_migdir_sql_defects(const char *data, size_t len,
 			       size_t *offsets);
-/* Length of the valid UTF-8 prefix of s (len when all of it is valid). */
-size_t mg_utf8_valid_prefix(const char *s, size_t len);
 
 #endif

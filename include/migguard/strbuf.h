@@ -58,6 +58,9 @@ int mg_ends_with(const char *s, const char *suffix);
 /* "a" + "b" = "a/b"; an empty dir gives "b". Returns a new string. */
 char *mg_path_join(const char *dir, const char *name);
 
+/* Length of the valid UTF-8 prefix of s (len when all of it is valid). */
+size_t mg_utf8_valid_prefix(const char *s, size_t len);
+
 /* A list of owned strings. */
 struct mg_strlist {
 	char **items;

@@ -137,43 +137,12 @@ size_t mg_apply_error_offset(const char *sql, size_t len,
 
 size_t mg_apply_check_text(const char *sql, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)sql;
-	size_t i = 0;
+	size_t valid = mg_utf8_valid_prefix(sql, len);
+	const char *nul = memchr(sql, '\0', valid);
 
-	while (i < len) {
-		unsigned char b = s[i];
-		unsigned need, cp, k;
-
-		if (b == 0)
-			return i + 1;
-		if (b < 0x80) {
-			i++;
-			continue;
-		}
-		if (b >= 0xC2 && b <= 0xDF) {
-			need = 1;
-			cp = b & 0x1F;
-		} else if (b >= 0xE0 && b <= 0xEF) {
-			need = 2;
-			cp = b & 0x0F;
-		} else if (b >= 0xF0 && b <= 0xF4) {
-			need = 3;
-			cp = b & 0x07;
-		} else {
-			return i + 1;
-		}
-		for (k = 1; k <= need; k++) {
-			if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
-				return i + 1;
-			cp = cp << 6 | (s[i + k] & 0x3F);
-		}
-		/* Overlong forms, surrogates, beyond U+10FFFF. */
-		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-			return i + 1;
-		i += need + 1;
-	}
-	return 0;
+	if (nul)
+		return (size_t)(nul - sql) + 1;
+	return valid < len ? valid + 1 : 0;
 }
 
 static const struct mg_apply_entry *entry_by_hash(

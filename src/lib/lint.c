@@ -1737,42 +1737,6 @@ static void emit_all(struct lint *l)
 
 /* ---- the file --------------------------------------------------------- */
 
-/* Offset of the first byte that is not valid UTF-8, or len. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len)
-{
-	size_t i = 0, n, k;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		unsigned cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			n = 1, cp = c & 0x1F;
-		else if (c >= 0xE0 && c <= 0xEF)
-			n = 2, cp = c & 0x0F;
-		else if (c >= 0xF0 && c <= 0xF4)
-			n = 3, cp = c & 0x07;
-		else
-			return i;
-		if (len - i <= n)
-			return i;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
-
 static void check_encoding(struct lint *l)
 {
 	size_t i, bad;
@@ -1794,7 +1758,7 @@ static void check_encoding(struct lint *l)
 			if (!l->buf[i])
 				l->buf[i] = ' ';
 	}
-	bad = utf8_invalid_at((const unsigned char *)l->buf, l->len);
+	bad = mg_utf8_valid_prefix(l->buf, l->len);
 	if (bad < l->len)
 		add_finding(l, "sql-parse-error", bad, NO_STMT,
 			    "save the file as UTF-8: drizzle replaces invalid "
