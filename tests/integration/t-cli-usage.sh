@@ -10,3 +10,14 @@ expect_exit 2 migguard-docs --staged --all
 expect_err "migguard-docs: error: --staged, --base, --pre-push and --all exclude each other"
 expect_exit 2 migguard-pair --color=sometimes
 expect_contains "$ERR" "--color takes auto, always or never"
+
+# Trailing file arguments (hook managers pass them) are accepted and
+# ignored: the change set is computed, never taken from the arguments.
+sh "$MG_SOURCE_DIR/tests/fixtures/demo/make-demo.sh" r
+cd r
+expect_exit 1 migguard check packages/db/src/schema/auth.ts README.md
+expect_contains "$OUT" "[schema-without-migration]"
+expect_exit 1 migguard-pair --staged unrelated.txt
+expect_contains "$OUT" "packages/db/src/schema/research.ts"
+expect_exit 1 migguard hook pre-commit unrelated.txt
+expect_contains "$ERR" "[schema-without-migration]"
