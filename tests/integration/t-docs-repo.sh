@@ -77,3 +77,32 @@ echo "x" > README.txt
 git add README.txt
 expect_exit 0 migguard-docs
 expect_out ""
+
+# A docs tree of 5,000 pages: nothing watched changed, nothing said; a
+# table change finds the one page among them that mentions it.
+mkdir -p docs/big
+i=0
+while [ $i -lt 5000 ]; do
+	printf '# Page %d\n\nGeneral text about the product, page %d.\n' $i $i \
+		> docs/big/page-$i.md
+	i=$((i + 1))
+done
+printf '# Steps\n\nThe `research_step` table is gone.\n' > docs/big/page-4321.md
+git add docs
+git commit -q -m "many pages"
+echo "y" > README.txt
+git add README.txt
+expect_exit 0 migguard-docs
+expect_out ""
+git reset -q --hard
+copy_step 04 .
+git add -A
+git commit -q --no-verify -m "step 04"
+copy_step 05 .
+git add -A
+git commit -q --no-verify -m "step 05"
+copy_step 06 .
+git add -A
+expect_exit 0 migguard-docs
+expect_contains "$OUT" "docs/big/page-4321.md:3:6: warning: page may be out of date: changed table 'research_step' (mentioned) [doc-needs-update]"
+[ "$(printf '%s\n' "$OUT" | grep -c 'docs/big/')" = 1 ] || fail "other pages flagged"
