@@ -937,6 +937,7 @@ int mg_git_tree_commit(struct mg_tree **out, struct mg_repo *r,
 		return shallow_error(r, "cannot read a commit's tree");
 	}
 	git_commit_free(c);
+	git_oid_tostr(v->base.id, sizeof(v->base.id), git_tree_id(v->tree));
 	v->base.ops = &commit_ops;
 	v->base.list_matching = commit_list_matching;
 	v->base.label = mg_xstrfmt("commit %.7s", id);

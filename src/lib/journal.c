@@ -1362,19 +1362,19 @@ int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 		err = mg_context_migdir(&d, ctx, p);
 		if (err < 0)
 			goto out;
-		err = mg_migdir_load(&pd, published, p->migrations);
+		err = mg_context_migdir_at(&pd, ctx, published, p);
 		if (err < 0)
 			goto out;
 		err = mg_journal_check_dir(r, d, p, pd, &o);
 		if (err < 0)
 			goto out;
-		mg_migdir_free(pd);
+		mg_context_migdir_put(ctx, pd);
 		pd = NULL;
 		mg_context_migdir_put(ctx, d);
 		d = NULL;
 	}
 out:
-	mg_migdir_free(pd);
+	mg_context_migdir_put(ctx, pd);
 	mg_context_migdir_put(ctx, d);
 	return err;
 }

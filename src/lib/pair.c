@@ -534,7 +534,7 @@ static void pair_state_release(struct pair_state *st)
 	free(st->orphans);
 	free(st->schema);
 	free(st->custom);
-	mg_migdir_free(st->base);
+	mg_context_migdir_put(st->ctx, st->base);
 	mg_context_migdir_put(st->ctx, st->head);
 }
 
@@ -551,7 +551,7 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 	err = mg_context_migdir(&st.head, ctx, p);
 	if (err < 0)
 		goto out;
-	err = mg_migdir_load(&st.base, ctx->cs->base, p->migrations);
+	err = mg_context_migdir_at(&st.base, ctx, ctx->cs->base, p);
 	if (err < 0)
 		goto out;
 	collect_schema(&st);
