@@ -1624,6 +1624,36 @@ static void test_journal__staged_nothing_new_reads_no_snapshot(void **state)
 	free(text);
 }
 
+/* The .sql files left as published are not read for their bytes. */
+static void test_journal__staged_reads_only_new_sql(void **state)
+{
+	struct fx *fx = *state;
+	struct id_tree *head = NULL;
+	char *text, *rel;
+	size_t i;
+
+	fx_write_added(fx, 4);
+	text = fx_run_ids(fx, MG_CHANGESET_STAGED, &head);
+	assert_string_equal(text, "");
+	for (i = 0; i < 4; i++) {
+		rel = sql_rel(&fx->e[i]);
+		assert_int_equal(reads_of(head, rel), i == 3);
+		free(rel);
+	}
+	mg_tree_free(&head->base);
+	free(text);
+	/* --all reads each, once. */
+	text = fx_run_ids(fx, MG_CHANGESET_ALL, &head);
+	assert_string_equal(text, "");
+	for (i = 0; i < 4; i++) {
+		rel = sql_rel(&fx->e[i]);
+		assert_int_equal(reads_of(head, rel), 1);
+		free(rel);
+	}
+	mg_tree_free(&head->base);
+	free(text);
+}
+
 /* Two views of one git tree share the migdir of a folder; others do not. */
 static void test_journal__context_shares_migdirs_by_tree_id(void **state)
 {
@@ -1843,6 +1873,7 @@ int main(void)
 		T(test_journal__real_crlf_checkout),
 		T(test_journal__staged_reads_only_new_snapshots),
 		T(test_journal__context_shares_migdirs_by_tree_id),
+		T(test_journal__staged_reads_only_new_sql),
 		T(test_journal__staged_nothing_new_reads_no_snapshot),
 		T(test_journal__staged_prev_id_to_old_snapshot),
 		T(test_journal__staged_prev_id_nowhere),
