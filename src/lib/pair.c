@@ -178,15 +178,18 @@ static void collect_schema(struct pair_state *st)
 	}
 }
 
-static int base_has_tag(const struct pair_state *st, const char *tag)
+/*
+ * Does the base journal have m's tag? A usable tag is its .sql path, so
+ * the base's sorted paths answer (an unusable tag has no path and is
+ * never new); a snapshot path never ends in ".sql" directly in the folder.
+ */
+static int base_has_tag(const struct pair_state *st,
+			const struct mg_migration *m)
 {
-	size_t i;
+	const struct mg_migration *b = mg_migdir_find_path(st->base,
+							   m->sql_path);
 
-	for (i = 0; i < st->base->nr; i++)
-		if (st->base->items[i].tag &&
-		    !strcmp(st->base->items[i].tag, tag))
-			return 1;
-	return 0;
+	return b && b->sql_path && !strcmp(b->sql_path, m->sql_path);
 }
 
 /* A journal entry the change adds. */
@@ -196,7 +199,7 @@ static int is_new(const struct pair_state *st, const struct mg_migration *m)
 		return 0; /* unusable tags are the journal check's */
 	if (st->base->journal_state == MG_ERROR) /* guess from the files */
 		return !mg_tree_listing_find(&st->base->files, m->sql_path);
-	return !base_has_tag(st, m->tag);
+	return !base_has_tag(st, m);
 }
 
 static int has_file(const struct mg_migdir *d, const char *path)
