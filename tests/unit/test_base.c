@@ -102,6 +102,49 @@ static void test_tree__path_safety(void **state)
 	assert_false(mg_path_is_safe(""));
 }
 
+/* The rule, one component at a time: none empty, ".", or "..". */
+static int path_safe_by_components(const char *path)
+{
+	const char *p = path;
+
+	if (!*path)
+		return 0;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (!slash)
+			return 1;
+		p = slash + 1;
+	}
+}
+
+static void test_tree__path_safety_every_short_path(void **state)
+{
+	static const char alphabet[] = "a./";
+	char path[8];
+	size_t len, n, k, code;
+
+	(void)state;
+	for (len = 0; len <= 7; len++) {
+		for (n = 1, k = 0; k < len; k++)
+			n *= 3;
+		for (code = 0; code < n; code++) {
+			size_t c = code;
+
+			for (k = 0; k < len; k++, c /= 3)
+				path[k] = alphabet[c % 3];
+			path[len] = '\0';
+			if (mg_path_is_safe(path) !=
+			    path_safe_by_components(path))
+				fail_msg("'%s'", path);
+		}
+	}
+}
+
 static void test_changeset__push_lines(void **state)
 {
 	struct mg_push_update *u = NULL;
@@ -180,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_srcmap__lines_and_utf8_columns),
 		cmocka_unit_test(test_json__offsets_and_errors),
 		cmocka_unit_test(test_tree__path_safety),
+		cmocka_unit_test(test_tree__path_safety_every_short_path),
 		cmocka_unit_test(test_changeset__push_lines),
 		cmocka_unit_test(test_error__wrap_last_message),
 		cmocka_unit_test(test_srcmap__long_line),
