@@ -652,10 +652,24 @@ struct canon_member {
 	const char *name;    /* set once the buffer stops moving */
 };
 
+struct canon_members {
+	struct mg_strbuf buf; /* every member's form, in text order */
+	struct canon_member *items;
+	size_t nr, alloc;
+};
+
 struct canon {
 	struct scan s;
 	const char *const *skip;
 	size_t skip_nr;
+	/*
+	 * The members of the object open at each depth: an object's
+	 * members are written out before a sibling starts, so one buffer a
+	 * level serves them all, without an allocation per object. Each is
+	 * allocated on its own: a deeper level never moves a shallower one.
+	 */
+	struct canon_members **levels;
+	size_t levels_nr;
 };
 
 static int canon_value(struct canon *c, int depth, struct mg_strbuf *out);
@@ -729,12 +743,6 @@ static int skipped(const struct canon *c, const struct canon_member *m,
 	return 0;
 }
 
-struct canon_members {
-	struct mg_strbuf buf; /* every member's form, in text order */
-	struct canon_member *items;
-	size_t nr, alloc;
-};
-
 /* The members of the object at c->s.pos (after its '{'), into ms. */
 static int canon_members(struct canon *c, int depth,
 			 struct canon_members *ms)
@@ -783,42 +791,67 @@ static int canon_members(struct canon *c, int depth,
 	}
 }
 
-/* Members into a buffer of their own, then out in name order. */
+/* Sort a few members in place: most objects of a snapshot are small. */
+static void sort_members(struct canon_member *m, size_t nr)
+{
+	size_t i, k;
+
+	if (nr > 16) {
+		qsort(m, nr, sizeof(*m), cmp_canon_member);
+		return;
+	}
+	for (i = 1; i < nr; i++) {
+		struct canon_member cur = m[i];
+
+		for (k = i; k > 0 && cmp_canon_member(&m[k - 1], &cur) > 0;
+		     k--)
+			m[k] = m[k - 1];
+		m[k] = cur;
+	}
+}
+
+/* Members into the level's buffer, then out in name order. */
 static int canon_object(struct canon *c, int depth, struct mg_strbuf *out)
 {
-	struct canon_members ms = { MG_STRBUF_INIT, NULL, 0, 0 };
+	struct canon_members *ms;
 	struct canon_member *m;
-	size_t i;
-	int err = 0;
+	size_t i, old = c->levels_nr;
 
-	c->s.pos++;
-	skip_ws(&c->s);
-	if (c->s.pos < c->s.len && c->s.buf[c->s.pos] == '}')
-		c->s.pos++;
-	else
-		err = canon_members(c, depth, &ms);
-	if (err < 0)
-		goto out;
-	m = ms.items;
-	for (i = 0; i < ms.nr; i++)
-		m[i].name = ms.buf.buf + m[i].key;
-	if (ms.nr > 1)
-		qsort(m, ms.nr, sizeof(*m), cmp_canon_member);
-	for (i = 1; i < ms.nr; i++) {
-		if (!cmp_canon_member(&m[i - 1], &m[i])) {
-			err = mg_error_set("member name given twice");
-			goto out;
+	if ((size_t)depth >= c->levels_nr) {
+		c->levels_nr = (size_t)depth + 1;
+		c->levels = mg_xrealloc(c->levels,
+					c->levels_nr * sizeof(*c->levels));
+		for (i = old; i < c->levels_nr; i++) {
+			c->levels[i] = mg_xcalloc(1, sizeof(*c->levels[i]));
+			mg_strbuf_init(&c->levels[i]->buf);
 		}
 	}
+	ms = c->levels[depth];
+	mg_strbuf_reset(&ms->buf);
+	ms->nr = 0;
+	c->s.pos++;
+	skip_ws(&c->s);
+	if (c->s.pos < c->s.len && c->s.buf[c->s.pos] == '}') {
+		c->s.pos++;
+	} else {
+		int err = canon_members(c, depth, ms);
+
+		if (err < 0)
+			return err;
+	}
+	m = ms->items;
+	for (i = 0; i < ms->nr; i++)
+		m[i].name = ms->buf.buf + m[i].key;
+	sort_members(m, ms->nr);
+	for (i = 1; i < ms->nr; i++)
+		if (!cmp_canon_member(&m[i - 1], &m[i]))
+			return mg_error_set("member name given twice");
 	mg_strbuf_addch(out, '{');
-	for (i = 0; i < ms.nr; i++)
-		mg_strbuf_add(out, ms.buf.buf + m[i].start,
+	for (i = 0; i < ms->nr; i++)
+		mg_strbuf_add(out, ms->buf.buf + m[i].start,
 			      m[i].end - m[i].start);
 	mg_strbuf_addch(out, '}');
-out:
-	free(ms.items);
-	mg_strbuf_release(&ms.buf);
-	return err;
+	return 0;
 }
 
 static int canon_array(struct canon *c, int depth, struct mg_strbuf *out)
@@ -890,6 +923,8 @@ int mg_json_canonical(struct mg_strbuf *out, const char *buf, size_t len,
 	struct canon c;
 	int err;
 
+	size_t i;
+
 	memset(&c, 0, sizeof(c));
 	c.s.buf = buf;
 	c.s.len = len;
@@ -897,12 +932,18 @@ int mg_json_canonical(struct mg_strbuf *out, const char *buf, size_t len,
 	c.skip_nr = skip_nr;
 	skip_ws(&c.s);
 	err = canon_value(&c, 0, out);
-	if (err < 0)
-		return err;
-	skip_ws(&c.s);
-	if (c.s.pos < len)
-		return top_fail(&c.s);
-	return 0;
+	if (err >= 0) {
+		skip_ws(&c.s);
+		if (c.s.pos < len)
+			err = top_fail(&c.s);
+	}
+	for (i = 0; i < c.levels_nr; i++) {
+		mg_strbuf_release(&c.levels[i]->buf);
+		free(c.levels[i]->items);
+		free(c.levels[i]);
+	}
+	free(c.levels);
+	return err;
 }
 
 /*
