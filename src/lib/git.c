@@ -714,6 +714,12 @@ struct commit_view {
 	struct mg_tree base;
 	struct mg_repo *repo;
 	git_tree *tree;
+	/*
+	 * The folder of the last file read: a migrations folder of
+	 * thousands of files is looked up once, not once a file.
+	 */
+	char *dir;
+	git_tree *dir_tree;
 };
 
 static int read_blob(struct mg_repo *r, const git_oid *id, const char *path,
@@ -761,28 +767,64 @@ static enum mg_entry_type mode_type(unsigned mode)
 	}
 }
 
+static int read_entry(struct commit_view *v, const git_tree_entry *e,
+		      const char *path, char **data, size_t *len)
+{
+	if (mode_type(git_tree_entry_filemode(e)) != MG_ENTRY_FILE)
+		return git_tree_entry_type(e) == GIT_OBJECT_TREE
+			? mg_error_set_code(MG_ENOTFOUND,
+					    "'%s' is a folder", path)
+			: mg_error_set("'%s' is not a regular file (a symbolic "
+				"link or submodule)", path);
+	return read_blob(v->repo, git_tree_entry_id(e), path, data, len);
+}
+
+/* The entry of path in its folder, through the cached folder; or NULL. */
+static const git_tree_entry *cached_entry(struct commit_view *v,
+					  const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	git_tree_entry *de = NULL;
+	size_t n;
+
+	if (!slash)
+		return NULL;
+	n = (size_t)(slash - path);
+	if (!v->dir || strlen(v->dir) != n || memcmp(v->dir, path, n)) {
+		free(v->dir);
+		v->dir = mg_xstrndup(path, n);
+		git_tree_free(v->dir_tree);
+		v->dir_tree = NULL;
+		if (git_tree_entry_bypath(&de, v->tree, v->dir) < 0 ||
+		    git_tree_entry_type(de) != GIT_OBJECT_TREE ||
+		    git_tree_lookup(&v->dir_tree, v->repo->repo,
+				    git_tree_entry_id(de)) < 0) {
+			git_error_clear();
+			v->dir_tree = NULL;
+		}
+		git_tree_entry_free(de);
+	}
+	return v->dir_tree ? git_tree_entry_byname(v->dir_tree, slash + 1)
+			   : NULL;
+}
+
 static int commit_read(struct mg_tree *t, const char *path, char **data,
 		       size_t *len)
 {
 	struct commit_view *v = (struct commit_view *)t;
+	const git_tree_entry *hit = cached_entry(v, path);
 	git_tree_entry *e = NULL;
 	int err;
 
+	if (hit)
+		return read_entry(v, hit, path, data, len);
+	/* Not in a folder read before: the whole path, for its error. */
 	if (git_tree_entry_bypath(&e, v->tree, path) < 0) {
 		git_error_clear();
 		return mg_error_set_code(MG_ENOTFOUND, "'%s' does not exist",
 					 path);
 	}
-	if (mode_type(git_tree_entry_filemode(e)) != MG_ENTRY_FILE) {
-		err = git_tree_entry_type(e) == GIT_OBJECT_TREE
-			? mg_error_set_code(MG_ENOTFOUND,
-					    "'%s' is a folder", path)
-			: mg_error_set("'%s' is not a regular file (a symbolic "
-				"link or submodule)", path);
-		goto out;
-	}
-	err = read_blob(v->repo, git_tree_entry_id(e), path, data, len);
-out:
+	err = read_entry(v, e, path, data, len);
 	git_tree_entry_free(e);
 	return err;
 }
@@ -911,6 +953,8 @@ static void commit_free(struct mg_tree *t)
 {
 	struct commit_view *v = (struct commit_view *)t;
 
+	git_tree_free(v->dir_tree);
+	free(v->dir);
 	git_tree_free(v->tree);
 	free(v);
 }
