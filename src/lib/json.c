@@ -402,9 +402,12 @@ static char *decode_string(const char *buf, size_t start, size_t end)
 	char c;
 
 	while (i < end - 1) {
-		if (buf[i] != '\\') {
-			mg_strbuf_add(&sb, buf + i, 1);
-			i++;
+		const char *bs = memchr(buf + i, '\\', end - 1 - i);
+		size_t run = bs ? (size_t)(bs - buf) - i : end - 1 - i;
+
+		if (run) { /* the bytes up to the next escape, at once */
+			mg_strbuf_add(&sb, buf + i, run);
+			i += run;
 			continue;
 		}
 		c = buf[i + 1];
