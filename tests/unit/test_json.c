@@ -322,7 +322,8 @@ static void test_json__canonical_refuses(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		mg_strbuf_reset(&sb);
-		if (mg_json_canonical(&sb, bad[i], strlen(bad[i]), NULL, 0) >= 0)
+		if (mg_json_canonical(&sb, bad[i], strlen(bad[i]), NULL,
+				      0) >= 0)
 			fail_msg("accepted: %s", bad[i]);
 	}
 	/* deeper than the strict reader goes */
