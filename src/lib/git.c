@@ -715,11 +715,15 @@ struct commit_view {
 	struct mg_repo *repo;
 	git_tree *tree;
 	/*
-	 * The folder of the last file read: a migrations folder of
-	 * thousands of files is looked up once, not once a file.
+	 * The folders of the last files read: a migrations folder of
+	 * thousands of files is looked up once, not once a file, while
+	 * the checks go between it and its meta/ (replaced in turn).
 	 */
-	char *dir;
-	git_tree *dir_tree;
+	struct commit_dir {
+		char *path;
+		git_tree *tree; /* NULL: no such folder */
+	} dirs[4];
+	size_t dirs_next;
 };
 
 static int read_blob(struct mg_repo *r, const git_oid *id, const char *path,
@@ -779,33 +783,39 @@ static int read_entry(struct commit_view *v, const git_tree_entry *e,
 	return read_blob(v->repo, git_tree_entry_id(e), path, data, len);
 }
 
-/* The entry of path in its folder, through the cached folder; or NULL. */
+/* The entry of path in its folder, through the cached folders; or NULL. */
 static const git_tree_entry *cached_entry(struct commit_view *v,
 					  const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	git_tree_entry *de = NULL;
-	size_t n;
+	struct commit_dir *d = NULL;
+	size_t n, i;
 
 	if (!slash)
 		return NULL;
 	n = (size_t)(slash - path);
-	if (!v->dir || strlen(v->dir) != n || memcmp(v->dir, path, n)) {
-		free(v->dir);
-		v->dir = mg_xstrndup(path, n);
-		git_tree_free(v->dir_tree);
-		v->dir_tree = NULL;
-		if (git_tree_entry_bypath(&de, v->tree, v->dir) < 0 ||
+	for (i = 0; i < 4 && !d; i++)
+		if (v->dirs[i].path && strlen(v->dirs[i].path) == n &&
+		    !memcmp(v->dirs[i].path, path, n))
+			d = &v->dirs[i];
+	if (!d) {
+		d = &v->dirs[v->dirs_next];
+		v->dirs_next = (v->dirs_next + 1) % 4;
+		free(d->path);
+		d->path = mg_xstrndup(path, n);
+		git_tree_free(d->tree);
+		d->tree = NULL;
+		if (git_tree_entry_bypath(&de, v->tree, d->path) < 0 ||
 		    git_tree_entry_type(de) != GIT_OBJECT_TREE ||
-		    git_tree_lookup(&v->dir_tree, v->repo->repo,
+		    git_tree_lookup(&d->tree, v->repo->repo,
 				    git_tree_entry_id(de)) < 0) {
 			git_error_clear();
-			v->dir_tree = NULL;
+			d->tree = NULL;
 		}
 		git_tree_entry_free(de);
 	}
-	return v->dir_tree ? git_tree_entry_byname(v->dir_tree, slash + 1)
-			   : NULL;
+	return d->tree ? git_tree_entry_byname(d->tree, slash + 1) : NULL;
 }
 
 static int commit_read(struct mg_tree *t, const char *path, char **data,
@@ -952,9 +962,12 @@ static int commit_list_matching(struct mg_tree *t,
 static void commit_free(struct mg_tree *t)
 {
 	struct commit_view *v = (struct commit_view *)t;
+	size_t i;
 
-	git_tree_free(v->dir_tree);
-	free(v->dir);
+	for (i = 0; i < 4; i++) {
+		git_tree_free(v->dirs[i].tree);
+		free(v->dirs[i].path);
+	}
 	git_tree_free(v->tree);
 	free(v);
 }
