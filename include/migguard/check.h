@@ -25,6 +25,13 @@ struct mg_context {
 	 */
 	struct mg_migdir **migdirs;
 	size_t migdirs_nr;
+	/*
+	 * Migdirs of other trees (the base, the published base), shared by
+	 * git tree id and folder when sharing is on: in a hook the base and
+	 * the published base are usually one commit.
+	 */
+	struct mg_migdir **tree_migdirs;
+	size_t tree_migdirs_nr, tree_migdirs_alloc;
 };
 
 enum mg_check_id {
@@ -54,6 +61,13 @@ void mg_context_share_migdirs(struct mg_context *ctx);
  */
 int mg_context_migdir(struct mg_migdir **out, struct mg_context *ctx,
 		      const struct mg_project *p);
+/*
+ * The migrations folder of p in another tree of the run (ctx->cs->base,
+ * the published tree): with sharing on, loaded once per git tree; give it
+ * back with mg_context_migdir_put. tree must outlive ctx's release.
+ */
+int mg_context_migdir_at(struct mg_migdir **out, struct mg_context *ctx,
+			 struct mg_tree *tree, const struct mg_project *p);
 void mg_context_migdir_put(struct mg_context *ctx, struct mg_migdir *d);
 /* Free what ctx loaded: the shared migdirs, the published tree. */
 void mg_context_release(struct mg_context *ctx);

@@ -29,7 +29,9 @@ struct mg_journal_options {
 	 * before them, and check every snapshot only when those do not chain
 	 * cleanly. mg_journal_check_with sets it outside --all. A duplicate
 	 * of an old snapshot's id in a new snapshot that chains otherwise is
-	 * then not seen (--all sees it).
+	 * then not seen (--all sees it). Likewise the published .sql files
+	 * whose blob id is unchanged are not read again for their bytes
+	 * (BOM, NUL, UTF-8, CRLF): they were checked when they were new.
 	 */
 	int trust_published;
 };

@@ -68,4 +68,34 @@ int mg_json_top_strings(struct mg_json_member *members, size_t nr,
 			const char *buf, size_t len, size_t *error_offset);
 void mg_json_members_release(struct mg_json_member *members, size_t nr);
 
+struct mg_strbuf;
+
+/*
+ * Append to out a canonical form of the JSON text buf, built in one pass
+ * without a tree, so that two documents are equal as values exactly when
+ * their forms are equal bytes: object members sorted by name (their order
+ * in the text does not count), array items in order, strings decoded
+ * (escapes do not count), numbers by value as mg_json_parse reads them
+ * (1, 1.0 and 1e0 are one number, -0 is 0). The form is for comparing,
+ * not for reading. Top-level members named one of skip[0..skip_nr) are
+ * left out. MG_ERROR (out then holds garbage) when the strict reader of
+ * mg_json_top_strings refuses the text, or an object names a member twice
+ * (the tree compares those as its own rules say): fall back to trees.
+ */
+int mg_json_canonical(struct mg_strbuf *out, const char *buf, size_t len,
+		      const char *const *skip, size_t skip_nr);
+
+/*
+ * Parse buf keeping only the values whose path matches a prefix of one of
+ * paths[0..nr): member names and array positions joined by '/', "*"
+ * matching any one ("tables/" "*" "/indexes/" "*"). Values at the end of a
+ * path are kept without their children; every other member is left out,
+ * so a big document yields a small tree, built in one pass. Texts the
+ * strict reader refuses are MG_ERROR with *error_offset set: fall back to
+ * mg_json_parse. Positions are as mg_json_parse gives them.
+ */
+int mg_json_parse_paths(struct mg_json **out, const char *buf, size_t len,
+			const char *const *paths, size_t nr,
+			size_t *error_offset);
+
 #endif

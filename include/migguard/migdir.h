@@ -73,6 +73,13 @@ void mg_migdir_free(struct mg_migdir *d);
 /* The migration's SQL bytes (borrowed, NUL-terminated); MG_ENOTFOUND. */
 int mg_migdir_sql(struct mg_migdir *d, struct mg_migration *m,
 		  const char **data, size_t *len);
+/*
+ * The snapshot's bytes, read once and not parsed (borrowed until
+ * mg_migdir_snapshot_release or mg_migdir_free); MG_ENOTFOUND, or an
+ * error when it cannot be read.
+ */
+int mg_migdir_snapshot_text(struct mg_migdir *d, struct mg_migration *m,
+			    const char **data, size_t *len);
 /* The parsed snapshot (borrowed); MG_ENOTFOUND, or MG_ERROR if invalid. */
 int mg_migdir_snapshot(struct mg_migdir *d, struct mg_migration *m,
 		       const struct mg_json **out);

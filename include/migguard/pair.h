@@ -5,6 +5,8 @@
 #ifndef MIGGUARD_PAIR_H
 #define MIGGUARD_PAIR_H
 
+#include <stddef.h>
+
 #include "migguard/json.h"
 
 /*
@@ -14,5 +16,14 @@
  * and "prevId" that every migration changes.
  */
 int mg_pair_snapshots_equal(const struct mg_json *a, const struct mg_json *b);
+/*
+ * The same comparison on the texts, without trees (mg_json_canonical): 1
+ * equal, 0 different, MG_ERROR when either text is one the canonical
+ * reader refuses (not strict JSON, a member named twice): parse both and
+ * ask mg_pair_snapshots_equal. Numbers compare by value, as there: 1 and
+ * 1.0 are equal.
+ */
+int mg_pair_snapshot_texts_equal(const char *a, size_t alen, const char *b,
+				 size_t blen);
 
 #endif

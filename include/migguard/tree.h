@@ -48,6 +48,12 @@ struct mg_tree {
 	const struct mg_tree_ops *ops;
 	char *label; /* for messages: "the index", "HEAD", a directory */
 	/*
+	 * The git tree object it shows (hex), or "" (the index, a folder):
+	 * two views with one id hold the same files, so what is read from
+	 * one can stand for the other.
+	 */
+	char id[65];
+	/*
 	 * Optional (NULL: list everything, then filter): the entries whose
 	 * path match() accepts, unsorted, without copying the others (the
 	 * index of a 100,000-file monorepo).

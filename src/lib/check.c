@@ -4,6 +4,7 @@
  * snapshot once for pair, journal and lint together.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "migguard/check.h"
 #include "migguard/strbuf.h"
@@ -47,12 +48,42 @@ int mg_context_migdir(struct mg_migdir **out, struct mg_context *ctx,
 	return 0;
 }
 
+int mg_context_migdir_at(struct mg_migdir **out, struct mg_context *ctx,
+			 struct mg_tree *tree, const struct mg_project *p)
+{
+	size_t i;
+	int err;
+
+	*out = NULL;
+	for (i = 0; ctx->migdirs && tree->id[0] &&
+		    i < ctx->tree_migdirs_nr; i++) {
+		struct mg_migdir *d = ctx->tree_migdirs[i];
+
+		if (!strcmp(d->tree->id, tree->id) &&
+		    !strcmp(d->path, p->migrations)) {
+			*out = d;
+			return 0;
+		}
+	}
+	err = mg_migdir_load(out, tree, p->migrations);
+	if (err < 0 || !ctx->migdirs || !tree->id[0])
+		return err;
+	ctx->tree_migdirs_nr++;
+	MG_ALLOC_GROW(ctx->tree_migdirs, ctx->tree_migdirs_nr,
+		      ctx->tree_migdirs_alloc);
+	ctx->tree_migdirs[ctx->tree_migdirs_nr - 1] = *out;
+	return 0;
+}
+
 void mg_context_migdir_put(struct mg_context *ctx, struct mg_migdir *d)
 {
 	size_t i;
 
 	for (i = 0; i < ctx->migdirs_nr; i++)
 		if (ctx->migdirs[i] == d)
+			return;
+	for (i = 0; i < ctx->tree_migdirs_nr; i++)
+		if (ctx->tree_migdirs[i] == d)
 			return;
 	mg_migdir_free(d);
 }
@@ -66,6 +97,11 @@ void mg_context_release(struct mg_context *ctx)
 	free(ctx->migdirs);
 	ctx->migdirs = NULL;
 	ctx->migdirs_nr = 0;
+	for (i = 0; i < ctx->tree_migdirs_nr; i++)
+		mg_migdir_free(ctx->tree_migdirs[i]);
+	free(ctx->tree_migdirs);
+	ctx->tree_migdirs = NULL;
+	ctx->tree_migdirs_nr = ctx->tree_migdirs_alloc = 0;
 	mg_tree_free(ctx->published);
 	ctx->published = NULL;
 }

@@ -878,9 +878,11 @@ static int is_drizzle_config(const char *path)
 	const char *base = strrchr(path, '/');
 	size_t i;
 
-	if (strstr(path, "node_modules/"))
-		return 0;
 	base = base ? base + 1 : path;
+	/* Every path of the index comes here: the cheap test first. */
+	if (strncmp(base, "drizzle.config.", 15) ||
+	    strstr(path, "node_modules/"))
+		return 0;
 	for (i = 0; names[i]; i++)
 		if (!strcmp(base, names[i]))
 			return 1;
@@ -934,9 +936,11 @@ out:
 static int config_match(const char *path, void *payload)
 {
 	(void)payload;
-	return is_drizzle_config(path) || !strcmp(path, "pnpm-lock.yaml") ||
-	       !strcmp(path, "yarn.lock") || !strcmp(path, "bun.lockb") ||
-	       !strcmp(path, "bun.lock");
+	return is_drizzle_config(path) ||
+	       ((path[0] == 'p' || path[0] == 'y' || path[0] == 'b') &&
+		(!strcmp(path, "pnpm-lock.yaml") ||
+		 !strcmp(path, "yarn.lock") || !strcmp(path, "bun.lockb") ||
+		 !strcmp(path, "bun.lock")));
 }
 
 static int discover(struct mg_config *cfg, struct mg_tree *tree,

@@ -714,6 +714,16 @@ struct commit_view {
 	struct mg_tree base;
 	struct mg_repo *repo;
 	git_tree *tree;
+	/*
+	 * The folders of the last files read: a migrations folder of
+	 * thousands of files is looked up once, not once a file, while
+	 * the checks go between it and its meta/ (replaced in turn).
+	 */
+	struct commit_dir {
+		char *path;
+		git_tree *tree; /* NULL: no such folder */
+	} dirs[4];
+	size_t dirs_next;
 };
 
 static int read_blob(struct mg_repo *r, const git_oid *id, const char *path,
@@ -761,28 +771,70 @@ static enum mg_entry_type mode_type(unsigned mode)
 	}
 }
 
+static int read_entry(struct commit_view *v, const git_tree_entry *e,
+		      const char *path, char **data, size_t *len)
+{
+	if (mode_type(git_tree_entry_filemode(e)) != MG_ENTRY_FILE)
+		return git_tree_entry_type(e) == GIT_OBJECT_TREE
+			? mg_error_set_code(MG_ENOTFOUND,
+					    "'%s' is a folder", path)
+			: mg_error_set("'%s' is not a regular file (a symbolic "
+				"link or submodule)", path);
+	return read_blob(v->repo, git_tree_entry_id(e), path, data, len);
+}
+
+/* The entry of path in its folder, through the cached folders; or NULL. */
+static const git_tree_entry *cached_entry(struct commit_view *v,
+					  const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	git_tree_entry *de = NULL;
+	struct commit_dir *d = NULL;
+	size_t n, i;
+
+	if (!slash)
+		return NULL;
+	n = (size_t)(slash - path);
+	for (i = 0; i < 4 && !d; i++)
+		if (v->dirs[i].path && strlen(v->dirs[i].path) == n &&
+		    !memcmp(v->dirs[i].path, path, n))
+			d = &v->dirs[i];
+	if (!d) {
+		d = &v->dirs[v->dirs_next];
+		v->dirs_next = (v->dirs_next + 1) % 4;
+		free(d->path);
+		d->path = mg_xstrndup(path, n);
+		git_tree_free(d->tree);
+		d->tree = NULL;
+		if (git_tree_entry_bypath(&de, v->tree, d->path) < 0 ||
+		    git_tree_entry_type(de) != GIT_OBJECT_TREE ||
+		    git_tree_lookup(&d->tree, v->repo->repo,
+				    git_tree_entry_id(de)) < 0) {
+			git_error_clear();
+			d->tree = NULL;
+		}
+		git_tree_entry_free(de);
+	}
+	return d->tree ? git_tree_entry_byname(d->tree, slash + 1) : NULL;
+}
+
 static int commit_read(struct mg_tree *t, const char *path, char **data,
 		       size_t *len)
 {
 	struct commit_view *v = (struct commit_view *)t;
+	const git_tree_entry *hit = cached_entry(v, path);
 	git_tree_entry *e = NULL;
 	int err;
 
+	if (hit)
+		return read_entry(v, hit, path, data, len);
+	/* Not in a folder read before: the whole path, for its error. */
 	if (git_tree_entry_bypath(&e, v->tree, path) < 0) {
 		git_error_clear();
 		return mg_error_set_code(MG_ENOTFOUND, "'%s' does not exist",
 					 path);
 	}
-	if (mode_type(git_tree_entry_filemode(e)) != MG_ENTRY_FILE) {
-		err = git_tree_entry_type(e) == GIT_OBJECT_TREE
-			? mg_error_set_code(MG_ENOTFOUND,
-					    "'%s' is a folder", path)
-			: mg_error_set("'%s' is not a regular file (a symbolic "
-				"link or submodule)", path);
-		goto out;
-	}
-	err = read_blob(v->repo, git_tree_entry_id(e), path, data, len);
-out:
+	err = read_entry(v, e, path, data, len);
 	git_tree_entry_free(e);
 	return err;
 }
@@ -910,7 +962,12 @@ static int commit_list_matching(struct mg_tree *t,
 static void commit_free(struct mg_tree *t)
 {
 	struct commit_view *v = (struct commit_view *)t;
+	size_t i;
 
+	for (i = 0; i < 4; i++) {
+		git_tree_free(v->dirs[i].tree);
+		free(v->dirs[i].path);
+	}
 	git_tree_free(v->tree);
 	free(v);
 }
@@ -937,6 +994,7 @@ int mg_git_tree_commit(struct mg_tree **out, struct mg_repo *r,
 		return shallow_error(r, "cannot read a commit's tree");
 	}
 	git_commit_free(c);
+	git_oid_tostr(v->base.id, sizeof(v->base.id), git_tree_id(v->tree));
 	v->base.ops = &commit_ops;
 	v->base.list_matching = commit_list_matching;
 	v->base.label = mg_xstrfmt("commit %.7s", id);

@@ -43,6 +43,7 @@ struct jcheck {
 	struct entry_state *st;
 	struct mg_migration **by_tag; /* entries with a tag, sorted */
 	size_t by_tag_nr;
+	struct mg_migdir *published; /* or NULL */
 };
 
 void mg_journal_options_init(struct mg_journal_options *opts)
@@ -1162,8 +1163,25 @@ out:
 }
 
 /*
- * The .sql bytes of every entry (when sql), and the snapshots of the
- * entries from position from on.
+ * A .sql file as published (same path, same blob id), in a change set:
+ * its bytes were checked when it was new, like a trusted snapshot's.
+ */
+static int sql_trusted(const struct jcheck *j, const struct mg_migration *m)
+{
+	const struct mg_tree_entry *he, *pe;
+
+	if (!j->opts->trust_published || !j->published)
+		return 0;
+	he = mg_tree_listing_find(&j->d->files, m->sql_path);
+	pe = mg_tree_listing_find(&j->published->files, m->sql_path);
+	return he && pe && he->type == MG_ENTRY_FILE &&
+	       pe->type == MG_ENTRY_FILE && he->id[0] &&
+	       !strcmp(he->id, pe->id);
+}
+
+/*
+ * The .sql bytes of every entry (when sql) but the trusted ones, and the
+ * snapshots of the entries from position from on.
  */
 static int check_entries(struct jcheck *j, int sql, size_t from)
 {
@@ -1176,7 +1194,7 @@ static int check_entries(struct jcheck *j, int sql, size_t from)
 		const char *data;
 		size_t len;
 
-		if (sql && j->st[i].has_sql) {
+		if (sql && j->st[i].has_sql && !sql_trusted(j, m)) {
 			err = mg_migdir_sql(d, m, &data, &len);
 			if (err < 0)
 				return err;
@@ -1271,6 +1289,7 @@ int mg_journal_check_dir(struct mg_report *r, struct mg_migdir *d,
 	j.d = d;
 	j.p = p;
 	j.opts = opts;
+	j.published = published;
 	j.mode = p->prefix && *p->prefix ? p->prefix : "index";
 	j.generate = p->generate_command ? p->generate_command
 					 : "npx drizzle-kit generate";
@@ -1362,19 +1381,19 @@ int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 		err = mg_context_migdir(&d, ctx, p);
 		if (err < 0)
 			goto out;
-		err = mg_migdir_load(&pd, published, p->migrations);
+		err = mg_context_migdir_at(&pd, ctx, published, p);
 		if (err < 0)
 			goto out;
 		err = mg_journal_check_dir(r, d, p, pd, &o);
 		if (err < 0)
 			goto out;
-		mg_migdir_free(pd);
+		mg_context_migdir_put(ctx, pd);
 		pd = NULL;
 		mg_context_migdir_put(ctx, d);
 		d = NULL;
 	}
 out:
-	mg_migdir_free(pd);
+	mg_context_migdir_put(ctx, pd);
 	mg_context_migdir_put(ctx, d);
 	return err;
 }

@@ -1,4 +1,5 @@
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -401,9 +402,12 @@ static char *decode_string(const char *buf, size_t start, size_t end)
 	char c;
 
 	while (i < end - 1) {
-		if (buf[i] != '\\') {
-			mg_strbuf_add(&sb, buf + i, 1);
-			i++;
+		const char *bs = memchr(buf + i, '\\', end - 1 - i);
+		size_t run = bs ? (size_t)(bs - buf) - i : end - 1 - i;
+
+		if (run) { /* the bytes up to the next escape, at once */
+			mg_strbuf_add(&sb, buf + i, run);
+			i += run;
 			continue;
 		}
 		c = buf[i + 1];
@@ -637,4 +641,527 @@ void mg_json_members_release(struct mg_json_member *members, size_t nr)
 		members[i].string = NULL;
 		members[i].found = 0;
 	}
+}
+
+/*
+ * Canonical forms (mg_json_canonical). Every value is self-delimiting, so
+ * the concatenation is unambiguous: 'n' 'f' 't'; 'd' and the 8 bytes of
+ * the double; 's', the length as a size_t's bytes and the decoded bytes;
+ * '[' items ']'; '{' (name as a string, value)... '}' sorted by name.
+ */
+struct canon_member {
+	size_t start, end;   /* the member's form in the object's buffer */
+	size_t key, key_len; /* its decoded name in the same buffer */
+	const char *name;    /* set once the buffer stops moving */
+};
+
+struct canon_members {
+	struct mg_strbuf buf; /* every member's form, in text order */
+	struct canon_member *items;
+	size_t nr, alloc;
+};
+
+struct canon {
+	struct scan s;
+	const char *const *skip;
+	size_t skip_nr;
+	/*
+	 * The members of the object open at each depth: an object's
+	 * members are written out before a sibling starts, so one buffer a
+	 * level serves them all, without an allocation per object. Each is
+	 * allocated on its own: a deeper level never moves a shallower one.
+	 */
+	struct canon_members **levels;
+	size_t levels_nr;
+};
+
+static int canon_value(struct canon *c, int depth, struct mg_strbuf *out);
+
+/* The string at c->s.pos, validated and appended as 's' len bytes. */
+static int canon_string(struct canon *c, struct mg_strbuf *out,
+			size_t *bytes)
+{
+	size_t start = c->s.pos, n;
+	char *decoded = NULL;
+	int escaped, err;
+
+	err = top_string(&c->s, &escaped);
+	if (err < 0)
+		return err;
+	if (escaped) {
+		decoded = decode_string(c->s.buf, start, c->s.pos);
+		n = strlen(decoded); /* cJSON's strings end at a NUL */
+	} else {
+		n = c->s.pos - start - 2;
+	}
+	mg_strbuf_addch(out, 's');
+	mg_strbuf_add(out, &n, sizeof(n));
+	if (bytes)
+		*bytes = out->len;
+	mg_strbuf_add(out, decoded ? decoded : c->s.buf + start + 1, n);
+	free(decoded);
+	return 0;
+}
+
+static int canon_number(struct canon *c, struct mg_strbuf *out)
+{
+	char digits[TOP_MAX_NUMBER + 1];
+	size_t start = c->s.pos;
+	double v;
+	int err;
+
+	err = top_number(&c->s);
+	if (err < 0)
+		return err;
+	memcpy(digits, c->s.buf + start, c->s.pos - start);
+	digits[c->s.pos - start] = '\0';
+	v = strtod(digits, NULL);
+	if (!(v < 0 || v > 0))
+		v = 0; /* -0 equals 0, as the tree compares them */
+	mg_strbuf_addch(out, 'd');
+	mg_strbuf_add(out, &v, sizeof(v));
+	return 0;
+}
+
+static int cmp_canon_member(const void *a_, const void *b_)
+{
+	const struct canon_member *a = a_, *b = b_;
+	size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+	int c = memcmp(a->name, b->name, n);
+
+	if (c)
+		return c;
+	return a->key_len < b->key_len ? -1 : a->key_len > b->key_len;
+}
+
+static int skipped(const struct canon *c, const struct canon_member *m,
+		   const char *buf)
+{
+	size_t i;
+
+	for (i = 0; i < c->skip_nr; i++)
+		if (strlen(c->skip[i]) == m->key_len &&
+		    !memcmp(buf + m->key, c->skip[i], m->key_len))
+			return 1;
+	return 0;
+}
+
+/* The members of the object at c->s.pos (after its '{'), into ms. */
+static int canon_members(struct canon *c, int depth,
+			 struct canon_members *ms)
+{
+	struct mg_strbuf *tmp = &ms->buf;
+	int err;
+
+	for (;;) {
+		struct canon_member cur;
+
+		if (c->s.pos >= c->s.len || c->s.buf[c->s.pos] != '"')
+			return top_fail(&c->s);
+		cur.start = tmp->len;
+		err = canon_string(c, tmp, &cur.key);
+		if (err < 0)
+			return err;
+		cur.key_len = tmp->len - cur.key;
+		skip_ws(&c->s);
+		if (c->s.pos >= c->s.len || c->s.buf[c->s.pos] != ':')
+			return top_fail(&c->s);
+		c->s.pos++;
+		skip_ws(&c->s);
+		err = canon_value(c, depth + 1, tmp);
+		if (err < 0)
+			return err;
+		cur.end = tmp->len;
+		if (!depth && skipped(c, &cur, tmp->buf)) {
+			tmp->len = cur.start;
+			tmp->buf[tmp->len] = '\0';
+		} else {
+			ms->nr++;
+			MG_ALLOC_GROW(ms->items, ms->nr, ms->alloc);
+			ms->items[ms->nr - 1] = cur;
+		}
+		skip_ws(&c->s);
+		if (c->s.pos >= c->s.len)
+			return top_fail(&c->s);
+		if (c->s.buf[c->s.pos] == '}') {
+			c->s.pos++;
+			return 0;
+		}
+		if (c->s.buf[c->s.pos] != ',')
+			return top_fail(&c->s);
+		c->s.pos++;
+		skip_ws(&c->s);
+	}
+}
+
+/* Sort a few members in place: most objects of a snapshot are small. */
+static void sort_members(struct canon_member *m, size_t nr)
+{
+	size_t i, k;
+
+	if (nr > 16) {
+		qsort(m, nr, sizeof(*m), cmp_canon_member);
+		return;
+	}
+	for (i = 1; i < nr; i++) {
+		struct canon_member cur = m[i];
+
+		for (k = i; k > 0 && cmp_canon_member(&m[k - 1], &cur) > 0;
+		     k--)
+			m[k] = m[k - 1];
+		m[k] = cur;
+	}
+}
+
+/* Members into the level's buffer, then out in name order. */
+static int canon_object(struct canon *c, int depth, struct mg_strbuf *out)
+{
+	struct canon_members *ms;
+	struct canon_member *m;
+	size_t i, old = c->levels_nr;
+
+	if ((size_t)depth >= c->levels_nr) {
+		c->levels_nr = (size_t)depth + 1;
+		c->levels = mg_xrealloc(c->levels,
+					c->levels_nr * sizeof(*c->levels));
+		for (i = old; i < c->levels_nr; i++) {
+			c->levels[i] = mg_xcalloc(1, sizeof(*c->levels[i]));
+			mg_strbuf_init(&c->levels[i]->buf);
+		}
+	}
+	ms = c->levels[depth];
+	mg_strbuf_reset(&ms->buf);
+	ms->nr = 0;
+	c->s.pos++;
+	skip_ws(&c->s);
+	if (c->s.pos < c->s.len && c->s.buf[c->s.pos] == '}') {
+		c->s.pos++;
+	} else {
+		int err = canon_members(c, depth, ms);
+
+		if (err < 0)
+			return err;
+	}
+	m = ms->items;
+	for (i = 0; i < ms->nr; i++)
+		m[i].name = ms->buf.buf + m[i].key;
+	sort_members(m, ms->nr);
+	for (i = 1; i < ms->nr; i++)
+		if (!cmp_canon_member(&m[i - 1], &m[i]))
+			return mg_error_set("member name given twice");
+	mg_strbuf_addch(out, '{');
+	for (i = 0; i < ms->nr; i++)
+		mg_strbuf_add(out, ms->buf.buf + m[i].start,
+			      m[i].end - m[i].start);
+	mg_strbuf_addch(out, '}');
+	return 0;
+}
+
+static int canon_array(struct canon *c, int depth, struct mg_strbuf *out)
+{
+	int err;
+
+	c->s.pos++;
+	mg_strbuf_addch(out, '[');
+	skip_ws(&c->s);
+	if (c->s.pos < c->s.len && c->s.buf[c->s.pos] == ']') {
+		c->s.pos++;
+		mg_strbuf_addch(out, ']');
+		return 0;
+	}
+	for (;;) {
+		err = canon_value(c, depth + 1, out);
+		if (err < 0)
+			return err;
+		skip_ws(&c->s);
+		if (c->s.pos >= c->s.len)
+			return top_fail(&c->s);
+		if (c->s.buf[c->s.pos] == ']')
+			break;
+		if (c->s.buf[c->s.pos] != ',')
+			return top_fail(&c->s);
+		c->s.pos++;
+		skip_ws(&c->s);
+	}
+	c->s.pos++;
+	mg_strbuf_addch(out, ']');
+	return 0;
+}
+
+static int canon_value(struct canon *c, int depth, struct mg_strbuf *out)
+{
+	char first;
+	int err;
+
+	if (c->s.pos >= c->s.len || depth >= TOP_MAX_DEPTH)
+		return top_fail(&c->s);
+	first = c->s.buf[c->s.pos];
+	switch (first) {
+	case '{':
+		return canon_object(c, depth, out);
+	case '[':
+		return canon_array(c, depth, out);
+	case '"':
+		return canon_string(c, out, NULL);
+	case 't':
+		err = top_literal(&c->s, "true");
+		break;
+	case 'f':
+		err = top_literal(&c->s, "false");
+		break;
+	case 'n':
+		err = top_literal(&c->s, "null");
+		break;
+	default:
+		return canon_number(c, out);
+	}
+	if (err >= 0)
+		mg_strbuf_addch(out, first); /* 't', 'f' or 'n' */
+	return err;
+}
+
+int mg_json_canonical(struct mg_strbuf *out, const char *buf, size_t len,
+		      const char *const *skip, size_t skip_nr)
+{
+	struct canon c;
+	int err;
+
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	c.s.buf = buf;
+	c.s.len = len;
+	c.skip = skip;
+	c.skip_nr = skip_nr;
+	skip_ws(&c.s);
+	err = canon_value(&c, 0, out);
+	if (err >= 0) {
+		skip_ws(&c.s);
+		if (c.s.pos < len)
+			err = top_fail(&c.s);
+	}
+	for (i = 0; i < c.levels_nr; i++) {
+		mg_strbuf_release(&c.levels[i]->buf);
+		free(c.levels[i]->items);
+		free(c.levels[i]);
+	}
+	free(c.levels);
+	return err;
+}
+
+/*
+ * The path-filtered parser (mg_json_parse_paths). Each node carries the
+ * set of paths whose components it has matched so far, as a bit set.
+ */
+#define PATHS_MAX 64
+#define PATH_DEPTH_MAX 16
+
+struct path_comp {
+	const char *name; /* NULL: "*" */
+	size_t len;
+};
+
+struct paths {
+	struct scan s;
+	struct path_comp comps[PATHS_MAX][PATH_DEPTH_MAX];
+	size_t depth[PATHS_MAX];
+	size_t nr;
+};
+
+typedef unsigned long long path_set;
+
+/* The paths of set that go on below depth with a member called name. */
+static path_set paths_step(const struct paths *p, path_set set, size_t depth,
+			   const char *name, size_t len, path_set *ends)
+{
+	path_set next = 0;
+	size_t i;
+
+	*ends = 0;
+	for (i = 0; i < p->nr; i++) {
+		const struct path_comp *c = &p->comps[i][depth];
+
+		if (!(set & (1ULL << i)) || p->depth[i] <= depth)
+			continue;
+		if (c->name && (c->len != len || memcmp(c->name, name, len)))
+			continue;
+		next |= 1ULL << i;
+		if (p->depth[i] == depth + 1)
+			*ends |= 1ULL << i;
+	}
+	return next;
+}
+
+static int paths_value(struct paths *p, struct mg_json **out, path_set set,
+		       size_t depth, int leaf);
+
+/* A container's members or items, each kept when a path goes there. */
+static int paths_children(struct paths *p, struct mg_json *j, path_set set,
+			  size_t depth)
+{
+	char close = j->type == MG_JSON_OBJECT ? '}' : ']';
+	struct scan *s = &p->s;
+	size_t alloc = 0, index = 0;
+	int err, escaped;
+
+	s->pos++;
+	skip_ws(s);
+	if (s->pos < s->len && s->buf[s->pos] == close) {
+		s->pos++;
+		return 0;
+	}
+	for (;;) {
+		struct mg_json *child = NULL;
+		char *key = NULL, num[32];
+		size_t key_start = s->pos, name_len;
+		const char *name;
+		path_set next, ends;
+
+		if (close == '}') {
+			if (s->pos >= s->len || s->buf[s->pos] != '"')
+				return top_fail(s);
+			err = top_string(s, &escaped);
+			if (err < 0)
+				return err;
+			key = decode_string(s->buf, key_start, s->pos);
+			name = key;
+			name_len = strlen(key);
+			skip_ws(s);
+			if (s->pos >= s->len || s->buf[s->pos] != ':') {
+				free(key);
+				return top_fail(s);
+			}
+			s->pos++;
+			skip_ws(s);
+		} else {
+			name_len = (size_t)snprintf(num, sizeof(num), "%zu",
+						    index);
+			name = num;
+		}
+		index++;
+		next = paths_step(p, set, depth, name, name_len, &ends);
+		if (next) {
+			err = paths_value(p, &child, next, depth + 1,
+					  next == ends);
+		} else {
+			err = top_value(s, (int)depth + 1);
+		}
+		if (err < 0) {
+			free(key);
+			return err;
+		}
+		if (child) {
+			child->key = key;
+			child->key_offset = key ? key_start : 0;
+			key = NULL;
+			add_child(j, child, &alloc);
+		}
+		free(key);
+		skip_ws(s);
+		if (s->pos >= s->len)
+			return top_fail(s);
+		if (s->buf[s->pos] == close) {
+			s->pos++;
+			return 0;
+		}
+		if (s->buf[s->pos] != ',')
+			return top_fail(s);
+		s->pos++;
+		skip_ws(s);
+	}
+}
+
+/* The value at s->pos as a node; a leaf keeps no children. */
+static int paths_value(struct paths *p, struct mg_json **out, path_set set,
+		       size_t depth, int leaf)
+{
+	struct scan *s = &p->s;
+	struct mg_json *j;
+	size_t start = s->pos;
+	char digits[TOP_MAX_NUMBER + 1];
+	int err;
+
+	*out = NULL;
+	if (s->pos >= s->len || depth >= TOP_MAX_DEPTH)
+		return top_fail(s);
+	j = mg_xcalloc(1, sizeof(*j));
+	j->offset = start;
+	j->type = value_type(s->buf[start]);
+	if (leaf || (j->type != MG_JSON_OBJECT && j->type != MG_JSON_ARRAY))
+		err = top_value(s, (int)depth);
+	else
+		err = paths_children(p, j, set, depth);
+	if (err < 0)
+		goto fail;
+	if (j->type == MG_JSON_STRING) {
+		j->string = decode_string(s->buf, start, s->pos);
+	} else if (j->type == MG_JSON_NUMBER) {
+		memcpy(digits, s->buf + start, s->pos - start);
+		digits[s->pos - start] = '\0';
+		j->number = strtod(digits, NULL);
+		j->is_integer = !strpbrk(digits, ".eE");
+	}
+	*out = j;
+	return 0;
+fail:
+	mg_json_free(j);
+	return err;
+}
+
+int mg_json_parse_paths(struct mg_json **out, const char *buf, size_t len,
+			const char *const *paths, size_t nr,
+			size_t *error_offset)
+{
+	struct paths *p = NULL;
+	path_set all = 0;
+	size_t i;
+	int err;
+
+	*out = NULL;
+	if (error_offset)
+		*error_offset = 0;
+	if (nr > PATHS_MAX)
+		return mg_error_set("too many JSON paths (%zu)", nr);
+	p = mg_xcalloc(1, sizeof(*p));
+	p->s.buf = buf;
+	p->s.len = len;
+	p->nr = nr;
+	for (i = 0; i < nr; i++) {
+		const char *c = paths[i];
+
+		for (;;) {
+			const char *slash = strchr(c, '/');
+			size_t n = slash ? (size_t)(slash - c) : strlen(c);
+			struct path_comp *pc;
+
+			if (p->depth[i] == PATH_DEPTH_MAX) {
+				err = mg_error_set("JSON path '%s' too deep",
+						   paths[i]);
+				goto out;
+			}
+			pc = &p->comps[i][p->depth[i]++];
+			pc->name = n == 1 && *c == '*' ? NULL : c;
+			pc->len = n;
+			if (!slash)
+				break;
+			c = slash + 1;
+		}
+		all |= 1ULL << i;
+	}
+	skip_ws(&p->s);
+	err = paths_value(p, out, all, 0, !nr);
+	if (err >= 0) {
+		skip_ws(&p->s);
+		if (p->s.pos < len)
+			err = top_fail(&p->s);
+	}
+	if (err < 0) {
+		if (error_offset)
+			*error_offset = p->s.pos;
+		mg_json_free(*out);
+		*out = NULL;
+	}
+out:
+	free(p);
+	return err;
 }

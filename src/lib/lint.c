@@ -1891,11 +1891,52 @@ void mg_lint_unreadable(struct mg_report *r, const char *path, int err)
 			      "%s", mg_error_last());
 }
 
+/* What load_snapshot reads of a snapshot. */
+static const char *const snapshot_paths[] = {
+	"tables/*/name",
+	"tables/*/schema",
+	"tables/*/indexes/*",
+	"tables/*/foreignKeys/*",
+	"tables/*/uniqueConstraints/*",
+	"tables/*/compositePrimaryKeys/*",
+	"tables/*/checkConstraints/*",
+};
+
+/*
+ * The snapshot before a migration, as far as load_snapshot reads it: the
+ * migdir's tree when another check parsed it, else a small tree of the
+ * names only (*own, the caller's), else (text the strict reader refuses)
+ * the full parse. NULL when it cannot be read or is not JSON.
+ */
+static const struct mg_json *prev_snapshot(struct mg_migdir *d,
+					   struct mg_migration *pm,
+					   struct mg_json **own)
+{
+	const struct mg_json *full = NULL;
+	const char *text;
+	size_t len;
+
+	*own = NULL;
+	if (pm->snapshot)
+		return pm->snapshot;
+	if (mg_migdir_snapshot_text(d, pm, &text, &len) < 0)
+		return NULL;
+	if (mg_json_parse_paths(own, text, len, snapshot_paths,
+				sizeof(snapshot_paths) /
+					sizeof(snapshot_paths[0]),
+				NULL) >= 0)
+		return *own;
+	if (mg_migdir_snapshot(d, pm, &full) < 0)
+		return NULL;
+	return full;
+}
+
 static int lint_file(struct mg_report *r, struct mg_context *ctx,
 		     struct mg_migdir *d, const char *path)
 {
 	struct mg_migration *m = mg_migdir_find_path(d, path);
 	const struct mg_json *prev = NULL;
+	struct mg_json *prev_own = NULL;
 	struct mg_lint_input in;
 	char *own = NULL;
 	const char *sql;
@@ -1906,8 +1947,8 @@ static int lint_file(struct mg_report *r, struct mg_context *ctx,
 		size_t k = (size_t)(m - d->items);
 
 		err = mg_migdir_sql(d, m, &sql, &len);
-		if (k > 0 && mg_migdir_snapshot(d, &d->items[k - 1], &prev) < 0)
-			prev = NULL;
+		if (k > 0)
+			prev = prev_snapshot(d, &d->items[k - 1], &prev_own);
 	} else {
 		err = mg_tree_read(ctx->cs->head, path, &own, &len);
 		sql = own;
@@ -1927,9 +1968,10 @@ static int lint_file(struct mg_report *r, struct mg_context *ctx,
 	in.prev_snapshot = prev;
 	err = mg_lint_sql(r, &ctx->config->lint, &in);
 	/* --all goes through the folder in order: the next one needs m's. */
-	if (prev && ctx->cs->mode == MG_CHANGESET_ALL)
+	if (m && m > d->items && ctx->cs->mode == MG_CHANGESET_ALL)
 		mg_migdir_snapshot_release(d, m - 1);
 out:
+	mg_json_free(prev_own);
 	free(own);
 	return err;
 }

@@ -185,6 +185,39 @@ static void parse_snapshot(struct mg_migration *m)
 	m->snapshot_state = err < 0 ? err : 1;
 }
 
+/* Read m's snapshot bytes into m->snapshot_text, once; < 0 when unreadable. */
+static int read_snapshot_text(struct mg_migdir *d, struct mg_migration *m)
+{
+	int err;
+
+	if (m->snapshot_text)
+		return 0;
+	if (m->snapshot_state < 0)
+		return m->snapshot_state;
+	err = mg_tree_read(d->tree, m->snapshot_path, &m->snapshot_text,
+			   &m->snapshot_len);
+	if (err < 0)
+		m->snapshot_state = err;
+	return err;
+}
+
+int mg_migdir_snapshot_text(struct mg_migdir *d, struct mg_migration *m,
+			    const char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	if (!m->snapshot_path)
+		return mg_error_set_code(MG_ENOTFOUND,
+					 "journal entry has no usable tag");
+	if (read_snapshot_text(d, m) < 0)
+		return mg_error_set_code(m->snapshot_state,
+					 "cannot read snapshot '%s'",
+					 m->snapshot_path);
+	*data = m->snapshot_text;
+	*len = m->snapshot_len;
+	return 0;
+}
+
 int mg_migdir_snapshot(struct mg_migdir *d, struct mg_migration *m,
 		       const struct mg_json **out)
 {
@@ -192,15 +225,8 @@ int mg_migdir_snapshot(struct mg_migdir *d, struct mg_migration *m,
 	if (!m->snapshot_path)
 		return mg_error_set_code(MG_ENOTFOUND,
 					 "journal entry has no usable tag");
-	if (!m->snapshot_state) {
-		int err = mg_tree_read(d->tree, m->snapshot_path,
-				       &m->snapshot_text, &m->snapshot_len);
-
-		if (err >= 0)
-			parse_snapshot(m);
-		else
-			m->snapshot_state = err;
-	}
+	if (!m->snapshot_state && read_snapshot_text(d, m) >= 0)
+		parse_snapshot(m);
 	if (m->snapshot_state < 0)
 		return mg_error_set_code(m->snapshot_state,
 					 "cannot read snapshot '%s'",
@@ -282,43 +308,57 @@ static int fields_scan(struct mg_migration *m, const char *text, size_t len)
 	return 0;
 }
 
-int mg_migdir_snapshot_fields(struct mg_migdir *d, struct mg_migration *m,
-			      const struct mg_snapshot_fields **out)
+/*
+ * The fields of m from its text (read here, or already read for another
+ * check); the text is kept only when the full parser has to say why it
+ * is not JSON.
+ */
+static void fields_load(struct mg_migdir *d, struct mg_migration *m)
 {
 	char *text = NULL;
 	size_t len = 0;
 	int err;
 
-	*out = NULL;
-	if (!m->snapshot_path)
-		return mg_error_set_code(MG_ENOTFOUND,
-					 "journal entry has no usable tag");
-	if (m->fields_state)
-		goto done;
-	if (m->snapshot_state) {
-		if (m->snapshot_state > 0)
-			fields_from_tree(m);
-		m->fields_state = m->snapshot_state;
-		goto done;
-	}
-	err = mg_tree_read(d->tree, m->snapshot_path, &text, &len);
-	if (err < 0) {
-		m->snapshot_state = m->fields_state = err;
-		goto done;
-	}
-	if (fields_scan(m, text, len) >= 0) {
-		m->fields_state = 1;
-		free(text);
-		goto done;
+	if (m->snapshot_text) {
+		if (fields_scan(m, m->snapshot_text, m->snapshot_len) >= 0) {
+			m->fields_state = 1;
+			return;
+		}
+	} else {
+		err = mg_tree_read(d->tree, m->snapshot_path, &text, &len);
+		if (err < 0) {
+			m->snapshot_state = m->fields_state = err;
+			return;
+		}
+		if (fields_scan(m, text, len) >= 0) {
+			m->fields_state = 1;
+			free(text);
+			return;
+		}
+		m->snapshot_text = text;
+		m->snapshot_len = len;
 	}
 	/* Not plain JSON: the full parser says what, with this text. */
-	m->snapshot_text = text;
-	m->snapshot_len = len;
 	parse_snapshot(m);
 	if (m->snapshot_state > 0)
 		fields_from_tree(m);
 	m->fields_state = m->snapshot_state;
-done:
+}
+
+int mg_migdir_snapshot_fields(struct mg_migdir *d, struct mg_migration *m,
+			      const struct mg_snapshot_fields **out)
+{
+	*out = NULL;
+	if (!m->snapshot_path)
+		return mg_error_set_code(MG_ENOTFOUND,
+					 "journal entry has no usable tag");
+	if (!m->fields_state && m->snapshot_state) {
+		if (m->snapshot_state > 0)
+			fields_from_tree(m);
+		m->fields_state = m->snapshot_state;
+	} else if (!m->fields_state) {
+		fields_load(d, m);
+	}
 	if (m->fields_state < 0)
 		return mg_error_set_code(m->fields_state,
 					 "cannot read snapshot '%s'",

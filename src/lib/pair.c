@@ -12,6 +12,7 @@
 #include "migguard/glob.h"
 #include "migguard/migdir.h"
 #include "migguard/pair.h"
+#include "migguard/strbuf.h"
 
 static int is_chain_key(const char *key)
 {
@@ -68,6 +69,26 @@ static int json_equal(const struct mg_json *a, const struct mg_json *b,
 int mg_pair_snapshots_equal(const struct mg_json *a, const struct mg_json *b)
 {
 	return json_equal(a, b, 1);
+}
+
+int mg_pair_snapshot_texts_equal(const char *a, size_t alen, const char *b,
+				 size_t blen)
+{
+	static const char *const chain_keys[] = { "id", "prevId" };
+	struct mg_strbuf ca = MG_STRBUF_INIT, cb = MG_STRBUF_INIT;
+	int err;
+
+	err = mg_json_canonical(&ca, a, alen, chain_keys, 2);
+	if (err < 0)
+		goto out;
+	err = mg_json_canonical(&cb, b, blen, chain_keys, 2);
+	if (err < 0)
+		goto out;
+	err = ca.len == cb.len && !memcmp(ca.buf, cb.buf, ca.len);
+out:
+	mg_strbuf_release(&cb);
+	mg_strbuf_release(&ca);
+	return err;
 }
 
 /* Migration files the change adds that no journal entry names. */
@@ -157,15 +178,18 @@ static void collect_schema(struct pair_state *st)
 	}
 }
 
-static int base_has_tag(const struct pair_state *st, const char *tag)
+/*
+ * Does the base journal have m's tag? A usable tag is its .sql path, so
+ * the base's sorted paths answer (an unusable tag has no path and is
+ * never new); a snapshot path never ends in ".sql" directly in the folder.
+ */
+static int base_has_tag(const struct pair_state *st,
+			const struct mg_migration *m)
 {
-	size_t i;
+	const struct mg_migration *b = mg_migdir_find_path(st->base,
+							   m->sql_path);
 
-	for (i = 0; i < st->base->nr; i++)
-		if (st->base->items[i].tag &&
-		    !strcmp(st->base->items[i].tag, tag))
-			return 1;
-	return 0;
+	return b && b->sql_path && !strcmp(b->sql_path, m->sql_path);
 }
 
 /* A journal entry the change adds. */
@@ -175,7 +199,7 @@ static int is_new(const struct pair_state *st, const struct mg_migration *m)
 		return 0; /* unusable tags are the journal check's */
 	if (st->base->journal_state == MG_ERROR) /* guess from the files */
 		return !mg_tree_listing_find(&st->base->files, m->sql_path);
-	return !base_has_tag(st, m->tag);
+	return !base_has_tag(st, m);
 }
 
 static int has_file(const struct mg_migdir *d, const char *path)
@@ -223,11 +247,27 @@ static void report_incomplete(struct pair_state *st, const char *name,
 	mg_strbuf_release(&msg);
 }
 
-/* Does m's snapshot differ from the one before it in the journal? */
+/*
+ * Does m's snapshot differ from the one before it in the journal? Their
+ * canonical forms say, without trees; texts the strict reader refuses
+ * (or with a member named twice) are compared as trees.
+ */
 static int snapshot_change(struct pair_state *st, size_t i)
 {
 	const struct mg_json *now, *before;
+	const char *a, *b;
+	size_t alen, blen;
+	int eq;
 
+	if (i > 0 &&
+	    mg_migdir_snapshot_text(st->head, &st->head->items[i], &a,
+				    &alen) >= 0 &&
+	    mg_migdir_snapshot_text(st->head, &st->head->items[i - 1], &b,
+				    &blen) >= 0) {
+		eq = mg_pair_snapshot_texts_equal(a, alen, b, blen);
+		if (eq >= 0)
+			return eq ? SNAPSHOT_SAME : SNAPSHOT_CHANGED;
+	}
 	if (mg_migdir_snapshot(st->head, &st->head->items[i], &now) < 0)
 		return SNAPSHOT_UNKNOWN;
 	if (i == 0)
@@ -497,7 +537,7 @@ static void pair_state_release(struct pair_state *st)
 	free(st->orphans);
 	free(st->schema);
 	free(st->custom);
-	mg_migdir_free(st->base);
+	mg_context_migdir_put(st->ctx, st->base);
 	mg_context_migdir_put(st->ctx, st->head);
 }
 
@@ -514,7 +554,7 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 	err = mg_context_migdir(&st.head, ctx, p);
 	if (err < 0)
 		goto out;
-	err = mg_migdir_load(&st.base, ctx->cs->base, p->migrations);
+	err = mg_context_migdir_at(&st.base, ctx, ctx->cs->base, p);
 	if (err < 0)
 		goto out;
 	collect_schema(&st);

@@ -102,6 +102,103 @@ static void test_tree__path_safety(void **state)
 	assert_false(mg_path_is_safe(""));
 }
 
+/* The rule, one component at a time: none empty, ".", or "..". */
+static int path_safe_by_components(const char *path)
+{
+	const char *p = path;
+
+	if (!*path)
+		return 0;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (!slash)
+			return 1;
+		p = slash + 1;
+	}
+}
+
+static void test_tree__path_safety_every_short_path(void **state)
+{
+	static const char alphabet[] = "a./";
+	char path[8];
+	size_t len, n, k, code;
+
+	(void)state;
+	for (len = 0; len <= 7; len++) {
+		for (n = 1, k = 0; k < len; k++)
+			n *= 3;
+		for (code = 0; code < n; code++) {
+			size_t c = code;
+
+			for (k = 0; k < len; k++, c /= 3)
+				path[k] = alphabet[c % 3];
+			path[len] = '\0';
+			if (mg_path_is_safe(path) !=
+			    path_safe_by_components(path))
+				fail_msg("'%s'", path);
+		}
+	}
+}
+
+static void expect_read(struct mg_tree *t, const char *path, int want,
+			const char *data)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int err = mg_tree_read(t, path, &buf, &len);
+
+	if (want >= 0 ? err < 0 : err != want)
+		fail_msg("'%s': %d (%s), want %d", path, err,
+			 err < 0 ? mg_error_last() : "", want);
+	if (data)
+		assert_string_equal(buf, data);
+	free(buf);
+}
+
+/* A commit's view keeps the folder read last; any order reads the same. */
+static void test_tree__commit_reads_across_folders(void **state)
+{
+	char root[] = "/tmp/mg-test-commit-XXXXXX", cmd[1024];
+	struct mg_repo_options opts;
+	struct mg_repo *repo = NULL;
+	struct mg_tree *t = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && git init -q && mkdir -p a/sub b && "
+		 "printf x >a/x && printf z >a/z && printf y >b/y && "
+		 "printf w >a/sub/w && printf t >top && ln -s x a/link && "
+		 "git add -A && git -c user.name=t -c user.email=t@t "
+		 "commit -qm c", root);
+	assert_int_equal(system(cmd), 0);
+	memset(&opts, 0, sizeof(opts));
+	opts.dir = root;
+	assert_int_equal(mg_repo_open(&repo, &opts), 0);
+	assert_int_equal(mg_repo_tree_at(&t, repo, "HEAD"), 0);
+	expect_read(t, "a/x", 0, "x");
+	expect_read(t, "a/z", 0, "z");
+	expect_read(t, "a/missing", MG_ENOTFOUND, NULL);
+	expect_read(t, "b/y", 0, "y");
+	expect_read(t, "a/sub/w", 0, "w");
+	expect_read(t, "a/sub", MG_ENOTFOUND, NULL);
+	expect_read(t, "a/x", 0, "x");
+	expect_read(t, "a/link", MG_ERROR, NULL);
+	expect_read(t, "top", 0, "t");
+	expect_read(t, "nowhere/x", MG_ENOTFOUND, NULL);
+	expect_read(t, "top/x", MG_ENOTFOUND, NULL);
+	expect_read(t, "b/y", 0, "y");
+	mg_tree_free(t);
+	mg_repo_free(repo);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_changeset__push_lines(void **state)
 {
 	struct mg_push_update *u = NULL;
@@ -180,6 +277,8 @@ int main(void)
 		cmocka_unit_test(test_srcmap__lines_and_utf8_columns),
 		cmocka_unit_test(test_json__offsets_and_errors),
 		cmocka_unit_test(test_tree__path_safety),
+		cmocka_unit_test(test_tree__path_safety_every_short_path),
+		cmocka_unit_test(test_tree__commit_reads_across_folders),
 		cmocka_unit_test(test_changeset__push_lines),
 		cmocka_unit_test(test_error__wrap_last_message),
 		cmocka_unit_test(test_srcmap__long_line),

@@ -1624,6 +1624,77 @@ static void test_journal__staged_nothing_new_reads_no_snapshot(void **state)
 	free(text);
 }
 
+/* The .sql files left as published are not read for their bytes. */
+static void test_journal__staged_reads_only_new_sql(void **state)
+{
+	struct fx *fx = *state;
+	struct id_tree *head = NULL;
+	char *text, *rel;
+	size_t i;
+
+	fx_write_added(fx, 4);
+	text = fx_run_ids(fx, MG_CHANGESET_STAGED, &head);
+	assert_string_equal(text, "");
+	for (i = 0; i < 4; i++) {
+		rel = sql_rel(&fx->e[i]);
+		assert_int_equal(reads_of(head, rel), i == 3);
+		free(rel);
+	}
+	mg_tree_free(&head->base);
+	free(text);
+	/* --all reads each, once. */
+	text = fx_run_ids(fx, MG_CHANGESET_ALL, &head);
+	assert_string_equal(text, "");
+	for (i = 0; i < 4; i++) {
+		rel = sql_rel(&fx->e[i]);
+		assert_int_equal(reads_of(head, rel), 1);
+		free(rel);
+	}
+	mg_tree_free(&head->base);
+	free(text);
+}
+
+/* Two views of one git tree share the migdir of a folder; others do not. */
+static void test_journal__context_shares_migdirs_by_tree_id(void **state)
+{
+	struct fx *fx = *state;
+	struct id_tree *a, *b, *c;
+	struct mg_config cfg;
+	struct mg_project p;
+	struct mg_context ctx;
+	struct mg_migdir *d1 = NULL, *d2 = NULL, *d3 = NULL;
+
+	fx_set(fx, 2);
+	fx_write(fx, fx->pub);
+	a = id_tree_open(fx->pub);
+	b = id_tree_open(fx->pub);
+	c = id_tree_open(fx->pub); /* no id: not a git tree */
+	strcpy(a->base.id, "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+	strcpy(b->base.id, a->base.id);
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&p, 0, sizeof(p));
+	memset(&ctx, 0, sizeof(ctx));
+	p.name = "db";
+	p.migrations = DIR_;
+	cfg.projects = &p;
+	cfg.projects_nr = 1;
+	ctx.config = &cfg;
+	mg_context_share_migdirs(&ctx);
+	assert_int_equal(mg_context_migdir_at(&d1, &ctx, &a->base, &p), 0);
+	assert_int_equal(mg_context_migdir_at(&d2, &ctx, &b->base, &p), 0);
+	assert_ptr_equal(d1, d2);
+	assert_int_equal(a->lists + b->lists, 1);
+	assert_int_equal(mg_context_migdir_at(&d3, &ctx, &c->base, &p), 0);
+	assert_ptr_not_equal(d3, d1);
+	mg_context_migdir_put(&ctx, d3); /* freed: not shared */
+	mg_context_migdir_put(&ctx, d2);
+	mg_context_migdir_put(&ctx, d1);
+	mg_context_release(&ctx);
+	mg_tree_free(&a->base);
+	mg_tree_free(&b->base);
+	mg_tree_free(&c->base);
+}
+
 /* A broken new entry: the findings of the full check, word for word. */
 static void assert_staged_as_full(struct fx *fx, const char *expect)
 {
@@ -1801,6 +1872,8 @@ int main(void)
 		T(test_journal__real_when_edited_backwards),
 		T(test_journal__real_crlf_checkout),
 		T(test_journal__staged_reads_only_new_snapshots),
+		T(test_journal__context_shares_migdirs_by_tree_id),
+		T(test_journal__staged_reads_only_new_sql),
 		T(test_journal__staged_nothing_new_reads_no_snapshot),
 		T(test_journal__staged_prev_id_to_old_snapshot),
 		T(test_journal__staged_prev_id_nowhere),

@@ -1,4 +1,7 @@
-/* The json module's tree-less reader, mg_json_top_strings. */
+/*
+ * The json module's tree-less readers: mg_json_top_strings,
+ * mg_json_canonical, mg_json_parse_paths.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -217,6 +220,217 @@ static void test_json__top_strings_agrees_with_parse(void **state)
 		assert_same_as_tree(refused[i], strlen(refused[i]));
 }
 
+static const char *const chain_keys[] = { "id", "prevId" };
+
+/* 1 when a and b have the same canonical form; -1 when either is refused. */
+static int canon_same(const char *a, const char *b)
+{
+	struct mg_strbuf ca = MG_STRBUF_INIT, cb = MG_STRBUF_INIT;
+	int same = -1;
+
+	if (mg_json_canonical(&ca, a, strlen(a), chain_keys, 2) >= 0 &&
+	    mg_json_canonical(&cb, b, strlen(b), chain_keys, 2) >= 0)
+		same = ca.len == cb.len && !memcmp(ca.buf, cb.buf, ca.len);
+	mg_strbuf_release(&ca);
+	mg_strbuf_release(&cb);
+	return same;
+}
+
+static void test_json__canonical_ignores_member_order(void **state)
+{
+	(void)state;
+	assert_int_equal(canon_same("{\"a\":1,\"b\":{\"c\":[1,{\"d\":2,"
+				    "\"e\":3}],\"f\":null}}",
+				    " {\"b\" : {\"f\":null,\"c\":[1,{\"e\":3,"
+				    "\"d\":2}]}, \"a\":1}\n"), 1);
+	assert_int_equal(canon_same("{}", "{ }"), 1);
+	assert_int_equal(canon_same("[]", "[\n]"), 1);
+	/* a name that is a prefix of another sorts first, either way */
+	assert_int_equal(canon_same("{\"ab\":1,\"a\":2}",
+				    "{\"a\":2,\"ab\":1}"), 1);
+}
+
+static void test_json__canonical_keeps_values(void **state)
+{
+	(void)state;
+	/* arrays keep their order */
+	assert_int_equal(canon_same("[1,2]", "[2,1]"), 0);
+	assert_int_equal(canon_same("{\"a\":[{\"x\":1},{\"y\":1}]}",
+				    "{\"a\":[{\"y\":1},{\"x\":1}]}"), 0);
+	/* any value, name or type change */
+	assert_int_equal(canon_same("{\"a\":\"x\"}", "{\"a\":\"y\"}"), 0);
+	assert_int_equal(canon_same("{\"a\":1}", "{\"b\":1}"), 0);
+	assert_int_equal(canon_same("{\"a\":1}", "{\"a\":\"1\"}"), 0);
+	assert_int_equal(canon_same("{\"a\":true}", "{\"a\":false}"), 0);
+	assert_int_equal(canon_same("{\"a\":null}", "{\"a\":false}"), 0);
+	assert_int_equal(canon_same("{\"a\":1}", "{\"a\":1,\"b\":1}"), 0);
+	assert_int_equal(canon_same("[[]]", "[[],[]]"), 0);
+	assert_int_equal(canon_same("{\"a\":{}}", "{\"a\":[]}"), 0);
+	/* strings are length-framed: no two splits read alike */
+	assert_int_equal(canon_same("[\"ab\",\"c\"]", "[\"a\",\"bc\"]"), 0);
+	assert_int_equal(canon_same("{\"a\":\"b\"}", "{\"ab\":\"\"}"), 0);
+}
+
+static void test_json__canonical_decodes_escapes(void **state)
+{
+	(void)state;
+	assert_int_equal(canon_same("[\"A\\/\"]", "[\"\\u0041/\"]"), 1);
+	assert_int_equal(canon_same("{\"\\u00e9\":1}",
+				    "{\"\xC3\xA9\":1}"), 1);
+	assert_int_equal(canon_same("[\"\\ud83d\\ude00\"]",
+				    "[\"\xF0\x9F\x98\x80\"]"), 1);
+	assert_int_equal(canon_same("[\"\\n\"]", "[\"\\\\n\"]"), 0);
+	/* like cJSON, a string ends at an escaped NUL */
+	assert_int_equal(canon_same("[\"a\\u0000b\"]", "[\"a\"]"), 1);
+}
+
+static void test_json__canonical_numbers_by_value(void **state)
+{
+	(void)state;
+	/* documented: as mg_json_parse reads them, as doubles */
+	assert_int_equal(canon_same("[1]", "[1.0]"), 1);
+	assert_int_equal(canon_same("[100]", "[1e2]"), 1);
+	assert_int_equal(canon_same("[0]", "[-0.0]"), 1);
+	assert_int_equal(canon_same("[1]", "[2]"), 0);
+	assert_int_equal(canon_same("[0.1]", "[0.10000001]"), 0);
+}
+
+static void test_json__canonical_skips_top_members(void **state)
+{
+	(void)state;
+	assert_int_equal(canon_same("{\"id\":\"1\",\"prevId\":\"0\",\"v\":1}",
+				    "{\"v\":1,\"id\":\"2\"}"), 1);
+	assert_int_equal(canon_same("{\"\\u0069d\":\"1\"}", "{}"), 1);
+	/* only at the top */
+	assert_int_equal(canon_same("{\"t\":{\"id\":\"1\"}}",
+				    "{\"t\":{\"id\":\"2\"}}"), 0);
+	assert_int_equal(canon_same("[{\"id\":1}]", "[{}]"), 0);
+}
+
+static void test_json__canonical_refuses(void **state)
+{
+	static const char *const bad[] = {
+		"", "{", "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "tru", "01",
+		"\"\\x\"", "{\"a\":1} x", "\xEF\xBB\xBF{}",
+		/* a member named twice: the trees compare those */
+		"{\"a\":1,\"a\":1}", "{\"x\":{\"b\":1,\"\\u0062\":2}}",
+	};
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	char deep[1200];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mg_strbuf_reset(&sb);
+		if (mg_json_canonical(&sb, bad[i], strlen(bad[i]), NULL,
+				      0) >= 0)
+			fail_msg("accepted: %s", bad[i]);
+	}
+	/* deeper than the strict reader goes */
+	memset(deep, '[', 600);
+	memset(deep + 600, ']', 600);
+	mg_strbuf_reset(&sb);
+	assert_true(mg_json_canonical(&sb, deep, sizeof(deep), NULL, 0) < 0);
+	/* the id/prevId duplicates at the top are skipped, not refused */
+	mg_strbuf_reset(&sb);
+	assert_int_equal(mg_json_canonical(&sb, "{\"id\":1,\"id\":2}", 15,
+					   chain_keys, 2), 0);
+	mg_strbuf_release(&sb);
+}
+
+static const char *const paths[] = {
+	"tables/*/name", "tables/*/indexes/*", "list/1", "n",
+};
+
+/* v of the filtered tree equals w of the full one, its children too. */
+static void assert_same_node(const struct mg_json *v, const struct mg_json *w)
+{
+	assert_int_equal(v->type, w->type);
+	assert_int_equal(v->offset, w->offset);
+	if (v->key || w->key) {
+		assert_string_equal(v->key, w->key);
+		assert_int_equal(v->key_offset, w->key_offset);
+	}
+	if (v->type == MG_JSON_STRING)
+		assert_string_equal(v->string, w->string);
+	if (v->type == MG_JSON_NUMBER) {
+		assert_true(v->number == w->number);
+		assert_int_equal(v->is_integer, w->is_integer);
+	}
+}
+
+static void test_json__parse_paths_keeps_only_paths(void **state)
+{
+	const char *text =
+		"{\"version\":\"7\",\"tables\":{\"public.a\":{\"name\":\"a\","
+		"\"columns\":{\"id\":{\"type\":\"int\"}},\"indexes\":{"
+		"\"a_idx\":{\"name\":\"a_idx\",\"columns\":[1]},"
+		"\"b\\u005fidx\":{}}},\n \"public.b\" : {\"indexes\":[]}},"
+		"\"list\":[10,{\"x\":1.5e1},30],\"n\":-2}";
+	struct mg_json *f = NULL, *j = NULL;
+	const struct mg_json *t, *a, *idx, *full_idx, *l;
+	size_t off = 99;
+
+	(void)state;
+	assert_int_equal(mg_json_parse_paths(&f, text, strlen(text), paths, 4,
+					     &off), 0);
+	assert_int_equal(mg_json_parse(&j, text, strlen(text), NULL), 0);
+	assert_int_equal(f->type, MG_JSON_OBJECT);
+	assert_int_equal(f->nr, 3); /* tables, list, n */
+	assert_null(mg_json_get(f, "version"));
+	t = mg_json_get(f, "tables");
+	assert_same_node(t, mg_json_get(j, "tables"));
+	assert_int_equal(t->nr, 2);
+	a = mg_json_get(t, "public.a");
+	assert_int_equal(a->nr, 2); /* name, indexes */
+	assert_same_node(mg_json_get(a, "name"),
+			 mg_json_get(mg_json_get(mg_json_get(j, "tables"),
+						 "public.a"), "name"));
+	assert_null(mg_json_get(a, "columns"));
+	idx = mg_json_get(a, "indexes");
+	full_idx = mg_json_get(mg_json_get(mg_json_get(j, "tables"),
+					   "public.a"), "indexes");
+	assert_int_equal(idx->nr, 2);
+	assert_same_node(idx->children[0], full_idx->children[0]);
+	assert_same_node(idx->children[1], full_idx->children[1]);
+	assert_string_equal(idx->children[1]->key, "b_idx");
+	/* the end of a path: kept without its children */
+	assert_int_equal(idx->children[0]->nr, 0);
+	assert_int_equal(mg_json_get(mg_json_get(t, "public.b"), "indexes")->nr,
+			 0);
+	/* array positions */
+	l = mg_json_get(f, "list");
+	assert_int_equal(l->nr, 1);
+	assert_same_node(l->children[0], mg_json_get(j, "list")->children[1]);
+	assert_same_node(mg_json_get(f, "n"), mg_json_get(j, "n"));
+	mg_json_free(f);
+	mg_json_free(j);
+}
+
+static void test_json__parse_paths_refuses(void **state)
+{
+	static const char *const bad[] = {
+		"", "{\"tables\":{\"a\":{\"name\":}}}", "{\"x\":[1,]}",
+		"{\"n\":1} 2", "{\"tables\":{\"a\":{\"indexes\":{\"i\":tru}}}}",
+	};
+	struct mg_json *f = NULL;
+	size_t i, off;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (mg_json_parse_paths(&f, bad[i], strlen(bad[i]), paths, 4,
+					&off) >= 0)
+			fail_msg("accepted: %s", bad[i]);
+		assert_null(f);
+	}
+	/* no path: the top value alone */
+	assert_int_equal(mg_json_parse_paths(&f, "{\"a\":[1]}", 9, NULL, 0,
+					     NULL), 0);
+	assert_int_equal(f->type, MG_JSON_OBJECT);
+	assert_int_equal(f->nr, 0);
+	mg_json_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +439,14 @@ int main(void)
 		cmocka_unit_test(test_json__top_strings_refuses),
 		cmocka_unit_test(test_json__top_strings_depth),
 		cmocka_unit_test(test_json__top_strings_agrees_with_parse),
+		cmocka_unit_test(test_json__canonical_ignores_member_order),
+		cmocka_unit_test(test_json__canonical_keeps_values),
+		cmocka_unit_test(test_json__canonical_decodes_escapes),
+		cmocka_unit_test(test_json__canonical_numbers_by_value),
+		cmocka_unit_test(test_json__canonical_skips_top_members),
+		cmocka_unit_test(test_json__canonical_refuses),
+		cmocka_unit_test(test_json__parse_paths_keeps_only_paths),
+		cmocka_unit_test(test_json__parse_paths_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -593,6 +593,70 @@ static void test_pair__real_custom_snapshot_equals_previous(void **state)
 	mg_tree_free(t);
 }
 
+/* The tree-less comparison agrees with the trees on every pair. */
+static void test_pair__texts_compare_like_trees(void **state)
+{
+	static const char *const docs[] = {
+		"{\"id\":\"1\",\"prevId\":\"0\",\"t\":{\"a\":1,\"b\":[1,2]}}",
+		"{\"t\":{\"b\":[1,2],\"a\":1.0},\"prevId\":\"1\",\"id\":\"2\"}",
+		"{\"t\":{\"b\":[2,1],\"a\":1}}",
+		"{\"t\":{\"a\":1,\"b\":[1,2],\"c\":null}}",
+		"{\"t\":{\"a\":\"1\",\"b\":[1,2]}}",
+		"{\"t\":{\"a\":1e0,\"b\":[1,2.0]},\"id\":{\"x\":1}}",
+		"{\"t\":{\"\\u0061\":1,\"b\":[1,2]}}",
+		"{\"t\":{\"id\":\"x\"}}",
+		"{\"t\":{\"id\":\"y\"}}",
+		"{}",
+		"{\"id\":\"1\"}",
+		"[{\"a\":1},{\"b\":2}]",
+		"[{\"b\":2},{\"a\":1}]",
+		"[{\"a\":-0},{\"b\":2}]",
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		for (k = 0; k < sizeof(docs) / sizeof(docs[0]); k++) {
+			struct mg_json *a = parse(docs[i]), *b = parse(docs[k]);
+			int want = mg_pair_snapshots_equal(a, b);
+
+			if (mg_pair_snapshot_texts_equal(docs[i],
+							 strlen(docs[i]),
+							 docs[k],
+							 strlen(docs[k])) !=
+			    want)
+				fail_msg("%s vs %s: want %d", docs[i], docs[k],
+					 want);
+			mg_json_free(a);
+			mg_json_free(b);
+		}
+	}
+	/* a member named twice: left to the trees */
+	assert_true(mg_pair_snapshot_texts_equal("{\"a\":1,\"a\":1}", 13,
+						 "{}", 2) < 0);
+	assert_true(mg_pair_snapshot_texts_equal("{}", 2, "{\"a\":", 5) < 0);
+}
+
+static void test_pair__real_custom_snapshot_texts_equal(void **state)
+{
+	struct mg_tree *t = NULL;
+	char *b1, *b2, *b3;
+	size_t l1, l2, l3;
+
+	(void)state;
+	assert_int_equal(mg_tree_open_dir(&t, FIXTURES "step-03/src/"
+					  "migrations/meta"), 0);
+	assert_int_equal(mg_tree_read(t, "0001_snapshot.json", &b1, &l1), 0);
+	assert_int_equal(mg_tree_read(t, "0002_snapshot.json", &b2, &l2), 0);
+	assert_int_equal(mg_tree_read(t, "0003_snapshot.json", &b3, &l3), 0);
+	assert_int_equal(mg_pair_snapshot_texts_equal(b2, l2, b3, l3), 1);
+	assert_int_equal(mg_pair_snapshot_texts_equal(b1, l1, b2, l2), 0);
+	free(b1);
+	free(b2);
+	free(b3);
+	mg_tree_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -618,6 +682,8 @@ int main(void)
 		cmocka_unit_test(test_pair__range_hints_have_no_git_add),
 		cmocka_unit_test(test_pair__all_mode_checks_nothing),
 		cmocka_unit_test(test_pair__snapshots_compare_as_values),
+		cmocka_unit_test(test_pair__texts_compare_like_trees),
+		cmocka_unit_test(test_pair__real_custom_snapshot_texts_equal),
 		cmocka_unit_test(
 			test_pair__real_custom_snapshot_equals_previous),
 	};
