@@ -277,6 +277,26 @@ static int top_fail(struct scan *s)
 	return mg_error_set("invalid JSON at offset %zu", s->pos);
 }
 
+/*
+ * After an array item or object member: the closing bracket (1, consumed)
+ * or a comma (0, consumed with the white space after it); else an error.
+ */
+static int after_item(struct scan *s, char close)
+{
+	skip_ws(s);
+	if (s->pos >= s->len)
+		return top_fail(s);
+	if (s->buf[s->pos] == close) {
+		s->pos++;
+		return 1;
+	}
+	if (s->buf[s->pos] != ',')
+		return top_fail(s);
+	s->pos++;
+	skip_ws(s);
+	return 0;
+}
+
 static int hex4(const char *p, unsigned *out)
 {
 	unsigned v = 0;
@@ -561,17 +581,9 @@ static int top_container(struct scan *s, int depth,
 							     want->offset,
 							     s->pos);
 		}
-		skip_ws(s);
-		if (s->pos >= s->len)
-			return top_fail(s);
-		if (s->buf[s->pos] == close) {
-			s->pos++;
-			return 0;
-		}
-		if (s->buf[s->pos] != ',')
-			return top_fail(s);
-		s->pos++;
-		skip_ws(s);
+		err = after_item(s, close);
+		if (err)
+			return err < 0 ? err : 0;
 	}
 }
 
@@ -1057,17 +1069,9 @@ static int paths_children(struct paths *p, struct mg_json *j, path_set set,
 			add_child(j, child, &alloc);
 		}
 		free(key);
-		skip_ws(s);
-		if (s->pos >= s->len)
-			return top_fail(s);
-		if (s->buf[s->pos] == close) {
-			s->pos++;
-			return 0;
-		}
-		if (s->buf[s->pos] != ',')
-			return top_fail(s);
-		s->pos++;
-		skip_ws(s);
+		err = after_item(s, close);
+		if (err)
+			return err < 0 ? err : 0;
 	}
 }
 
