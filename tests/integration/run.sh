@@ -25,6 +25,10 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE NO_COLOR CLICOLOR_FORCE \
 	FORCE_COLOR MIGGUARD_SKIP 2>/dev/null || true
 git config --global init.defaultBranch main
 git config --global advice.detachedHead false
+# No background "git gc --auto" writing into a repository while the
+# scenario's folder is removed (a big commit triggers one).
+git config --global gc.auto 0
+git config --global maintenance.auto false
 status=0
 (cd "$MG_TMP" && . "$MG_SOURCE_DIR/tests/integration/lib.sh" && . "$script") ||
 	status=$?
