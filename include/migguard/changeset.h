@@ -115,8 +115,5 @@ void mg_push_updates_free(struct mg_push_update *u, size_t nr);
 /* 1 when an object id is all zeros (any length). */
 int mg_oid_is_zero(const char *hex);
 
-/* The change of path, or NULL. */
-const struct mg_change *mg_changeset_find(const struct mg_changeset *cs,
-					  const char *path);
 
 #endif

@@ -25,6 +25,5 @@ int mg_error_setv(const char *fmt, va_list ap) MG_PRINTF(1, 0);
 int mg_error_set_code(int code, const char *fmt, ...) MG_PRINTF(2, 3);
 /* The last message set, or "unknown error"; valid until the next set. */
 const char *mg_error_last(void);
-void mg_error_clear(void);
 
 #endif

@@ -71,8 +71,6 @@ int mg_pg_connect(struct mg_pg **out, const char *conninfo,
 void mg_pg_free(struct mg_pg *c);
 /* server_version_num, e.g. 150004. */
 int mg_pg_server_version(const struct mg_pg *c);
-/* The server process id (pg_backend_pid()). */
-int mg_pg_backend_pid(const struct mg_pg *c);
 
 /*
  * Run sql with the simple query protocol (several statements allowed,

@@ -27,7 +27,5 @@ void mg_srcmap_release(struct mg_srcmap *map);
 /* Offsets past the end map to the end. */
 void mg_srcmap_locate(const struct mg_srcmap *map, size_t offset,
 		      unsigned *line, unsigned *column);
-/* Offset of the first byte of a 1-based line (len if past the end). */
-size_t mg_srcmap_line_offset(const struct mg_srcmap *map, unsigned line);
 
 #endif

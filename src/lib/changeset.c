@@ -424,18 +424,6 @@ int mg_changeset_commits(struct mg_changeset *cs)
 	return err;
 }
 
-const struct mg_change *mg_changeset_find(const struct mg_changeset *cs,
-					  const char *path)
-{
-	struct mg_change key;
-
-	if (!cs->nr)
-		return NULL;
-	key.path = (char *)path;
-	return bsearch(&key, cs->changes, cs->nr, sizeof(*cs->changes),
-		       cmp_change);
-}
-
 int mg_repo_published_tree(struct mg_tree **out, struct mg_repo *repo,
 			   const char *protected_ref)
 {

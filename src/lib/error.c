@@ -51,7 +51,3 @@ const char *mg_error_last(void)
 	return last_error[0] ? last_error : "unknown error";
 }
 
-void mg_error_clear(void)
-{
-	last_error[0] = '\0';
-}

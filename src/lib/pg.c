@@ -392,11 +392,6 @@ int mg_pg_server_version(const struct mg_pg *c)
 	return PQserverVersion(c->conn);
 }
 
-int mg_pg_backend_pid(const struct mg_pg *c)
-{
-	return PQbackendPID(c->conn);
-}
-
 static char *field(const PGresult *res, int code)
 {
 	const char *v = res ? PQresultErrorField(res, code) : NULL;

@@ -78,11 +78,3 @@ void mg_srcmap_locate(const struct mg_srcmap *map, size_t offset,
 	*column = col;
 }
 
-size_t mg_srcmap_line_offset(const struct mg_srcmap *map, unsigned line)
-{
-	if (line == 0)
-		return 0;
-	if (line > map->nr)
-		return map->len;
-	return map->line_starts[line - 1];
-}
