@@ -184,6 +184,15 @@ int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
 
 void mg_cli_release(struct mg_cli *cli)
 {
+	size_t i;
+
+	for (i = 0; i < cli->apply_nr; i++) {
+		free(cli->apply[i].rev);
+		free(cli->apply[i].project);
+		free(cli->apply[i].folder);
+		free(cli->apply[i].mode);
+	}
+	free(cli->apply);
 	mg_strlist_release(&cli->files);
 }
 
@@ -249,6 +258,36 @@ static const struct {
 	{ MG_CHECK_DOCS, "docs", mg_docs_check },
 };
 
+/* The projects whose migrations the change set changes, to apply later. */
+static void note_apply_targets(struct mg_cli *cli,
+			       const struct mg_config *config,
+			       const struct mg_changeset *cs)
+{
+	struct mg_apply_target *t;
+	size_t k, c;
+
+	if (!strcmp(config->apply.pre_push, "off") || !cs->head_rev)
+		return;
+	for (k = 0; k < config->projects_nr; k++) {
+		const struct mg_project *p = &config->projects[k];
+
+		for (c = 0; c < cs->nr; c++)
+			if (mg_config_project_of_migration(
+				    config, cs->changes[c].path) == p)
+				break;
+		if (c == cs->nr)
+			continue; /* this change leaves it alone */
+		cli->apply_nr++;
+		MG_ALLOC_GROW(cli->apply, cli->apply_nr, cli->apply_alloc);
+		t = &cli->apply[cli->apply_nr - 1];
+		t->rev = mg_xstrdup(cs->head_rev);
+		t->project = mg_xstrdup(p->name);
+		t->folder = mg_xstrdup(p->migrations);
+		t->mode = mg_xstrdup(config->apply.pre_push);
+		t->required = config->apply.required;
+	}
+}
+
 static int run_changeset(struct mg_cli *cli, unsigned checks,
 			 struct mg_changeset *cs, struct mg_repo *repo,
 			 struct mg_report *r)
@@ -281,6 +320,8 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 		/* A hook returns at once when nothing watched changed. */
 		if (cli->in_hook && !cs->nr)
 			checks = 0;
+		if (cli->want_apply)
+			note_apply_targets(cli, &config, cs);
 	}
 	for (i = 0; i < sizeof(checks_table) / sizeof(checks_table[0]); i++) {
 		if (!(checks & checks_table[i].id))

@@ -23,7 +23,22 @@ struct mg_cli {
 	const char *repo_dir;
 	struct mg_strlist files; /* positional arguments */
 	int in_hook; /* the report goes to stderr, which git shows */
-	const char *skip; /* MIGGUARD_SKIP, hook mode only */
+	/*
+	 * Set by the pre-push hook: while checking, note each project whose
+	 * migrations a pushed ref changes, for migguard-apply afterwards.
+	 */
+	int want_apply;
+	struct mg_apply_target *apply;
+	size_t apply_nr, apply_alloc;
+};
+
+/* A project to apply after the pre-push checks, at a pushed commit. */
+struct mg_apply_target {
+	char *rev;     /* the pushed commit */
+	char *project; /* the project's name (migguard-apply --project) */
+	char *folder;  /* its migrations folder, for the message */
+	char *mode;    /* apply.prePush: dry-run, apply, fresh */
+	int required;  /* apply.required */
 };
 
 /* The options every binary shares, for its getopt_long table. */

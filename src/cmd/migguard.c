@@ -343,83 +343,40 @@ static int run_apply(char **args)
 }
 
 /*
- * pre-push, after the checks: apply each pushed ref's migrations as
- * apply.prePush says (dry-run by default), for every project whose
- * migrations the push changes. No database is a warning unless
- * apply.required.
+ * pre-push, after the checks: apply, as apply.prePush says (dry-run by
+ * default), each project whose migrations a pushed ref changes (noted by
+ * the checks' run). No database is a warning unless apply.required.
  */
 static int hook_apply(struct mg_cli *cli)
 {
-	struct mg_repo_options ropts;
-	struct mg_repo *repo = NULL;
-	struct mg_changeset **list = NULL;
-	size_t nr = 0, i, k, c;
+	size_t i;
 	int ret = MG_EXIT_OK;
 
-	mg_cli_repo_options(cli, &ropts);
-	if (!cli->change.push_lines)
-		return MG_EXIT_OK;
-	if (mg_repo_open(&repo, &ropts) < 0 ||
-	    mg_changeset_list(&list, &nr, repo, &cli->change) < 0) {
-		ret = mg_cli_fail(cli, "%s", mg_error_last());
-		goto out;
-	}
-	for (i = 0; i < nr && ret == MG_EXIT_OK; i++) {
-		struct mg_changeset *cs = list[i];
-		struct mg_strlist watched = MG_STRLIST_INIT;
-		struct mg_config cfg;
-		const char *mode;
+	for (i = 0; i < cli->apply_nr && ret == MG_EXIT_OK; i++) {
+		const struct mg_apply_target *t = &cli->apply[i];
+		char *args[10];
+		size_t n = 0;
 
-		if (mg_config_load(&cfg, cs->head) < 0) {
-			ret = mg_cli_fail(cli, "%s", mg_error_last());
-			mg_config_release(&cfg);
-			break;
+		fprintf(stderr, "migguard: pre-push apply (%s) of '%s' at "
+			"%.7s\n", t->mode, t->folder, t->rev);
+		args[n++] = (char *)"migguard-apply";
+		args[n++] = (char *)"--rev";
+		args[n++] = t->rev;
+		args[n++] = (char *)"--project";
+		args[n++] = t->project;
+		if (!strcmp(t->mode, "dry-run"))
+			args[n++] = (char *)"--dry-run";
+		else if (!strcmp(t->mode, "fresh"))
+			args[n++] = (char *)"--fresh";
+		if (!t->required)
+			args[n++] = (char *)"--if-reachable";
+		if (cli->repo_dir) {
+			args[n++] = (char *)"--repo";
+			args[n++] = (char *)cli->repo_dir;
 		}
-		mode = cfg.apply.pre_push;
-		for (k = 0; k < cfg.projects_nr; k++)
-			mg_strlist_push(&watched, cfg.projects[k].migrations);
-		if (strcmp(mode, "off") && cfg.projects_nr &&
-		    mg_changeset_diff(cs, &watched) < 0)
-			ret = mg_cli_fail(cli, "%s", mg_error_last());
-		for (k = 0; ret == MG_EXIT_OK && strcmp(mode, "off") &&
-			    k < cfg.projects_nr; k++) {
-			const struct mg_project *p = &cfg.projects[k];
-			char *args[10];
-			size_t n = 0;
-
-			for (c = 0; c < cs->nr; c++)
-				if (mg_config_project_of_migration(
-					    &cfg, cs->changes[c].path) == p)
-					break;
-			if (c == cs->nr)
-				continue; /* this push leaves it alone */
-			fprintf(stderr, "migguard: pre-push apply (%s) of "
-				"'%s' at %.7s\n", mode, p->migrations,
-				cs->head_rev);
-			args[n++] = (char *)"migguard-apply";
-			args[n++] = (char *)"--rev";
-			args[n++] = cs->head_rev;
-			args[n++] = (char *)"--project";
-			args[n++] = p->name;
-			if (!strcmp(mode, "dry-run"))
-				args[n++] = (char *)"--dry-run";
-			else if (!strcmp(mode, "fresh"))
-				args[n++] = (char *)"--fresh";
-			if (!cfg.apply.required)
-				args[n++] = (char *)"--if-reachable";
-			if (cli->repo_dir) {
-				args[n++] = (char *)"--repo";
-				args[n++] = (char *)cli->repo_dir;
-			}
-			args[n] = NULL;
-			ret = run_apply(args);
-		}
-		mg_strlist_release(&watched);
-		mg_config_release(&cfg);
+		args[n] = NULL;
+		ret = run_apply(args);
 	}
-out:
-	mg_changeset_list_free(list, nr);
-	mg_repo_free(repo);
 	return ret;
 }
 
@@ -491,7 +448,10 @@ static int cmd_hook(int argc, char **argv)
 			cli.change.push_lines = in.len ? in.buf : "";
 	}
 	ret = MG_EXIT_OK;
-	if ((skipped & MG_CHECK_ALL_STATIC) != MG_CHECK_ALL_STATIC)
+	/* The checks' run also notes what the pre-push apply applies. */
+	cli.want_apply = pre_push && !(skipped & SKIP_APPLY);
+	if ((skipped & MG_CHECK_ALL_STATIC) != MG_CHECK_ALL_STATIC ||
+	    cli.want_apply)
 		ret = mg_cli_run_checks(&cli, MG_CHECK_ALL_STATIC & ~skipped);
 	if (pre_push && ret == MG_EXIT_OK && !(skipped & SKIP_APPLY))
 		ret = hook_apply(&cli);
