@@ -204,6 +204,19 @@ static void change(struct fixture *f, const char *spec)
 	qsort(f->cs.changes, f->cs.nr, sizeof(*f->cs.changes), cmp_change);
 }
 
+/* A complete new migration in the change: SQL, snapshot, journal entry. */
+static void stage_migration(struct fixture *f, const char *tag)
+{
+	char spec[128];
+
+	snprintf(spec, sizeof(spec), "A src/migrations/%s.sql", tag);
+	change(f, spec);
+	snprintf(spec, sizeof(spec), "A src/migrations/meta/%.4s_snapshot.json",
+		 tag);
+	change(f, spec);
+	change(f, "M src/migrations/meta/_journal.json");
+}
+
 static void run(struct fixture *f)
 {
 	assert_int_equal(mg_pair_check(&f->report, &f->ctx), 0);
@@ -244,9 +257,7 @@ static void test_pair__complete_migration_passes(void **state)
 	fixture_init(&f, one_project, tree_new("", "step-01"),
 		     tree_new("", "step-02"));
 	change(&f, "M src/schema/research.ts");
-	change(&f, "A src/migrations/0002_plan_summary.sql");
-	change(&f, "A src/migrations/meta/0002_snapshot.json");
-	change(&f, "M src/migrations/meta/_journal.json");
+	stage_migration(&f, "0002_plan_summary");
 	run(&f);
 	assert_int_equal(f.report.nr, 0);
 	fixture_release(&f);
@@ -358,9 +369,7 @@ static void test_pair__migration_without_schema(void **state)
 	(void)state;
 	fixture_init(&f, one_project, tree_new("", "step-01"),
 		     tree_new("", "step-02"));
-	change(&f, "A src/migrations/0002_plan_summary.sql");
-	change(&f, "A src/migrations/meta/0002_snapshot.json");
-	change(&f, "M src/migrations/meta/_journal.json");
+	stage_migration(&f, "0002_plan_summary");
 	/* an ignored file under the schema path does not pair it */
 	change(&f, "A src/schema/__tests__/plan.test.ts");
 	run(&f);
@@ -380,9 +389,7 @@ static void test_pair__custom_migration_passes_without_schema(void **state)
 	(void)state;
 	fixture_init(&f, one_project, tree_new("", "step-02"),
 		     tree_new("", "step-03"));
-	change(&f, "A src/migrations/0003_enable_pgvector.sql");
-	change(&f, "A src/migrations/meta/0003_snapshot.json");
-	change(&f, "M src/migrations/meta/_journal.json");
+	stage_migration(&f, "0003_enable_pgvector");
 	run(&f);
 	assert_int_equal(f.report.nr, 0);
 	fixture_release(&f);
@@ -395,9 +402,7 @@ static void test_pair__schema_with_only_custom_migration_fails(void **state)
 	(void)state;
 	fixture_init(&f, one_project, tree_new("", "step-02"),
 		     tree_new("", "step-03"));
-	change(&f, "A src/migrations/0003_enable_pgvector.sql");
-	change(&f, "A src/migrations/meta/0003_snapshot.json");
-	change(&f, "M src/migrations/meta/_journal.json");
+	stage_migration(&f, "0003_enable_pgvector");
 	change(&f, "M src/schema/research.ts");
 	run(&f);
 	assert_int_equal(f.report.nr, 1);
