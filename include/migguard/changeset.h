@@ -91,6 +91,13 @@ int mg_changeset_list(struct mg_changeset ***out, size_t *nr,
 		      struct mg_repo *repo,
 		      const struct mg_changeset_options *opts);
 void mg_changeset_list_free(struct mg_changeset **list, size_t nr);
+/*
+ * One commit against its first parent (a root commit: against nothing),
+ * checked as part of a range of the given mode (--each-commit).
+ */
+int mg_changeset_open_commit(struct mg_changeset **out, struct mg_repo *repo,
+			     const char *id, enum mg_changeset_mode mode);
+void mg_changeset_free(struct mg_changeset *cs);
 /* Fill cs->changes with base->head changes under the watched paths. */
 int mg_changeset_diff(struct mg_changeset *cs,
 		      const struct mg_strlist *watched);

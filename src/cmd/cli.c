@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "migguard/git.h"
 #include "migguard/lint.h"
 
 enum {
@@ -342,45 +341,6 @@ out:
 }
 
 /*
- * One commit against its first parent (a root commit: the empty tree),
- * in the mode of the range it belongs to.
- */
-static int commit_changeset(struct mg_changeset ***out, struct mg_repo *repo,
-			    const char *id, enum mg_changeset_mode mode)
-{
-	struct mg_changeset_options opts;
-	struct mg_changeset *cs;
-	char parent[MG_OID_HEXSZ];
-	size_t nr;
-	int err;
-
-	err = mg_git_parent(parent, repo, id);
-	if (err >= 0) {
-		memset(&opts, 0, sizeof(opts));
-		opts.mode = MG_CHANGESET_RANGE;
-		opts.base = parent;
-		opts.head = id;
-		err = mg_changeset_list(out, &nr, repo, &opts);
-		if (err >= 0)
-			(*out)[0]->mode = mode;
-		return err;
-	}
-	if (err != MG_ENOTFOUND)
-		return err;
-	cs = mg_xcalloc(1, sizeof(*cs));
-	cs->mode = mode;
-	cs->repo = repo;
-	cs->head_rev = mg_xstrdup(id);
-	cs->label = mg_xstrfmt("%.7s", id);
-	*out = mg_xcalloc(1, sizeof(**out));
-	(*out)[0] = cs;
-	err = mg_git_tree_commit(&cs->head, repo, id);
-	if (err >= 0)
-		err = mg_tree_open_empty(&cs->base);
-	return err;
-}
-
-/*
  * --each-commit: the pair check on every commit of the range against its
  * first parent; each finding names its commit. The other checks look at
  * the range as a whole (migrations edited within unpushed commits are
@@ -389,7 +349,7 @@ static int commit_changeset(struct mg_changeset ***out, struct mg_repo *repo,
 static int run_each_commit(struct mg_cli *cli, struct mg_changeset *range,
 			   struct mg_repo *repo, struct mg_report *r)
 {
-	struct mg_changeset **one = NULL;
+	struct mg_changeset *one = NULL;
 	struct mg_report sub;
 	size_t i, k, len;
 	int ret = -1;
@@ -403,11 +363,12 @@ static int run_each_commit(struct mg_cli *cli, struct mg_changeset *range,
 		const struct mg_commit_info *c = &range->commits[i];
 		const char *msg = c->message ? c->message : "";
 
-		if (commit_changeset(&one, repo, c->id, range->mode) < 0) {
+		if (mg_changeset_open_commit(&one, repo, c->id,
+					     range->mode) < 0) {
 			ret = mg_cli_fail(cli, "%s", mg_error_last());
 			goto out;
 		}
-		ret = run_changeset(cli, MG_CHECK_PAIR, one[0], repo, &sub);
+		ret = run_changeset(cli, MG_CHECK_PAIR, one, repo, &sub);
 		len = strcspn(msg, "\n");
 		for (k = 0; k < sub.nr; k++) {
 			char *m = mg_xstrfmt("%s (in commit %.7s '%.*s')",
@@ -418,11 +379,11 @@ static int run_each_commit(struct mg_cli *cli, struct mg_changeset *range,
 			sub.items[k].message = m;
 		}
 		mg_report_move(r, &sub);
-		mg_changeset_list_free(one, 1);
+		mg_changeset_free(one);
 		one = NULL;
 	}
 out:
-	mg_changeset_list_free(one, 1);
+	mg_changeset_free(one);
 	mg_report_release(&sub);
 	return ret;
 }

@@ -120,7 +120,7 @@ static struct mg_changeset *changeset_new(struct mg_repo *repo,
 	return cs;
 }
 
-static void changeset_free(struct mg_changeset *cs)
+void mg_changeset_free(struct mg_changeset *cs)
 {
 	size_t i;
 
@@ -147,7 +147,7 @@ void mg_changeset_list_free(struct mg_changeset **list, size_t nr)
 	size_t i;
 
 	for (i = 0; list && i < nr; i++)
-		changeset_free(list[i]);
+		mg_changeset_free(list[i]);
 	free(list);
 }
 
@@ -167,6 +167,27 @@ static int open_range(struct mg_changeset *cs, const char *base,
 	if (base)
 		return mg_git_tree_commit(&cs->base, cs->repo, base);
 	return mg_tree_open_empty(&cs->base);
+}
+
+int mg_changeset_open_commit(struct mg_changeset **out, struct mg_repo *repo,
+			     const char *id, enum mg_changeset_mode mode)
+{
+	char parent[MG_OID_HEXSZ];
+	struct mg_changeset *cs;
+	int err;
+
+	*out = NULL;
+	err = mg_git_parent(parent, repo, id);
+	if (err < 0 && err != MG_ENOTFOUND)
+		return err;
+	cs = changeset_new(repo, mode);
+	err = open_range(cs, err == MG_ENOTFOUND ? NULL : parent, id);
+	if (err < 0) {
+		mg_changeset_free(cs);
+		return err;
+	}
+	*out = cs;
+	return 0;
 }
 
 static int open_staged(struct mg_changeset *cs)
@@ -326,13 +347,13 @@ int mg_changeset_list(struct mg_changeset ***out, size_t *nr,
 			if (err == 0)
 				list_push(&list, &n, &alloc, cs);
 			else
-				changeset_free(cs);
+				mg_changeset_free(cs);
 			cs = NULL;
 		}
 		break;
 	}
 	if (err < 0) {
-		changeset_free(cs);
+		mg_changeset_free(cs);
 		mg_changeset_list_free(list, n);
 		goto out;
 	}

@@ -54,3 +54,15 @@ expect_err "migguard: 1 errors, 0 warnings"
 expect_exit 2 migguard-pair --each-commit
 expect_err "migguard-pair: error: --each-commit goes with --base or --pre-push"
 expect_exit 2 migguard-pair --all --each-commit
+
+# --each-commit over a range that starts at the root commit (a first push
+# to an empty remote): the root is paired against nothing.
+cd "$MG_TMP"
+sh "$MG_SOURCE_DIR/tests/fixtures/demo/make-demo.sh" rootpush
+cd rootpush
+git commit -q --no-verify -m "schema only"
+z=0000000000000000000000000000000000000000
+printf 'refs/heads/main %s refs/heads/main %s\n' "$(git rev-parse HEAD)" "$z" >"$MG_TMP/in"
+expect_exit 1 migguard-pair --pre-push origin --each-commit <"$MG_TMP/in"
+expect_contains "$OUT" "(in commit $(git rev-parse --short=7 HEAD) 'schema only')"
+[ "$(printf '%s\n' "$OUT" | grep -c 'error:')" = 1 ] || fail "root or step commits flagged: $OUT"
