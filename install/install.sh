@@ -1,16 +1,21 @@
 #!/bin/sh
 # Install migguard: Debian 12 packages, a release build, the binaries.
 #
-#   install/install.sh [--prefix DIR] [--no-deps] [--demo]
+#   install/install.sh [--prefix DIR] [--no-deps] [--test-deps] [--no-build]
+#                      [--demo]
 #
 # --prefix DIR  where to install (default /usr/local)
 # --no-deps     do not install packages (they must be there)
+# --test-deps   also what the tests run (install/test.sh uses it)
+# --no-build    packages only: no build, no install
 # --demo        afterwards, run migguard on the demo repository
 #               (install/demo.sh): one commit it stops, one it lets through
 set -eu
 
 prefix=/usr/local
 deps=1
+test_deps=0
+build=1
 demo=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -20,9 +25,11 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	--no-deps) deps=0 ;;
+	--test-deps) test_deps=1 ;;
+	--no-build) build=0 ;;
 	--demo) demo=1 ;;
 	-h | --help)
-		sed -n '2,10s/^# \{0,1\}//p' "$0"
+		sed -n '2,13s/^# \{0,1\}//p' "$0"
 		exit 0
 		;;
 	*)
@@ -41,6 +48,15 @@ cd "$top"
 # cannot read).
 PACKAGES="build-essential cmake pkg-config git libgit2-dev libpq-dev
 libcjson-dev libcmocka-dev libpg-query-dev"
+# What the tests run: PostgreSQL 15 server, util-linux (script), clang and
+# its libFuzzer runtime (the fuzz targets), time; node and npm (drizzle
+# interop, squawk, husky, lefthook) unless the machine already has them.
+if [ "$test_deps" = 1 ]; then
+	PACKAGES="$PACKAGES postgresql-15 postgresql-client-15 util-linux
+clang libclang-rt-14-dev time"
+	command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
+	command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
+fi
 
 if [ "$deps" = 1 ]; then
 	if ! command -v apt-get >/dev/null 2>&1; then
@@ -60,6 +76,7 @@ if [ "$deps" = 1 ]; then
 		--no-install-recommends $PACKAGES >/dev/null
 fi
 
+[ "$build" = 1 ] || exit 0
 echo "migguard: building (build/release)"
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release \
 	-DMIGGUARD_TESTS=OFF >/dev/null

@@ -23,21 +23,10 @@ done
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-# Build dependencies plus what the tests run: PostgreSQL 15 server, node
-# and npm (drizzle interop, squawk, husky, lefthook), util-linux (script),
-# clang and its libFuzzer runtime (the fuzz targets CI runs), time.
+# Build dependencies plus what the tests run (install.sh --test-deps).
 if [ "$deps" = 1 ]; then
-	extra="postgresql-15 postgresql-client-15 util-linux clang \
-libclang-rt-14-dev time"
-	command -v node >/dev/null 2>&1 || extra="$extra nodejs"
-	command -v npm >/dev/null 2>&1 || extra="$extra npm"
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		apt-get update -qq
-		# shellcheck disable=SC2086
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends build-essential cmake \
-			pkg-config git libgit2-dev libpq-dev libcjson-dev \
-			libcmocka-dev libpg-query-dev $extra >/dev/null
+		sh install/install.sh --test-deps --no-build
 	fi
 	sh tests/interop/setup.sh
 fi
