@@ -81,7 +81,22 @@ struct mg_footprint {
 	size_t writes_nr;
 	char **reads;
 	size_t reads_nr;
+	char **shared_writes; /* "sharedWrites": uniqueness keys, optional */
+	size_t shared_writes_nr;
+	char *sql_hash; /* "sqlHash", optional: the same change twice */
 };
+
+/*
+ * drizzle-kit's test that two branches from one parent do not commute
+ * (`check` exits 1, "Conflicting migrations detected"): a footprint of
+ * one writes (or shared-writes) a node that a footprint of the other
+ * writes or reads, and they are not the same change (same statementType
+ * and sqlHash). 1 with *left (of a) and *right (of b) set, else 0.
+ */
+int mg_footprints_conflict(const struct mg_footprint *a, size_t a_nr,
+			   const struct mg_footprint *b, size_t b_nr,
+			   const struct mg_footprint **left,
+			   const struct mg_footprint **right);
 
 enum mg_snapshot_kind {
 	MG_SNAPSHOT_UNKNOWN = 0, /* "type" missing or another value */

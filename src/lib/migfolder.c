@@ -291,6 +291,10 @@ static void snapshot_fields_release(struct mg_folder_snapshot *s)
 			free(fp->writes[j]);
 		for (j = 0; j < fp->reads_nr; j++)
 			free(fp->reads[j]);
+		for (j = 0; j < fp->shared_writes_nr; j++)
+			free(fp->shared_writes[j]);
+		free(fp->shared_writes);
+		free(fp->sql_hash);
 		free(fp->target);
 		free(fp->writes);
 		free(fp->reads);
@@ -507,6 +511,9 @@ static void load_footprints(struct mg_folder_snapshot *s,
 		strings_of(mg_json_get(e, "writes"), &fp->writes,
 			   &fp->writes_nr);
 		strings_of(mg_json_get(e, "reads"), &fp->reads, &fp->reads_nr);
+		strings_of(mg_json_get(e, "sharedWrites"), &fp->shared_writes,
+			   &fp->shared_writes_nr);
+		fp->sql_hash = string_of(mg_json_get(e, "sqlHash"));
 		s->footprints_nr++;
 	}
 }
@@ -583,6 +590,69 @@ int mg_migfolder_snapshot(struct mg_migfolder *f,
 					 m->snapshot_path);
 	*out = m->snapshot;
 	return 0;
+}
+
+static int same_change(const struct mg_footprint *a,
+		       const struct mg_footprint *b)
+{
+	return a->sql_hash && b->sql_hash && a->statement_type &&
+	       b->statement_type &&
+	       !strcmp(a->statement_type, b->statement_type) &&
+	       !strcmp(a->sql_hash, b->sql_hash);
+}
+
+static int touches(const struct mg_footprint *fp, const char *node)
+{
+	size_t i;
+
+	for (i = 0; i < fp->writes_nr; i++)
+		if (!strcmp(fp->writes[i], node))
+			return 1;
+	for (i = 0; i < fp->reads_nr; i++)
+		if (!strcmp(fp->reads[i], node))
+			return 1;
+	return 0;
+}
+
+/* A footprint of from that writes what one of to touches. */
+static int first_conflict(const struct mg_footprint *from, size_t from_nr,
+			  const struct mg_footprint *to, size_t to_nr,
+			  const struct mg_footprint **left,
+			  const struct mg_footprint **right)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < from_nr; i++) {
+		const struct mg_footprint *fp = &from[i];
+		size_t n = fp->writes_nr + fp->shared_writes_nr;
+
+		for (k = 0; k < n; k++) {
+			const char *node = k < fp->writes_nr
+						   ? fp->writes[k]
+						   : fp->shared_writes[k - fp->writes_nr];
+
+			for (j = to_nr; j-- > 0;) {
+				if (!touches(&to[j], node) ||
+				    same_change(fp, &to[j]))
+					continue;
+				*left = fp;
+				*right = &to[j];
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+int mg_footprints_conflict(const struct mg_footprint *a, size_t a_nr,
+			   const struct mg_footprint *b, size_t b_nr,
+			   const struct mg_footprint **left,
+			   const struct mg_footprint **right)
+{
+	*left = *right = NULL;
+	if (first_conflict(a, a_nr, b, b_nr, left, right))
+		return 1;
+	return first_conflict(b, b_nr, a, a_nr, right, left);
 }
 
 int mg_migfolder_fields(struct mg_migfolder *f, struct mg_folder_migration *m,

@@ -257,6 +257,62 @@ static void test_migfolder__footprints_of_a_diff(void **state)
 	mg_tree_free(t);
 }
 
+/* The footprints of branch's last migration (its only new one). */
+static const struct mg_folder_snapshot *branch_tip(const char *branch,
+						   struct mg_tree **t,
+						   struct mg_migfolder **f)
+{
+	const struct mg_folder_snapshot *s;
+
+	*t = open_fixture(branch);
+	*f = load(*t);
+	assert_int_equal(mg_migfolder_fields(*f, &(*f)->items[(*f)->nr - 1],
+					     &s),
+			 0);
+	return s;
+}
+
+static void test_migfolder__footprints_conflict_as_check_says(void **state)
+{
+	struct mg_tree *ta, *tb, *tc;
+	struct mg_migfolder *fa, *fb, *fc;
+	const struct mg_folder_snapshot *a, *b, *c;
+	const struct mg_footprint *left, *right;
+
+	(void)state;
+	a = branch_tip("branches/branch-a", &ta, &fa);
+	b = branch_tip("branches/branch-b", &tb, &fb);
+	c = branch_tip("branches/branch-c", &tc, &fc);
+	/* merged-ab.check.out: fine; merged-ac.check.out: a conflict on
+	 * add_column priority. */
+	assert_int_equal(mg_footprints_conflict(a->footprints,
+						a->footprints_nr,
+						b->footprints,
+						b->footprints_nr, &left,
+						&right),
+			 0);
+	assert_int_equal(mg_footprints_conflict(a->footprints,
+						a->footprints_nr,
+						c->footprints,
+						c->footprints_nr, &left,
+						&right),
+			 1);
+	assert_string_equal(left->statement_type, "add_column");
+	assert_string_equal(right->statement_type, "add_column");
+	assert_int_equal(mg_footprints_conflict(c->footprints,
+						c->footprints_nr,
+						a->footprints,
+						a->footprints_nr, &left,
+						&right),
+			 1);
+	mg_migfolder_free(fa);
+	mg_migfolder_free(fb);
+	mg_migfolder_free(fc);
+	mg_tree_free(ta);
+	mg_tree_free(tb);
+	mg_tree_free(tc);
+}
+
 static void test_migfolder__sql_read_once_as_is(void **state)
 {
 	struct mg_tree *t = open_fixture("step-03");
@@ -702,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_migfolder__layout_both_is_an_unfinished_up),
 		cmocka_unit_test(test_migfolder__lists_rc5_history_in_order),
 		cmocka_unit_test(test_migfolder__footprints_of_a_diff),
+		cmocka_unit_test(test_migfolder__footprints_conflict_as_check_says),
 		cmocka_unit_test(test_migfolder__sql_read_once_as_is),
 		cmocka_unit_test(test_migfolder__up_leaves_stray_sql),
 		cmocka_unit_test(test_migfolder__incomplete_and_broken_folders),
