@@ -35,8 +35,8 @@
 enum mg_layout {
 	MG_LAYOUT_NONE = 0, /* neither: an empty or missing folder */
 	MG_LAYOUT_JOURNAL,  /* <out>/meta/_journal.json (drizzle-kit 0.31) */
-	MG_LAYOUT_FOLDER,   /* <out>/<dir>/{migration.sql,snapshot.json} (1.0) */
-	MG_LAYOUT_BOTH,	    /* both at once: an unfinished `drizzle-kit up` */
+	MG_LAYOUT_FOLDER,   /* <out>/<dir>/migration.sql, snapshot.json (1.0) */
+	MG_LAYOUT_BOTH,	    /* both: an unfinished `drizzle-kit up` */
 };
 
 struct mg_layout_info {
@@ -44,7 +44,7 @@ struct mg_layout_info {
 	char *journal_path; /* <out>/meta/_journal.json when present */
 	/* The first migration folder's file (by path), when any. */
 	char *folder_file;
-	size_t folders;	    /* how many subfolders hold one of the two files */
+	size_t folders;	    /* subfolders holding one of the two files */
 	size_t journal_sql; /* <out>/<tag>.sql files (the journal layout) */
 };
 
@@ -75,7 +75,7 @@ void mg_layout_both_message(const struct mg_layout_info *info,
 /* A footprint: what one statement of a migration writes and reads. */
 struct mg_footprint {
 	char *statement_type; /* "create_table", "add_column", ... */
-	char **target;	      /* statementTarget: ["table","public","user"] */
+	char **target;	      /* statementTarget: table, schema, name */
 	size_t target_nr;
 	char **writes; /* "s|col|public.users.age", ... */
 	size_t writes_nr;
@@ -112,7 +112,7 @@ struct mg_folder_snapshot {
 	int prev_ids_valid; /* 1 when prevIds is an array of strings */
 	char *type;	    /* as written, NULL when not a string */
 	enum mg_snapshot_kind kind;
-	char *version;	    /* "9" (published rc.5) or "8" (source branch) */
+	char *version;	    /* "9" (rc.5 on npm) or "8" (source branch) */
 	char *dialect;	    /* "postgres" */
 	struct mg_footprint *footprints;
 	size_t footprints_nr;
@@ -153,7 +153,7 @@ struct mg_folder_migration {
 struct mg_migfolder {
 	char *path; /* repository-relative `out` folder */
 	struct mg_layout_info layout;
-	/* Migration folders, in the 1.0 migrator's order (mg_folder_name_cmp). */
+	/* Migration folders in the 1.0 migrator's order (mg_folder_name_cmp) */
 	struct mg_folder_migration *items;
 	size_t nr;
 	/*
@@ -163,7 +163,7 @@ struct mg_migfolder {
 	char **stray_sql;
 	size_t stray_sql_nr;
 	struct mg_tree_listing files; /* every entry under path */
-	struct mg_tree *tree;	      /* borrowed: outlives the migfolder */
+	struct mg_tree *tree;	      /* borrowed: outlives f */
 };
 
 /* Load the folder at path from tree. < 0 only on a tree failure. */

@@ -66,7 +66,7 @@ void mg_layout_detect_listing(struct mg_layout_info *out,
 			continue;
 		if (!out->folder_file)
 			out->folder_file = mg_xstrdup(p);
-		/* Listings are sorted: a folder's files are next to each other. */
+		/* A sorted listing keeps a folder's files together. */
 		if (!last_dir || strncmp(last_dir, rel, (size_t)(file - rel)) ||
 		    last_dir[file - rel]) {
 			free(last_dir);
@@ -126,16 +126,18 @@ void mg_layout_both_message(const struct mg_layout_info *info,
 			    char **message, char **hint)
 {
 	*message = mg_xstrfmt(
-		"migrations in both drizzle layouts at once: '%s' (drizzle-kit "
-		"0.31) and %zu migration folder%s such as '%s' (drizzle-kit 1.0)",
+		"migrations in both drizzle layouts at once: '%s' "
+		"(drizzle-kit 0.31) and %zu migration folder%s such as '%s' "
+		"(drizzle-kit 1.0)",
 		info->journal_path ? info->journal_path : "meta/_journal.json",
 		info->folders, info->folders == 1 ? "" : "s",
 		info->folder_file ? info->folder_file : "");
 	*hint = mg_xstrdup(
-		"an unfinished `drizzle-kit up`: the 1.0 migrator refuses to run "
-		"while meta/_journal.json exists, and 0.45 ignores the folders; "
-		"run `drizzle-kit up` with drizzle-kit 1.0 and commit its result "
-		"(meta/ removed), or remove the folders to stay on 0.31");
+		"an unfinished `drizzle-kit up`: the 1.0 migrator refuses to "
+		"run while meta/_journal.json exists, and 0.45 ignores the "
+		"folders; run `drizzle-kit up` with drizzle-kit 1.0 and commit "
+		"its result (meta/ removed), or remove the folders to stay on "
+		"0.31");
 }
 
 /* ------------------------------------------------------------- order --- */
@@ -145,7 +147,8 @@ void mg_layout_both_message(const struct mg_layout_info *info,
  * 78) sorts them with localeCompare: 0 = ignored. Letters weigh the same
  * in both cases; case decides only when everything else is equal.
  */
-static const char punct_order[] = "\t\n\v\f\r _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
+static const char punct_order[] =
+	"\t\n\v\f\r _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
 
 static unsigned primary_weight(unsigned char c)
 {
@@ -627,9 +630,10 @@ static int first_conflict(const struct mg_footprint *from, size_t from_nr,
 		size_t n = fp->writes_nr + fp->shared_writes_nr;
 
 		for (k = 0; k < n; k++) {
-			const char *node = k < fp->writes_nr
-						   ? fp->writes[k]
-						   : fp->shared_writes[k - fp->writes_nr];
+			const char *node =
+				k < fp->writes_nr
+					? fp->writes[k]
+					: fp->shared_writes[k - fp->writes_nr];
 
 			for (j = to_nr; j-- > 0;) {
 				if (!touches(&to[j], node) ||
@@ -708,29 +712,43 @@ struct edge {
 	int enum_type; /* only when typeSchema names a user schema */
 };
 
+/* A row's (schema, table) naming a table, or (schema) naming a schema. */
+#define IN_TABLE { { "schema", "schema" }, { "name", "table" } }
+#define IN_SCHEMA { { "name", "schema" } }
+/* A row's (schema, table) and a list of the table's column names. */
+#define OF_TABLE { { "schema", "schema" }, { "table", "table" } }
+
 static const struct edge edges[] = {
-	{ "tables", "schemas", { { "name", "schema" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "enums", "schemas", { { "name", "schema" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "sequences", "schemas", { { "name", "schema" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "views", "schemas", { { "name", "schema" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "checks", "tables", { { "schema", "schema" }, { "name", "table" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "policies", "tables", { { "schema", "schema" }, { "name", "table" } }, NULL, NULL, NULL, NULL, 0 },
+	{ "tables", "schemas", IN_SCHEMA, NULL, NULL, NULL, NULL, 0 },
+	{ "enums", "schemas", IN_SCHEMA, NULL, NULL, NULL, NULL, 0 },
+	{ "sequences", "schemas", IN_SCHEMA, NULL, NULL, NULL, NULL, 0 },
+	{ "views", "schemas", IN_SCHEMA, NULL, NULL, NULL, NULL, 0 },
+	{ "checks", "tables", IN_TABLE, NULL, NULL, NULL, NULL, 0 },
+	{ "policies", "tables", IN_TABLE, NULL, NULL, NULL, NULL, 0 },
 	{ "policies", "roles", { { NULL } }, "roles", "name", NULL, NULL, 0 },
-	{ "privileges", "tables", { { "schema", "schema" }, { "name", "table" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "privileges", "roles", { { "name", "grantee" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "privileges", "roles", { { "name", "grantor" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "columns", "tables", { { "schema", "schema" }, { "name", "table" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "columns", "enums", { { "schema", "typeSchema" }, { "name", "type" } }, NULL, NULL, NULL, NULL, 1 },
-	{ "indexes", "tables", { { "schema", "schema" }, { "name", "table" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "indexes", "columns", { { "schema", "schema" }, { "table", "table" } }, "columns", "name", "value", "isExpression", 0 },
-	{ "pks", "tables", { { "schema", "schema" }, { "name", "table" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "pks", "columns", { { "schema", "schema" }, { "table", "table" } }, "columns", "name", NULL, NULL, 0 },
-	{ "uniques", "tables", { { "schema", "schema" }, { "name", "table" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "uniques", "columns", { { "schema", "schema" }, { "table", "table" } }, "columns", "name", NULL, NULL, 0 },
-	{ "fks", "tables", { { "schema", "schema" }, { "name", "table" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "fks", "columns", { { "schema", "schema" }, { "table", "table" } }, "columns", "name", NULL, NULL, 0 },
-	{ "fks", "tables", { { "schema", "schemaTo" }, { "name", "tableTo" } }, NULL, NULL, NULL, NULL, 0 },
-	{ "fks", "columns", { { "schema", "schemaTo" }, { "table", "tableTo" } }, "columnsTo", "name", NULL, NULL, 0 },
+	{ "privileges", "tables", IN_TABLE, NULL, NULL, NULL, NULL, 0 },
+	{ "privileges", "roles", { { "name", "grantee" } }, NULL, NULL, NULL,
+	  NULL, 0 },
+	{ "privileges", "roles", { { "name", "grantor" } }, NULL, NULL, NULL,
+	  NULL, 0 },
+	{ "columns", "tables", IN_TABLE, NULL, NULL, NULL, NULL, 0 },
+	{ "columns", "enums",
+	  { { "schema", "typeSchema" }, { "name", "type" } },
+	  NULL, NULL, NULL, NULL, 1 },
+	{ "indexes", "tables", IN_TABLE, NULL, NULL, NULL, NULL, 0 },
+	{ "indexes", "columns", OF_TABLE, "columns", "name", "value",
+	  "isExpression", 0 },
+	{ "pks", "tables", IN_TABLE, NULL, NULL, NULL, NULL, 0 },
+	{ "pks", "columns", OF_TABLE, "columns", "name", NULL, NULL, 0 },
+	{ "uniques", "tables", IN_TABLE, NULL, NULL, NULL, NULL, 0 },
+	{ "uniques", "columns", OF_TABLE, "columns", "name", NULL, NULL, 0 },
+	{ "fks", "tables", IN_TABLE, NULL, NULL, NULL, NULL, 0 },
+	{ "fks", "columns", OF_TABLE, "columns", "name", NULL, NULL, 0 },
+	{ "fks", "tables", { { "schema", "schemaTo" }, { "name", "tableTo" } },
+	  NULL, NULL, NULL, NULL, 0 },
+	{ "fks", "columns",
+	  { { "schema", "schemaTo" }, { "table", "tableTo" } },
+	  "columnsTo", "name", NULL, NULL, 0 },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -1030,7 +1048,8 @@ static int parse_key(const struct mg_json *v, const char *text, size_t len,
 	rest = decode_fragment(nul + 6, (size_t)(end - nul - 6));
 	err = MG_ERROR;
 	if (!type || !rest) {
-		mg_error_set("delta key \"%s\" is not a JSON string", v->string);
+		mg_error_set("delta key \"%s\" is not a JSON string",
+			     v->string);
 		goto out;
 	}
 	*id = identity_of(type);
@@ -1109,9 +1128,10 @@ static int relocate(struct mg_json *row, const struct edge *edge,
 			return 0;
 		for (i = 0; i < list->nr; i++) {
 			struct mg_json *el = list->children[i];
-			const struct mg_json *skip =
-				edge->skip_when ? mg_json_get(el, edge->skip_when)
-						: NULL;
+			const struct mg_json *skip = NULL;
+
+			if (edge->skip_when)
+				skip = mg_json_get(el, edge->skip_when);
 
 			if (skip && skip->type == MG_JSON_TRUE)
 				continue;
@@ -1202,9 +1222,10 @@ static int carry_move(struct mg_ddl_state *s, size_t index,
 		const struct mg_ddl_entity *e = &s->items[queue[q].index];
 
 		if (find_same_key(s, e->entity_type, e->row, e))
-			err = mg_error_set("a rename moves %s '%s' onto the key "
-					   "of another one",
-					   e->entity_type, e->name ? e->name : "");
+			err = mg_error_set("a rename moves %s '%s' onto the "
+					   "key of another one",
+					   e->entity_type,
+					   e->name ? e->name : "");
 	}
 	for (q = 0; q < nr; q++)
 		mg_json_free(queue[q].old);
@@ -1286,7 +1307,8 @@ int mg_ddl_state_apply(struct mg_ddl_state *s, const struct mg_json *deltas,
 			return mg_error_set("delta %zu is not an object", i);
 		err = apply_delta(s, d, text, len);
 		if (err < 0)
-			return mg_error_set("delta %zu: %s", i, mg_error_last());
+			return mg_error_set("delta %zu: %s", i,
+					    mg_error_last());
 	}
 	return 0;
 }
@@ -1376,8 +1398,8 @@ static int mark_history(struct mg_migfolder *f, char *const *ids, size_t nr,
 		marks[at] = 1;
 		if (mg_migfolder_fields(f, &f->items[at], &s) < 0)
 			continue;
-		stack = mg_xrealloc(stack,
-				    (top + s->prev_ids_nr + 1) * sizeof(*stack));
+		stack = mg_xrealloc(stack, (top + s->prev_ids_nr + 1) *
+						   sizeof(*stack));
 		for (i = 0; i < s->prev_ids_nr && !err; i++) {
 			size_t p;
 
@@ -1406,7 +1428,8 @@ static int apply_snapshot(struct mg_ddl_state *state, struct mg_migfolder *f,
 					 m->snapshot_text, m->snapshot_len);
 	if (err < 0)
 		return mg_error_set("cannot replay '%s': %s",
-				    m->snapshot_path ? m->snapshot_path : m->dir,
+				    m->snapshot_path ? m->snapshot_path
+						     : m->dir,
 				    mg_error_last());
 	return 0;
 }
@@ -1459,8 +1482,9 @@ int mg_migfolder_state(struct mg_ddl_state *out, struct mg_migfolder *f,
 		if (s->has_ddl)
 			break;
 		if (s->kind != MG_SNAPSHOT_DIFF || !s->has_deltas) {
-			err = mg_error_set("cannot replay '%s': its snapshot is "
-					   "neither a base nor a diff", m->dir);
+			err = mg_error_set("cannot replay '%s': its snapshot "
+					   "is neither a base nor a diff",
+					   m->dir);
 			goto out;
 		}
 		if (nr == f->nr || !s->prev_ids_nr ||

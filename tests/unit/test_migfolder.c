@@ -222,8 +222,7 @@ static void test_migfolder__lists_rc5_history_in_order(void **state)
 		assert_ptr_equal(mg_migfolder_find_id(f, s->id), m);
 		assert_ptr_equal(mg_migfolder_find(f, m->name), m);
 		if (i > 0)
-			assert_true(mg_folder_sorts_after(m->name,
-							  f->items[i - 1].name));
+			assert_true(mg_folder_sorts_after(m->name, m[-1].name));
 		prev = s->id;
 		free(sql);
 	}
@@ -632,9 +631,20 @@ static void replay_text(struct mg_ddl_state *s, const char *ddl,
 	mg_json_free(b);
 }
 
-#define T(s, t) "{\"entityType\":\"tables\",\"schema\":\"" s "\",\"name\":\"" t "\"}"
-#define C(t, c) "{\"entityType\":\"columns\",\"schema\":\"public\",\"table\":\"" t "\",\"name\":\"" c "\",\"type\":\"text\",\"typeSchema\":null}"
+/* A table row, a text column row, a delta key as drizzle-kit writes one. */
+#define T(s, t)                                                        \
+	"{\"entityType\":\"tables\",\"schema\":\"" s "\",\"name\":\"" t  \
+	"\"}"
+#define C(t, c)                                                        \
+	"{\"entityType\":\"columns\",\"schema\":\"public\",\"table\":\"" t \
+	"\",\"name\":\"" c "\",\"type\":\"text\",\"typeSchema\":null}"
 #define KEY(type, arr) "\"" type "\\u0000" arr "\""
+/* An element of the key's array: a JSON string inside a JSON string. */
+#define Q(x) "\\\"" x "\\\""
+#define KEY_A KEY("tables", "[" Q("public") "," Q("a") "]")
+#define KEY_A_COL(c) KEY("columns", "[" Q("public") "," Q("a") "," Q(c) "]")
+#define RENAME(key, to) "[{\"op\":\"rename\",\"key\":" key ",\"set\":" \
+	"{\"name\":\"" to "\"}}]"
 
 static const char small_ddl[] =
 	"[" T("public", "a") "," C("a", "x") "," C("a", "y") ","
@@ -654,11 +664,7 @@ static void test_migfolder__rename_carries_to_dependents(void **state)
 
 	(void)state;
 	/* A table renamed: its columns, index and the fk pointing at it. */
-	replay_text(&s, small_ddl,
-		    "[{\"op\":\"rename\",\"key\":" KEY("tables",
-						       "[\\\"public\\\",\\\"a\\\"]")
-		    ",\"set\":{\"name\":\"a2\"}}]",
-		    0);
+	replay_text(&s, small_ddl, RENAME(KEY_A, "a2"), 0);
 	assert_false(has(&s, "tables", NULL, "a"));
 	assert_true(has(&s, "tables", NULL, "a2"));
 	assert_int_equal(mg_ddl_state_count(&s, "columns", "public", "a2"), 2);
@@ -671,11 +677,7 @@ static void test_migfolder__rename_carries_to_dependents(void **state)
 
 	/* A column renamed: index and fk column lists follow, expressions
 	 * do not. */
-	replay_text(&s, small_ddl,
-		    "[{\"op\":\"rename\",\"key\":" KEY("columns",
-						       "[\\\"public\\\",\\\"a\\\",\\\"x\\\"]")
-		    ",\"set\":{\"name\":\"z\"}}]",
-		    0);
+	replay_text(&s, small_ddl, RENAME(KEY_A_COL("x"), "z"), 0);
 	assert_true(has(&s, "columns", "a", "z"));
 	assert_false(has(&s, "columns", "a", "x"));
 	e = mg_ddl_state_find(&s, "indexes", "public", NULL, "a_x_idx");
@@ -695,7 +697,7 @@ static void test_migfolder__rename_carries_to_dependents(void **state)
 	replay_text(&s, small_ddl,
 		    "[{\"op\":\"create\",\"row\":{\"entityType\":\"schemas\","
 		    "\"name\":\"public\"}},{\"op\":\"rename\",\"key\":"
-		    KEY("schemas", "[\\\"public\\\"]")
+		    KEY("schemas", "[" Q("public") "]")
 		    ",\"set\":{\"name\":\"app\"}}]",
 		    0);
 	assert_non_null(mg_ddl_state_find(&s, "tables", "app", NULL, "a"));
@@ -722,19 +724,13 @@ static void test_migfolder__deltas_refused_as_drizzle_does(void **state)
 	assert_non_null(strstr(mg_error_last(), "another columns"));
 	mg_ddl_state_release(&s);
 	/* A rename onto an existing key. */
-	replay_text(&s, small_ddl,
-		    "[{\"op\":\"rename\",\"key\":" KEY("columns",
-						       "[\\\"public\\\",\\\"a\\\",\\\"x\\\"]")
-		    ",\"set\":{\"name\":\"y\"}}]",
-		    MG_ERROR);
+	replay_text(&s, small_ddl, RENAME(KEY_A_COL("x"), "y"), MG_ERROR);
 	mg_ddl_state_release(&s);
 	/* A drop of nothing changes nothing; a drop removes one row. */
 	replay_text(&s, small_ddl,
-		    "[{\"op\":\"drop\",\"key\":" KEY("columns",
-						     "[\\\"public\\\",\\\"a\\\",\\\"nope\\\"]")
-		    "},{\"op\":\"drop\",\"key\":" KEY("indexes",
-						      "[\\\"public\\\",\\\"a_x_idx\\\"]")
-		    "}]",
+		    "[{\"op\":\"drop\",\"key\":" KEY_A_COL("nope")
+		    "},{\"op\":\"drop\",\"key\":"
+		    KEY("indexes", "[" Q("public") "," Q("a_x_idx") "]") "}]",
 		    0);
 	assert_int_equal(s.nr, 6);
 	assert_false(has(&s, "indexes", NULL, "a_x_idx"));
