@@ -199,7 +199,8 @@ int mg_migfolder_fields(struct mg_migfolder *f, struct mg_folder_migration *m,
  * "x_plan_a" < "x_plan2" and "x_alpha" < "x_Beta", unlike bytes. Bytes
  * beyond ASCII sort after 'z' by code point (an approximation: ICU knows
  * better). Names equal to localeCompare are ordered by bytes, so the
- * order is total.
+ * order is total. node follows LANG: da_DK (upper case first) and lt_LT
+ * ('y' between 'i' and 'j') differ; C, en, de, sv, tr, ja do not.
  */
 int mg_folder_name_cmp(const char *a, const char *b);
 /*
