@@ -271,4 +271,42 @@ size_t mg_ddl_state_count(const struct mg_ddl_state *s,
 int mg_migfolder_state(struct mg_ddl_state *out, struct mg_migfolder *f,
 		       struct mg_folder_migration *m);
 
+/* ---------------------------------------------------------------- up --- */
+
+struct mg_migdir;
+
+/* What `drizzle-kit up` (rc.5) does with one journal entry. */
+struct mg_up_move {
+	const char *tag;     /* the entry's tag (borrowed from the migdir) */
+	/* "<when as UTC YYYYMMDDHHMMSS>_<tag after its first '_'>"; NULL when
+	 * the entry has no `when` (up would use the current time). */
+	char *folder;
+	char *sql_path;	     /* <tag>.sql, or the one <prefix>_*.sql; NULL */
+	char *snapshot_path; /* <out>/meta/<prefix>_snapshot.json */
+	int has_snapshot;
+	int sql_ambiguous; /* no <tag>.sql and several <prefix>_*.sql */
+};
+
+struct mg_up_plan {
+	struct mg_up_move *items; /* journal order */
+	size_t nr;
+	/* .sql files at the root that up leaves there (no migrator runs them) */
+	char **left_sql;
+	size_t left_sql_nr;
+	/*
+	 * Why up would refuse, writing nothing (the first reason it checks:
+	 * a missing snapshot, a missing or ambiguous SQL file, a parent
+	 * missing, a folder that would sort before its parent's), or NULL.
+	 */
+	char *refusal;
+	const char *refusal_tag; /* the entry it names (borrowed), or NULL */
+};
+
+/*
+ * What `drizzle-kit up` would do to the journal-layout folder d, without
+ * doing it. < 0 only when the tree fails.
+ */
+int mg_up_plan_make(struct mg_up_plan *out, struct mg_migdir *d);
+void mg_up_plan_release(struct mg_up_plan *p);
+
 #endif

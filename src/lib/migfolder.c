@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "migguard/error.h"
+#include "migguard/migdir.h"
 #include "migguard/migfolder.h"
 #include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
@@ -1525,4 +1526,221 @@ out:
 	if (err < 0)
 		mg_ddl_state_release(out);
 	return err;
+}
+
+/* ---------------------------------------------------------------- up --- */
+
+/* The civil date of a day count from 1970-01-01 (inverse of the above). */
+static void civil_from_days(long long z, long long *y, unsigned *m,
+			    unsigned *d)
+{
+	long long era;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
+/* drizzle-kit's folder time: new Date(ms) in UTC, YYYYMMDDHHMMSS. */
+static char *folder_time(long long ms)
+{
+	long long days = ms / 86400000, rest = ms % 86400000, y;
+	unsigned m, d;
+
+	if (rest < 0) {
+		rest += 86400000;
+		days--;
+	}
+	civil_from_days(days, &y, &m, &d);
+	rest /= 1000;
+	return mg_xstrfmt("%04lld%02u%02u%02lld%02lld%02lld", y, m, d,
+			  rest / 3600, rest / 60 % 60, rest % 60);
+}
+
+static int listed(const struct mg_tree_listing *l, const char *path)
+{
+	return mg_tree_listing_find(l, path) != NULL;
+}
+
+/* Plan one entry as planFoldersV3 does. */
+static void plan_move(struct mg_up_move *mv, struct mg_migdir *d,
+		      const struct mg_migration *m)
+{
+	const char *us = strchr(m->tag, '_');
+	char *prefix = mg_migdir_tag_prefix(m->tag);
+	char *name = mg_xstrfmt("meta/%s_snapshot.json", prefix);
+	char *want = mg_xstrfmt("%s_", prefix);
+	size_t i, found = 0;
+
+	mv->tag = m->tag;
+	if (m->when > 0) {
+		char *t = folder_time(m->when);
+
+		mv->folder = mg_xstrfmt("%s_%s", t, us ? us + 1 : "");
+		free(t);
+	}
+	mv->snapshot_path = mg_path_join(d->path, name);
+	mv->has_snapshot = listed(&d->files, mv->snapshot_path);
+	if (m->sql_path && listed(&d->files, m->sql_path)) {
+		mv->sql_path = mg_xstrdup(m->sql_path);
+		goto out;
+	}
+	for (i = 0; i < d->files.nr; i++) {
+		const char *rel = below(d->files.items[i].path, d->path);
+
+		if (!rel || strchr(rel, '/') || !mg_starts_with(rel, want) ||
+		    !mg_ends_with(rel, ".sql"))
+			continue;
+		if (!found++)
+			mv->sql_path = mg_xstrdup(d->files.items[i].path);
+	}
+	if (found > 1) {
+		mv->sql_ambiguous = 1;
+		free(mv->sql_path);
+		mv->sql_path = NULL;
+	}
+out:
+	free(want);
+	free(name);
+	free(prefix);
+}
+
+static void refuse(struct mg_up_plan *p, const char *tag, char *why)
+{
+	if (p->refusal) {
+		free(why);
+		return;
+	}
+	p->refusal = why;
+	p->refusal_tag = tag;
+}
+
+struct up_order {
+	const char *folder;
+	size_t index;
+};
+
+static int cmp_up_order(const void *a_, const void *b_)
+{
+	const struct up_order *a = a_, *b = b_;
+
+	return strcmp(a->folder, b->folder);
+}
+
+/* Each migration after its parent, checked in folder order as up does. */
+static void check_up_order(struct mg_up_plan *p, struct mg_migdir *d)
+{
+	struct up_order *order = mg_xcalloc(p->nr + 1, sizeof(*order));
+	size_t i, j;
+
+	for (i = 0; i < p->nr; i++) {
+		order[i].folder = p->items[i].folder ? p->items[i].folder : "";
+		order[i].index = i;
+	}
+	qsort(order, p->nr, sizeof(*order), cmp_up_order);
+	for (i = 0; i < p->nr && !p->refusal; i++) {
+		const struct mg_snapshot_fields *f, *g;
+		struct mg_up_move *mv = &p->items[order[i].index];
+
+		if (mg_migdir_snapshot_fields(d, &d->items[order[i].index],
+					      &f) < 0 ||
+		    !f->prev_id || !strcmp(f->prev_id, zero_id))
+			continue;
+		for (j = 0; j < p->nr; j++)
+			if (mg_migdir_snapshot_fields(d, &d->items[j], &g) >= 0 &&
+			    g->id && !strcmp(g->id, f->prev_id))
+				break;
+		if (j == p->nr) {
+			refuse(p, mv->tag,
+			       mg_xstrfmt("a migration was deleted in the "
+					  "middle of the history: %s follows "
+					  "snapshot %s, which no migration has",
+					  mv->tag, f->prev_id));
+		} else if (mv->folder && p->items[j].folder &&
+			   !mg_folder_sorts_after(mv->folder,
+						  p->items[j].folder)) {
+			refuse(p, mv->tag,
+			       mg_xstrfmt("migration %s would sort before its "
+					  "parent %s ('%s' <= '%s'): two "
+					  "entries in one second",
+					  mv->tag, p->items[j].tag, mv->folder,
+					  p->items[j].folder));
+		}
+	}
+	free(order);
+}
+
+int mg_up_plan_make(struct mg_up_plan *out, struct mg_migdir *d)
+{
+	size_t i, alloc = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->items = mg_xcalloc(d->nr + 1, sizeof(*out->items));
+	out->nr = d->nr;
+	for (i = 0; i < d->nr; i++) {
+		struct mg_up_move *mv = &out->items[i];
+
+		if (!d->items[i].tag)
+			continue;
+		plan_move(mv, d, &d->items[i]);
+		if (!mv->has_snapshot)
+			refuse(out, mv->tag,
+			       mg_xstrfmt("journal entry %s has no snapshot "
+					  "'%s'", mv->tag, mv->snapshot_path));
+		else if (mv->sql_ambiguous)
+			refuse(out, mv->tag,
+			       mg_xstrfmt("journal entry %s has no %s.sql and "
+					  "several other .sql files with its "
+					  "prefix", mv->tag, mv->tag));
+	}
+	for (i = 0; i < out->nr; i++)
+		if (out->items[i].tag && !out->items[i].sql_path &&
+		    !out->items[i].sql_ambiguous)
+			refuse(out, out->items[i].tag,
+			       mg_xstrfmt("journal entry %s has no SQL file",
+					  out->items[i].tag));
+	if (!out->refusal)
+		check_up_order(out, d);
+	for (i = 0; i < d->files.nr; i++) {
+		const char *p = d->files.items[i].path;
+		const char *rel = below(p, d->path);
+		size_t j;
+
+		if (!rel || strchr(rel, '/') || !mg_ends_with(rel, ".sql"))
+			continue;
+		for (j = 0; j < out->nr; j++)
+			if (out->items[j].sql_path &&
+			    !strcmp(out->items[j].sql_path, p))
+				break;
+		if (j < out->nr)
+			continue;
+		out->left_sql_nr++;
+		MG_ALLOC_GROW(out->left_sql, out->left_sql_nr, alloc);
+		out->left_sql[out->left_sql_nr - 1] = mg_xstrdup(p);
+	}
+	return 0;
+}
+
+void mg_up_plan_release(struct mg_up_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr; i++) {
+		free(p->items[i].folder);
+		free(p->items[i].sql_path);
+		free(p->items[i].snapshot_path);
+	}
+	free(p->items);
+	for (i = 0; i < p->left_sql_nr; i++)
+		free(p->left_sql[i]);
+	free(p->left_sql);
+	free(p->refusal);
+	memset(p, 0, sizeof(*p));
 }

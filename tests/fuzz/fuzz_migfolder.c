@@ -2,12 +2,14 @@
  * A tree (memtree.c format) read as a folder-layout migrations folder at
  * src/migrations: layout detection, every migration's SQL and snapshot
  * fields, and the schema replayed at each migration; the migrator's
- * order checked to be an order.
+ * order checked to be an order; and, read as a journal folder, what
+ * `drizzle-kit up` would do with it.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "migguard/migdir.h"
 #include "migguard/migfolder.h"
 
 static void check_order(const struct mg_migfolder *f)
@@ -67,12 +69,33 @@ static void load_folder(struct mg_tree *tree, const char *path)
 	mg_migfolder_free(f);
 }
 
+static void plan_up(struct mg_tree *tree, const char *path)
+{
+	struct mg_migdir *d = NULL;
+	struct mg_up_plan plan;
+	size_t i;
+
+	if (mg_migdir_load(&d, tree, path) < 0)
+		return;
+	if (mg_up_plan_make(&plan, d) == 0) {
+		if (plan.refusal && !plan.refusal_tag)
+			abort();
+		for (i = 0; i < plan.nr; i++)
+			if (plan.items[i].folder &&
+			    strlen(plan.items[i].folder) < 15)
+				abort();
+		mg_up_plan_release(&plan);
+	}
+	mg_migdir_free(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mg_tree *tree = NULL;
 
 	mg_fuzz_memtree_open(&tree, data, size);
 	load_folder(tree, "src/migrations");
+	plan_up(tree, "src/migrations");
 	mg_tree_free(tree);
 	return 0;
 }

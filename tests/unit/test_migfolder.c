@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "migguard/error.h"
+#include "migguard/migdir.h"
 #include "migguard/migfolder.h"
 #include "migguard/strbuf.h"
 
@@ -750,6 +751,90 @@ static void test_migfolder__deltas_refused_as_drizzle_does(void **state)
 	mg_ddl_state_release(&s);
 }
 
+/* ---------------------------------------------------------------- up --- */
+
+static void up_plan(const char *root, struct mg_tree **t,
+		    struct mg_migdir **d, struct mg_up_plan *p)
+{
+	assert_int_equal(mg_tree_open_dir(t, root), 0);
+	assert_int_equal(mg_migdir_load(d, *t, OUT), 0);
+	assert_int_equal(mg_up_plan_make(p, *d), 0);
+}
+
+static void up_done(struct mg_tree *t, struct mg_migdir *d,
+		    struct mg_up_plan *p)
+{
+	mg_up_plan_release(p);
+	mg_migdir_free(d);
+	mg_tree_free(t);
+}
+
+static void test_migfolder__up_plan_names_folders_as_up_did(void **state)
+{
+	struct mg_migfolder *f;
+	struct mg_migdir *d;
+	struct mg_tree *t, *ft;
+	struct mg_up_plan p;
+	size_t i;
+
+	(void)state;
+	/* ../drizzle/step-02 is what up/orphan-sql was made from. */
+	up_plan(OLD "/step-02", &t, &d, &p);
+	ft = open_fixture("up/orphan-sql");
+	f = load(ft);
+	assert_null(p.refusal);
+	assert_int_equal(p.nr, 3);
+	assert_int_equal(p.left_sql_nr, 0);
+	for (i = 0; i < p.nr; i++) {
+		assert_string_equal(p.items[i].folder, f->items[i].name);
+		assert_true(p.items[i].has_snapshot);
+		assert_non_null(p.items[i].sql_path);
+	}
+	mg_migfolder_free(f);
+	mg_tree_free(ft);
+	up_done(t, d, &p);
+}
+
+static void test_migfolder__up_plan_refuses_as_up_did(void **state)
+{
+	char *dir = scratch(OLD "/step-02");
+	struct mg_migdir *d;
+	struct mg_tree *t;
+	struct mg_up_plan p;
+
+	(void)state;
+	/* up/step-06.refused.out: 0003 sorts before its parent 0002. */
+	up_plan(OLD "/step-06", &t, &d, &p);
+	assert_non_null(p.refusal);
+	assert_string_equal(p.refusal_tag, "0003_enable_pgvector");
+	assert_non_null(strstr(p.refusal, "before its parent "
+					  "0002_plan_summary"));
+	up_done(t, d, &p);
+
+	/* up/orphan-sql: the stray .sql stays at the root. */
+	run("printf 'SELECT 1;' >'%s/src/migrations/0003_hand_written.sql'",
+	    dir);
+	up_plan(dir, &t, &d, &p);
+	assert_null(p.refusal);
+	assert_int_equal(p.left_sql_nr, 1);
+	assert_string_equal(p.left_sql[0], OUT "/0003_hand_written.sql");
+	up_done(t, d, &p);
+
+	/* An entry without its snapshot, then without its SQL. */
+	run("rm '%s/src/migrations/meta/0001_snapshot.json'", dir);
+	up_plan(dir, &t, &d, &p);
+	assert_string_equal(p.refusal_tag, "0001_research_plan");
+	assert_non_null(strstr(p.refusal, "no snapshot"));
+	up_done(t, d, &p);
+	run("cd '%s/src/migrations' && cp '" OLD "/step-02/src/migrations/"
+	    "meta/0001_snapshot.json' meta/ && rm 0002_plan_summary.sql", dir);
+	up_plan(dir, &t, &d, &p);
+	assert_string_equal(p.refusal_tag, "0002_plan_summary");
+	assert_non_null(strstr(p.refusal, "no SQL file"));
+	up_done(t, d, &p);
+	scratch_rm(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -769,6 +854,8 @@ int main(void)
 		cmocka_unit_test(test_migfolder__replay_without_its_base),
 		cmocka_unit_test(test_migfolder__rename_carries_to_dependents),
 		cmocka_unit_test(test_migfolder__deltas_refused_as_drizzle_does),
+		cmocka_unit_test(test_migfolder__up_plan_names_folders_as_up_did),
+		cmocka_unit_test(test_migfolder__up_plan_refuses_as_up_did),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
