@@ -281,7 +281,7 @@ struct mg_up_move {
 	/* "<when as UTC YYYYMMDDHHMMSS>_<tag after its first '_'>"; NULL when
 	 * the entry has no `when` (up would use the current time). */
 	char *folder;
-	char *sql_path;	     /* <tag>.sql, or the one <prefix>_*.sql; NULL */
+	char *sql_path;	     /* <tag>.sql, or its prefix's one .sql; NULL */
 	char *snapshot_path; /* <out>/meta/<prefix>_snapshot.json */
 	int has_snapshot;
 	int sql_ambiguous; /* no <tag>.sql and several <prefix>_*.sql */
@@ -290,7 +290,7 @@ struct mg_up_move {
 struct mg_up_plan {
 	struct mg_up_move *items; /* journal order */
 	size_t nr;
-	/* .sql files at the root that up leaves there (no migrator runs them) */
+	/* Root .sql files up leaves there (no migrator runs them). */
 	char **left_sql;
 	size_t left_sql_nr;
 	/*

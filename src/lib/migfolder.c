@@ -1654,7 +1654,8 @@ static void check_up_order(struct mg_up_plan *p, struct mg_migdir *d)
 		    !f->prev_id || !strcmp(f->prev_id, zero_id))
 			continue;
 		for (j = 0; j < p->nr; j++)
-			if (mg_migdir_snapshot_fields(d, &d->items[j], &g) >= 0 &&
+			if (mg_migdir_snapshot_fields(d, &d->items[j], &g) >=
+				    0 &&
 			    g->id && !strcmp(g->id, f->prev_id))
 				break;
 		if (j == p->nr) {
