@@ -88,8 +88,10 @@ int mg_apply_run(struct mg_report *r, struct mg_apply_result *res,
  * (*name, new string) on the server conninfo points to. Dropping it
  * closes other sessions on it first (WITH (FORCE) on PostgreSQL 13+).
  */
-int mg_apply_fresh_create(char **name, const char *conninfo);
-int mg_apply_fresh_drop(const char *conninfo, const char *name);
+int mg_apply_fresh_create(char **name, const char *conninfo,
+			  int allow_remote);
+int mg_apply_fresh_drop(const char *conninfo, const char *name,
+			int allow_remote);
 
 /* The advisory lock key of a migrations table (schema and table). */
 int64_t mg_apply_lock_key(const char *schema, const char *table);

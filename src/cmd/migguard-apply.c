@@ -438,14 +438,16 @@ int main(int argc, char **argv)
 		struct mg_pg_target t;
 
 		/* Judge the host before creating anything on it. */
+		/* Unparsable or refused: the run below says which. */
 		err = mg_pg_target_parse(&t, url);
-		if (err == 0 && !req.allow_remote &&
-		    !mg_pg_target_is_local(&t, NULL))
+		if (err < 0 || (!req.allow_remote &&
+				!mg_pg_target_is_local(&t, NULL)))
 			o.fresh = 0;
 		mg_pg_target_release(&t);
 	}
 	if (o.fresh) {
-		err = mg_apply_fresh_create(&scratch, url);
+		err = mg_apply_fresh_create(&scratch, url,
+					    req.allow_remote);
 		if (err < 0) {
 			if (o.if_reachable)
 				ret = skipped_unreachable(&cli,
@@ -461,7 +463,8 @@ int main(int argc, char **argv)
 	}
 	err = interrupted ? mg_error_set("interrupted") :
 			    mg_apply_run(&report, &res, &req);
-	if (scratch && mg_apply_fresh_drop(url, scratch) < 0) {
+	if (scratch && mg_apply_fresh_drop(url, scratch,
+						req.allow_remote) < 0) {
 		mg_cli_fail(&cli, "%s", mg_error_last());
 		err = MG_ERROR;
 	}

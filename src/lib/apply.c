@@ -678,16 +678,18 @@ int mg_apply_run(struct mg_report *r, struct mg_apply_result *res,
 		mg_report_add(r, "remote-database-refused", "", 0, 0,
 			"pass --allow-remote (or set apply.allowRemote) to "
 			"apply to a database on another machine",
-			"refusing to connect to '%s': not a local database "
-			"(a unix socket, localhost, 127.0.0.0/8 or ::1)",
-			remote);
+			"refusing to connect to '%s'%s%s%s: not a local "
+			"database (a unix socket, localhost, 127.0.0.0/8 or "
+			"::1)", remote, *target.service ? " (from service '" :
+			"", target.service, *target.service ? "')" : "");
 		goto out;
 	}
 	err = load_entries(&run, &blocked);
 	if (err < 0 || blocked)
 		goto out;
 
-	err = mg_pg_connect(&run.conn, req->conninfo, req->dbname);
+	err = mg_pg_connect(&run.conn, req->conninfo, req->dbname,
+			    req->allow_remote);
 	if (err < 0) {
 		res->unreachable = 1;
 		goto out;
@@ -750,7 +752,8 @@ out:
 	return err < 0 ? err : 0;
 }
 
-int mg_apply_fresh_create(char **name, const char *conninfo)
+int mg_apply_fresh_create(char **name, const char *conninfo,
+			  int allow_remote)
 {
 	static unsigned counter;
 	struct mg_pg *c = NULL;
@@ -759,7 +762,7 @@ int mg_apply_fresh_create(char **name, const char *conninfo)
 	int err;
 
 	*name = NULL;
-	err = mg_pg_connect(&c, conninfo, NULL);
+	err = mg_pg_connect(&c, conninfo, NULL, allow_remote);
 	if (err < 0)
 		goto out;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -781,13 +784,14 @@ out:
 	return err;
 }
 
-int mg_apply_fresh_drop(const char *conninfo, const char *name)
+int mg_apply_fresh_drop(const char *conninfo, const char *name,
+			int allow_remote)
 {
 	struct mg_pg *c = NULL;
 	char *sql = NULL, *quoted = mg_pg_quote_ident(name);
 	int err;
 
-	err = mg_pg_connect(&c, conninfo, NULL);
+	err = mg_pg_connect(&c, conninfo, NULL, allow_remote);
 	if (err < 0)
 		goto out;
 	sql = mg_xstrfmt("DROP DATABASE IF EXISTS %s%s", quoted,
