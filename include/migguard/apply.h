@@ -121,7 +121,8 @@ size_t mg_apply_check_text(const char *sql, size_t len);
 /* A row of the migrations table. */
 struct mg_apply_row {
 	long long id;
-	char *hash;
+	int id_null;
+	char *hash; /* NULL for SQL NULL */
 	long long created_at;
 	int created_at_null;
 	char *name; /* drizzle 1.0's column, or NULL */

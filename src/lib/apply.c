@@ -160,6 +160,21 @@ static const struct mg_apply_entry *entry_by_hash(
 	return NULL;
 }
 
+static const struct mg_apply_entry *entry_by_when(
+	const struct mg_apply_entry *entries, size_t nr, long long when,
+	size_t *index)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (entries[i].when == when) {
+			*index = i;
+			return &entries[i];
+		}
+	}
+	return NULL;
+}
+
 static const char short_hash_fmt[] = "%.12s";
 
 void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
@@ -185,10 +200,41 @@ void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
 	for (i = 0; i < rows_nr; i++) {
 		const struct mg_apply_row *row = &rows[i];
 		const struct mg_apply_entry *e = NULL;
-		char short_hash[16];
+		char short_hash[16], id[32];
 
 		snprintf(short_hash, sizeof(short_hash), short_hash_fmt,
-			 row->hash ? row->hash : "");
+			 row->hash ? row->hash : "NULL");
+		if (row->id_null)
+			snprintf(id, sizeof(id), "NULL");
+		else
+			snprintf(id, sizeof(id), "%lld", row->id);
+		/* A hand-made or foreign table: NULL cells are findings. */
+		if (row->id_null)
+			mg_report_add(r, "applied-migration-modified",
+				journal_path, 0, 0,
+				"give the row an id, or recreate the table as "
+				"drizzle makes it (id SERIAL PRIMARY KEY)",
+				"the migrations table has a row without id "
+				"(created_at %s%lld, hash %s): drizzle's "
+				"migrator did not write it",
+				row->created_at_null ? "NULL, was " : "",
+				row->created_at, short_hash);
+		if (!row->hash) {
+			e = row->created_at_null ? NULL :
+			    entry_by_when(entries, nr, row->created_at, &j);
+			if (e)
+				applied[j] = 1;
+			mg_report_add(r, "applied-migration-modified",
+				journal_path, e ? e->journal_line : 0, 0,
+				"set hash to the sha256 of the migration's "
+				"file, or delete the row",
+				"the migrations table has a row (id %s%s%s) "
+				"without hash: it cannot be checked against "
+				"a migration", id, e ? ", migration " : "",
+				e ? e->tag : "");
+			if (!row->created_at_null)
+				continue;
+		}
 		if (row->created_at_null) {
 			e = entry_by_hash(entries, nr, row->hash, &j);
 			if (e)
@@ -197,17 +243,14 @@ void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
 				journal_path, e ? e->journal_line : 0, 0,
 				"set created_at to the migration's journal "
 				"\"when\", or delete the row",
-				"the migrations table has a row (id %lld%s%s) "
+				"the migrations table has a row (id %s%s%s) "
 				"without created_at: drizzle's migrator would "
-				"run every migration again", row->id,
+				"run every migration again", id,
 				e ? ", migration " : "", e ? e->tag : "");
 			continue;
 		}
-		for (j = 0; j < nr; j++)
-			if (entries[j].when == row->created_at)
-				break;
-		if (j < nr) {
-			e = &entries[j];
+		e = entry_by_when(entries, nr, row->created_at, &j);
+		if (e) {
 			applied[j] = 1;
 			if (row->hash && !strcmp(row->hash, e->hash))
 				continue;
@@ -238,9 +281,9 @@ void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
 			"restore the migration, or, if the database has "
 			"migrations of another branch, recreate the local "
 			"database and apply from zero",
-			"the database has an applied migration (id %lld, "
+			"the database has an applied migration (id %s, "
 			"created_at %lld, hash %s) that no journal entry "
-			"matches", row->id, row->created_at, short_hash);
+			"matches", id, row->created_at, short_hash);
 	}
 	for (i = 0; i < nr; i++) {
 		const struct mg_apply_entry *e = &entries[i];
@@ -436,8 +479,11 @@ static int read_state(struct run *run)
 		const char *created = mg_pg_rows_get(&rows, i, 2);
 		const char *name = mg_pg_rows_get(&rows, i, 3);
 		const char *hash = mg_pg_rows_get(&rows, i, 1);
+		const char *id = mg_pg_rows_get(&rows, i, 0);
 
-		row->id = strtoll(mg_pg_rows_get(&rows, i, 0), NULL, 10);
+		/* Any cell may be NULL in a table drizzle did not make. */
+		row->id_null = !id;
+		row->id = id ? strtoll(id, NULL, 10) : 0;
 		row->hash = hash ? mg_xstrdup(hash) : NULL;
 		row->created_at_null = !created;
 		/* numeric (pg-proxy) reads as "123.0": the integer part. */
@@ -456,9 +502,11 @@ static int count_rows(struct run *run, size_t *count)
 	char *sql = mg_xstrfmt("select count(*) from %s", run->qtable);
 	int err = mg_pg_query(run->conn, &rows, sql, 0, NULL, NULL);
 
-	if (err >= 0)
-		*count = (size_t)strtoull(mg_pg_rows_get(&rows, 0, 0), NULL,
-					  10);
+	if (err >= 0) {
+		const char *v = mg_pg_rows_get(&rows, 0, 0);
+
+		*count = v ? (size_t)strtoull(v, NULL, 10) : 0;
+	}
 	mg_pg_rows_release(&rows);
 	free(sql);
 	return err;
