@@ -93,8 +93,11 @@ int mg_apply_fresh_create(char **name, const char *conninfo,
 int mg_apply_fresh_drop(const char *conninfo, const char *name,
 			int allow_remote);
 
-/* The advisory lock key of a migrations table (schema and table). */
-int64_t mg_apply_lock_key(const char *schema, const char *table);
+/*
+ * The advisory lock key every run takes, first thing in its transaction:
+ * one per database, so runs on different migrations tables serialise too.
+ */
+int64_t mg_apply_lock_key(void);
 
 /* Pure helpers, exposed for tests. */
 

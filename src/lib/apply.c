@@ -32,18 +32,22 @@ void mg_apply_result_release(struct mg_apply_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-int64_t mg_apply_lock_key(const char *schema, const char *table)
+int64_t mg_apply_lock_key(void)
 {
+	static const char name[] = "migguard-apply";
 	unsigned char digest[MG_SHA256_SIZE];
 	struct mg_sha256 ctx;
 	uint64_t key = 0;
 	unsigned i;
 
-	/* Fixed per migrations table: runs on other tables do not wait. */
+	/*
+	 * One key for every run on a database, whatever its migrations
+	 * table: two tables in one new schema both create the schema, and
+	 * the second CREATE SCHEMA IF NOT EXISTS fails on the first's
+	 * uncommitted row. Advisory locks are per database already.
+	 */
 	mg_sha256_init(&ctx);
-	mg_sha256_update(&ctx, "migguard-apply", 15);
-	mg_sha256_update(&ctx, schema, strlen(schema) + 1);
-	mg_sha256_update(&ctx, table, strlen(table));
+	mg_sha256_update(&ctx, name, sizeof(name));
 	mg_sha256_final(&ctx, digest);
 	for (i = 0; i < 8; i++)
 		key = key << 8 | digest[i];
@@ -644,9 +648,8 @@ static int begin_locked(struct run *run)
 	if (err < 0)
 		goto out;
 	run->in_transaction = 1;
-	/* Serialise runs on this table; re-read the state only after. */
-	snprintf(key, sizeof(key), "%lld",
-		 (long long)mg_apply_lock_key(run->schema, run->table));
+	/* Serialise runs on this database before creating anything. */
+	snprintf(key, sizeof(key), "%lld", (long long)mg_apply_lock_key());
 	params[0] = key;
 	err = mg_pg_query(run->conn, &rows,
 			  "select pg_advisory_xact_lock($1::bigint)", 1,
