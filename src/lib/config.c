@@ -455,7 +455,7 @@ static int parse_apply(struct mg_config *cfg, struct cfg_src *src,
 	static const char *const keys[] = { "databaseUrlEnv", "prePush",
 		"required", "allowRemote", "migrationsSchema",
 		"migrationsTable", NULL };
-	const char *pp;
+	const char *pp, *name;
 
 	if (want_type(src, v, MG_JSON_OBJECT, "\"apply\"") < 0 ||
 	    check_keys(src, v, "\"apply\"", keys) < 0 ||
@@ -472,6 +472,15 @@ static int parse_apply(struct mg_config *cfg, struct cfg_src *src,
 	    read_string(src, v, "migrationsTable", "\"migrationsTable\"",
 			&cfg->apply.migrations_table) < 0)
 		return MG_ERROR;
+	/* An environment variable's name, nothing else. */
+	name = cfg->apply.database_url_env;
+	if (name && (!*name || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					    "abcdefghijklmnopqrstuvwxyz"
+					    "0123456789_") != strlen(name) ||
+		     (*name >= '0' && *name <= '9')))
+		return cfg_error(src, mg_json_get(v, "databaseUrlEnv")->offset,
+			"\"databaseUrlEnv\" must name an environment "
+			"variable (letters, digits, '_')");
 	/* NULL when parsed without mg_config_load's defaults (tests). */
 	pp = cfg->apply.pre_push;
 	if (pp && strcmp(pp, "dry-run") && strcmp(pp, "apply") &&
