@@ -26,6 +26,7 @@ struct mg_repo {
 	git_index *index; /* NULL until read; NULL too when libgit2 can't */
 	int index_fallback; /* libgit2 refused the index: spawned git */
 	char *index_error;
+	int index_checked; /* index_count_possible ran */
 	struct fast_index *fast; /* the index read directly, or NULL */
 };
 
@@ -1046,11 +1047,55 @@ static int trailer_is_zero(const char *path)
 	return zero;
 }
 
+/*
+ * Before anyone reads the index: its header's entry count must fit in the
+ * file (an entry takes 62 bytes at least). libgit2 sizes its tables from
+ * the count, so a damaged count (0x7fffffff) costs gigabytes before it
+ * fails. A missing or short file is left to the readers.
+ */
+static int index_count_possible(struct mg_repo *r)
+{
+	unsigned char hdr[12];
+	struct stat st;
+	uint32_t version, count;
+	int fd;
+
+	if (r->index_checked)
+		return 0;
+	r->index_checked = 1;
+	fd = open(r->index_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || read(fd, hdr, sizeof(hdr)) !=
+				       (ssize_t)sizeof(hdr)) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	version = be32(hdr + 4);
+	count = be32(hdr + 8);
+	if (memcmp(hdr, "DIRC", 4) || version < 2 || version > 4 ||
+	    st.st_size < 12 + 20 ||
+	    count <= (unsigned long long)(st.st_size - 12 - 20) / 62)
+		return 0;
+	free(r->index_error);
+	r->index_error = mg_xstrfmt("its header claims %lu entries, more "
+				    "than its %lld bytes can hold",
+				    (unsigned long)count,
+				    (long long)st.st_size);
+	return index_unreadable(r);
+}
+
 /* libgit2's index, for what the direct reader leaves to it. */
 static int load_libgit2_index(struct mg_repo *r)
 {
+	int err;
+
 	if (r->index || r->index_fallback)
 		return 0;
+	err = index_count_possible(r);
+	if (err < 0)
+		return err;
 	if (git_index_open(&r->index, r->index_path) < 0) {
 		const git_error *e = git_error_last();
 
@@ -1081,6 +1126,9 @@ static int load_index(struct mg_repo *r)
 
 	if (r->fast || r->index || r->index_fallback)
 		return 0;
+	err = index_count_possible(r);
+	if (err < 0)
+		return err;
 	err = fast_index_read(&r->fast, r->index_path);
 	if (err <= 0)
 		return err;

@@ -88,7 +88,7 @@ git reset -q --hard
 cp .git/index "$MG_TMP/index.bak"
 head -c 500 "$MG_TMP/index.bak" > .git/index
 expect_exit 2 bounded 30 256 migguard check
-expect_contains "$ERR" "cannot read the index '$MG_TMP/r/.git/index' (invalid data in index - invalid entry): it is damaged"
+expect_contains "$ERR" "cannot read the index '$MG_TMP/r/.git/index' (its header claims 18 entries, more than its 500 bytes can hold): it is damaged"
 expect_contains "$ERR" "git reset' rebuilds it from HEAD"
 printf 'DIRC' > .git/index
 expect_exit 2 bounded 30 256 migguard check
