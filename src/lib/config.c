@@ -983,6 +983,17 @@ static int discover(struct mg_config *cfg, struct mg_tree *tree,
 	return err;
 }
 
+/* A link's target holds something (else mg_migdir_load says so). */
+static int real_folder_has_files(struct mg_tree *tree, const char *path)
+{
+	struct mg_tree_listing l;
+	int found;
+
+	found = mg_tree_list(tree, path, &l) == 0 && l.nr > 0;
+	mg_tree_listing_release(&l);
+	return found;
+}
+
 int mg_config_load(struct mg_config *cfg, struct mg_tree *tree)
 {
 	struct mg_tree_listing all = { 0 };
@@ -1016,6 +1027,23 @@ int mg_config_load(struct mg_config *cfg, struct mg_tree *tree)
 	for (i = 0; i < cfg->projects_nr; i++) {
 		struct mg_project *p = &cfg->projects[i];
 
+		char *real = NULL;
+		unsigned links = 0;
+
+		/*
+		 * A migrations folder that is a symbolic link to the real
+		 * one (drizzle follows it): every check then reads and
+		 * matches the real folder. A link out of the tree is left
+		 * for mg_migdir_load to report.
+		 */
+		if (p->migrations && *p->migrations &&
+		    mg_tree_resolve(tree, p->migrations, &real, &links) == 0 &&
+		    links && real_folder_has_files(tree, real)) {
+			free(p->migrations);
+			p->migrations = real;
+			real = NULL;
+		}
+		free(real);
 		if (!p->generate_command)
 			p->generate_command =
 				find_generate_command(tree, p, &all);

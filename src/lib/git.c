@@ -840,6 +840,42 @@ static int commit_read(struct mg_tree *t, const char *path, char **data,
 	return err;
 }
 
+/* A link's target: its blob's text (no NUL, a sane length). */
+static int link_target(struct mg_repo *r, const git_oid *id,
+		       const char *path, char **target)
+{
+	size_t len = 0;
+	int err = read_blob(r, id, path, target, &len);
+
+	if (err < 0)
+		return err;
+	if (!len || len > 4095 || memchr(*target, '\0', len)) {
+		free(*target);
+		*target = NULL;
+		return mg_error_set_code(MG_EUSAGE, "'%s' is a symbolic link "
+					 "with an unusable target", path);
+	}
+	return 0;
+}
+
+static int commit_readlink(struct mg_tree *t, const char *path,
+			   char **target)
+{
+	struct commit_view *v = (struct commit_view *)t;
+	git_tree_entry *e = NULL;
+	int err = MG_ENOTFOUND;
+
+	*target = NULL;
+	if (git_tree_entry_bypath(&e, v->tree, path) < 0) {
+		git_error_clear();
+		return MG_ENOTFOUND;
+	}
+	if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
+		err = link_target(v->repo, git_tree_entry_id(e), path, target);
+	git_tree_entry_free(e);
+	return err;
+}
+
 struct walk_ctx {
 	struct mg_tree_listing *out;
 	const char *prefix;
@@ -998,6 +1034,7 @@ int mg_git_tree_commit(struct mg_tree **out, struct mg_repo *r,
 	git_oid_tostr(v->base.id, sizeof(v->base.id), git_tree_id(v->tree));
 	v->base.ops = &commit_ops;
 	v->base.list_matching = commit_list_matching;
+	v->base.readlink = commit_readlink;
 	v->base.label = mg_xstrfmt("commit %.7s", id);
 	v->repo = r;
 	*out = &v->base;
@@ -1342,6 +1379,41 @@ static void index_free(struct mg_tree *t)
 static const struct mg_tree_ops index_ops = { index_read, index_list,
 					      index_free };
 
+static int index_readlink(struct mg_tree *t, const char *path,
+			  char **target)
+{
+	struct index_view *v = (struct index_view *)t;
+	const git_index_entry *e;
+	git_oid oid;
+
+	*target = NULL;
+	if (v->repo->index_fallback) {
+		const struct mg_tree_entry *fe;
+		int err = fallback_load(v);
+
+		if (err < 0)
+			return err;
+		fe = mg_tree_listing_find(&v->files, path);
+		if (!fe || fe->type != MG_ENTRY_SYMLINK)
+			return MG_ENOTFOUND;
+		git_oid_fromstr(&oid, fe->id);
+		return link_target(v->repo, &oid, path, target);
+	}
+	if (v->repo->fast) {
+		const struct fast_entry *fe =
+			fast_index_get(v->repo->fast, path);
+
+		if (!fe || mode_type(fe->mode) != MG_ENTRY_SYMLINK)
+			return MG_ENOTFOUND;
+		return link_target(v->repo, &fe->id, path, target);
+	}
+	e = git_index_get_bypath(v->repo->index, path, 0);
+	if (!index_entry_live(e) || mode_type(e->mode) != MG_ENTRY_SYMLINK)
+		return MG_ENOTFOUND;
+	oid = e->id;
+	return link_target(v->repo, &oid, path, target);
+}
+
 int mg_git_tree_index(struct mg_tree **out, struct mg_repo *r)
 {
 	struct index_view *v;
@@ -1354,6 +1426,7 @@ int mg_git_tree_index(struct mg_tree **out, struct mg_repo *r)
 	v = mg_xcalloc(1, sizeof(*v));
 	v->base.ops = &index_ops;
 	v->base.list_matching = index_list_matching;
+	v->base.readlink = index_readlink;
 	v->base.label = mg_xstrdup("the index");
 	v->repo = r;
 	*out = &v->base;
