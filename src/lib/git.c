@@ -576,6 +576,30 @@ static int shallow_error(struct mg_repo *r, const char *what)
 	return git_fail(what);
 }
 
+/* merge-base by spawned git (a shallow clone). */
+static int shallow_merge_base(char out[MG_OID_HEXSZ], struct mg_repo *r,
+			      const char *a, const char *b)
+{
+	const char *args[] = { "merge-base", a, b, NULL };
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	git_oid oid;
+	int err;
+
+	mg_strbuf_init(&sb);
+	err = run_git(r, args, &sb);
+	while (sb.len && (sb.buf[sb.len - 1] == '\n' ||
+			  sb.buf[sb.len - 1] == '\r'))
+		sb.buf[--sb.len] = '\0';
+	if (err < 0 || git_oid_fromstr(&oid, sb.buf) < 0) {
+		git_error_clear();
+		err = shallow_error(r, "no merge base");
+	} else {
+		oid_hex(out, &oid);
+	}
+	mg_strbuf_release(&sb);
+	return err;
+}
+
 int mg_git_merge_base(char out[MG_OID_HEXSZ], struct mg_repo *r,
 		      const char *a, const char *b)
 {
@@ -585,6 +609,13 @@ int mg_git_merge_base(char out[MG_OID_HEXSZ], struct mg_repo *r,
 	out[0] = '\0';
 	if (git_oid_fromstr(&oa, a) < 0 || git_oid_fromstr(&ob, b) < 0)
 		return mg_error_set("bad object id");
+	/*
+	 * libgit2 1.5 does not read the shallow graft points: git_merge_base
+	 * walks into the missing parents, fails, and leaks its commit list
+	 * on the way out. git itself knows where the history stops.
+	 */
+	if (mg_git_is_shallow(r))
+		return shallow_merge_base(out, r, a, b);
 	err = git_merge_base(&base, r->repo, &oa, &ob);
 	if (err == GIT_ENOTFOUND) {
 		if (mg_git_is_shallow(r))
