@@ -606,9 +606,9 @@ static void check_files(struct jcheck *j)
 			add_journal(j, "journal-missing-sql", m->entry, 0,
 				    "commit the SQL itself: replace the link "
 				    "with a copy of the file it points to",
-				    mg_xstrfmt("%s's SQL file '%s' is %s, not a "
-					       "file: what it runs can change "
-					       "with no change to the "
+				    mg_xstrfmt("%s's SQL file '%s' is %s, "
+					       "not a file: what it runs can "
+					       "change with no change to the "
 					       "migration", name,
 					       base_name(m->sql_path),
 					       link->type == MG_ENTRY_SYMLINK

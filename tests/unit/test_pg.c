@@ -28,8 +28,10 @@ static void test_pg__mask_url_password(void **state)
 	check_mask("postgresql://app:p%40ss@127.0.0.1/db?sslmode=disable",
 		   "postgresql://app:***@127.0.0.1/db?sslmode=disable");
 	check_mask("postgres://app@localhost/db", "postgres://app@localhost/db");
-	check_mask("postgres://localhost/db?user=a&password=hunter2&sslmode=require",
-		   "postgres://localhost/db?user=a&password=***&sslmode=require");
+	check_mask("postgres://localhost/db?user=a&password=hunter2&"
+		   "sslmode=require",
+		   "postgres://localhost/db?user=a&password=***&"
+		   "sslmode=require");
 	/* A '/' ends the user part, as in libpq: no '@' after it counts. */
 	check_mask("postgres://host/db@x", "postgres://host/db@x");
 }
