@@ -72,13 +72,25 @@ int mg_cli_output_status(const struct mg_cli *cli, int ret)
 
 int mg_cli_fail(const struct mg_cli *cli, const char *fmt, ...)
 {
+	struct mg_strbuf msg = MG_STRBUF_INIT, out = MG_STRBUF_INIT;
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", cli->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	mg_strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	mg_strbuf_addf(&out, "%s: error: ", cli->prog);
+	/*
+	 * A reason is one line, and may name repository files: escaped as
+	 * notes are. Only a usage text (its format has lines) is kept.
+	 */
+	if (strchr(fmt, '\n'))
+		mg_strbuf_adds(&out, msg.buf);
+	else
+		mg_strbuf_add_escaped(&out, msg.buf);
+	mg_strbuf_addch(&out, '\n');
+	fwrite(out.buf, 1, out.len, stderr);
+	mg_strbuf_release(&msg);
+	mg_strbuf_release(&out);
 	return MG_EXIT_FAILURE;
 }
 
@@ -198,7 +210,7 @@ void mg_cli_release(struct mg_cli *cli)
 int mg_cli_finish(const struct mg_cli *cli, struct mg_report *r)
 {
 	struct mg_strbuf out = MG_STRBUF_INIT;
-	size_t i, errors, warnings;
+	size_t errors, warnings;
 
 	/*
 	 * A hook's findings go to stderr: git passes pre-push's stdout
@@ -215,8 +227,7 @@ int mg_cli_finish(const struct mg_cli *cli, struct mg_report *r)
 		fwrite(out.buf, 1, out.len, f);
 	fflush(f);
 	mg_strbuf_reset(&out);
-	for (i = 0; i < r->notes_nr; i++)
-		fprintf(stderr, "%s\n", r->notes[i]);
+	mg_report_format_notes(&out, r);
 	mg_report_summary(&out, r);
 	fwrite(out.buf, 1, out.len, stderr);
 	mg_strbuf_release(&out);

@@ -147,7 +147,8 @@ static char *normalize_path(const char *dir, const char *path)
  * file and what it imports, which lives beside it); folders and globs are
  * kept as they are.
  */
-static void add_schema_watch(struct mg_project *p, char *path)
+/* A schema path as watched: a schema file means its folder. */
+static void schema_watch_path(char *path)
 {
 	const char *base = strrchr(path, '/');
 
@@ -164,9 +165,67 @@ static void add_schema_watch(struct mg_project *p, char *path)
 		else
 			path[0] = '\0';
 	}
+}
+
+static void add_schema_watch(struct mg_project *p, char *path)
+{
+	schema_watch_path(path);
 	if (!mg_strlist_has(&p->schema, path))
 		mg_strlist_push(&p->schema, path);
 	free(path);
+}
+
+struct str_index {
+	const char *s;
+	size_t i;
+};
+
+static int cmp_str_index(const void *a_, const void *b_)
+{
+	const struct str_index *a = a_, *b = b_;
+	int c = strcmp(a->s, b->s);
+
+	if (c)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * items[0..nr) with their indexes, sorted by string, then by index: equal
+ * strings end up next to each other, the first one first. In n log n,
+ * where a has-check per item is quadratic on a 10 MiB config.
+ */
+static struct str_index *sorted_strings(const char *const *items, size_t nr)
+{
+	struct str_index *v = mg_xcalloc(nr ? nr : 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		v[i].s = items[i];
+		v[i].i = i;
+	}
+	qsort(v, nr, sizeof(*v), cmp_str_index);
+	return v;
+}
+
+/* A new project watches every path of paths, each once, in order. */
+static void add_schema_watches(struct mg_project *p, struct mg_strlist *paths)
+{
+	struct str_index *v;
+	size_t i;
+	char *keep;
+
+	for (i = 0; i < paths->nr; i++)
+		schema_watch_path(paths->items[i]);
+	v = sorted_strings((const char *const *)paths->items, paths->nr);
+	keep = mg_xcalloc(paths->nr ? paths->nr : 1, 1);
+	for (i = 0; i < paths->nr; i++)
+		keep[v[i].i] = !i || strcmp(v[i - 1].s, v[i].s);
+	for (i = 0; i < paths->nr; i++)
+		if (keep[i])
+			mg_strlist_push(&p->schema, paths->items[i]);
+	free(keep);
+	free(v);
 }
 
 static void project_defaults(struct mg_project *p)
@@ -281,6 +340,53 @@ static int read_bool(struct cfg_src *src, const struct mg_json *obj,
 	return 0;
 }
 
+/*
+ * Project names are unique: the pre-push apply and --project pick a
+ * project by name, and would run the wrong one. The error is at the
+ * second project of the first pair in the text, naming both lines.
+ */
+static int check_project_names(struct mg_config *cfg, struct cfg_src *src,
+			       const struct mg_json *v)
+{
+	const char **names = mg_xcalloc(v->nr ? v->nr : 1, sizeof(*names));
+	struct str_index *sorted;
+	size_t i, first = 0, second = 0;
+	int err = 0;
+
+	for (i = 0; i < v->nr; i++)
+		names[i] = cfg->projects[cfg->projects_nr - v->nr + i].name;
+	sorted = sorted_strings(names, v->nr);
+	for (i = 1; i < v->nr; i++) {
+		if (strcmp(sorted[i - 1].s, sorted[i].s))
+			continue;
+		if (i >= 2 && !strcmp(sorted[i - 2].s, sorted[i].s))
+			continue; /* a third: the pair before counts */
+		if (!second || sorted[i].i < second) {
+			first = sorted[i - 1].i;
+			second = sorted[i].i;
+		}
+	}
+	if (second) {
+		const struct mg_json *a = v->children[first];
+		const struct mg_json *b = v->children[second];
+		const struct mg_json *name = mg_json_get(b, "name");
+		unsigned line_a, line_b, col;
+
+		if (mg_json_get(a, "name"))
+			a = mg_json_get(a, "name");
+		mg_srcmap_locate(&src->map, a->offset, &line_a, &col);
+		mg_srcmap_locate(&src->map, (name ? name : b)->offset,
+				 &line_b, &col);
+		err = cfg_error(src, (name ? name : b)->offset,
+				"two projects are named '%s' (lines %u and "
+				"%u): give each its own \"name\"",
+				names[second], line_a, line_b);
+	}
+	free(sorted);
+	free(names);
+	return err;
+}
+
 static int parse_projects(struct mg_config *cfg, struct cfg_src *src,
 			  const struct mg_json *v)
 {
@@ -296,7 +402,6 @@ static int parse_projects(struct mg_config *cfg, struct cfg_src *src,
 		const struct mg_json *schema, *migrations;
 		struct mg_strlist paths = MG_STRLIST_INIT;
 		struct mg_project *p;
-		size_t k;
 		int err;
 
 		if (want_type(src, o, MG_JSON_OBJECT, "a project") < 0 ||
@@ -311,8 +416,7 @@ static int parse_projects(struct mg_config *cfg, struct cfg_src *src,
 		p->config_path = mg_xstrdup(CONFIG_FILE);
 		p->root = mg_xstrdup("");
 		err = read_paths(src, schema, "\"schema\"", &paths, 1);
-		for (k = 0; k < paths.nr; k++)
-			add_schema_watch(p, mg_xstrdup(paths.items[k]));
+		add_schema_watches(p, &paths);
 		mg_strlist_release(&paths);
 		if (err < 0)
 			return err;
@@ -340,7 +444,7 @@ static int parse_projects(struct mg_config *cfg, struct cfg_src *src,
 			p->name = mg_xstrdup(p->migrations);
 		project_defaults(p);
 	}
-	return 0;
+	return check_project_names(cfg, src, v);
 }
 
 static int parse_rules(struct mg_config *cfg, struct cfg_src *src,
@@ -419,7 +523,8 @@ static int parse_docs(struct mg_config *cfg, struct cfg_src *src,
 		      const struct mg_json *v)
 {
 	static const char *const keys[] = { "when", "pages", NULL };
-	size_t i;
+	size_t i, counted = 0;
+	unsigned line = 1;
 
 	if (want_type(src, v, MG_JSON_ARRAY, "\"docs\"") < 0)
 		return MG_ERROR;
@@ -427,7 +532,6 @@ static int parse_docs(struct mg_config *cfg, struct cfg_src *src,
 		const struct mg_json *o = v->children[i];
 		const struct mg_json *when, *pages;
 		struct mg_docs_map *m;
-		unsigned col;
 
 		if (want_type(src, o, MG_JSON_OBJECT, "a docs mapping") < 0 ||
 		    check_keys(src, o, "a docs mapping", keys) < 0)
@@ -441,7 +545,13 @@ static int parse_docs(struct mg_config *cfg, struct cfg_src *src,
 		MG_ALLOC_GROW(cfg->docs, cfg->docs_nr, cfg->docs_alloc);
 		m = &cfg->docs[cfg->docs_nr - 1];
 		memset(m, 0, sizeof(*m));
-		mg_srcmap_locate(&src->map, o->offset, &m->line, &col);
+		/*
+		 * Mappings come in text order: count the lines between
+		 * them, where locating each one on a long line is slow.
+		 */
+		for (; counted < o->offset; counted++)
+			line += src->buf[counted] == '\n';
+		m->line = line;
 		if (read_paths(src, when, "\"when\"", &m->when, 1) < 0 ||
 		    read_paths(src, pages, "\"pages\"", &m->pages, 1) < 0)
 			return MG_ERROR;

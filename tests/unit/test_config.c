@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "migguard/config.h"
+#include "migguard/strbuf.h"
 
 static void write_file(const char *root, const char *path, const char *text)
 {
@@ -125,6 +126,77 @@ static void test_config__json_full(void **state)
 	assert_true(mg_project_is_schema(&cfg.projects[0], "shared/a.ts"));
 	assert_false(mg_project_is_schema(&cfg.projects[0], "shared/a/b.ts"));
 	mg_config_release(&cfg);
+}
+
+/*
+ * Two projects named alike: the pre-push apply picks one by name, so it
+ * could run the wrong one. A config error naming both lines.
+ */
+static void test_config__duplicate_project_names(void **state)
+{
+	(void)state;
+	expect_error("{\"projects\": [\n"
+		     "  {\"name\": \"db\", \"schema\": \"a/s\", "
+		     "\"migrations\": \"a/m\"},\n"
+		     "  {\"name\": \"x\", \"schema\": \"c/s\", "
+		     "\"migrations\": \"c/m\"},\n"
+		     "  {\"name\": \"db\", \"schema\": \"b/s\", "
+		     "\"migrations\": \"b/m\"}\n]}",
+		     ".migguard.json:4:12: two projects are named 'db' (lines "
+		     "2 and 4): give each its own \"name\"");
+	/* Without "name", the migrations folder is the name. */
+	expect_error("{\"projects\": [\n"
+		     "  {\"schema\": \"a/s\", \"migrations\": \"a/m\"},\n"
+		     "  {\"schema\": \"b/s\", \"migrations\": \"./a/m/\"}\n]}",
+		     ".migguard.json:3:3: two projects are named 'a/m' (lines "
+		     "2 and 3): give each its own \"name\"");
+}
+
+/* A 10 MiB .migguard.json of any shape parses in linear time. */
+static void test_config__big_config_linear(void **state)
+{
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	struct mg_config cfg;
+	size_t i, n = 200000;
+
+	(void)state;
+	alarm(60);
+	/* One project watching 200,000 schema paths. */
+	mg_strbuf_adds(&sb, "{\"projects\": [{\"name\": \"a\", "
+			    "\"migrations\": \"m\", \"schema\": [");
+	for (i = 0; i < n; i++)
+		mg_strbuf_addf(&sb, "%s\"s/%zu/x.ts\"", i ? "," : "", i);
+	mg_strbuf_adds(&sb, "]}], \"docs\": [");
+	/* 200,000 docs mappings on one line. */
+	for (i = 0; i < n; i++)
+		mg_strbuf_addf(&sb, "%s{\"when\": [\"a/%zu\"], \"pages\": "
+				    "[\"d.md\"]}", i ? "," : "", i);
+	mg_strbuf_adds(&sb, "]}");
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(mg_config_parse_json(&cfg, ".migguard.json", sb.buf,
+					      sb.len),
+			 0);
+	assert_int_equal(cfg.projects[0].schema.nr, n);
+	assert_string_equal(cfg.projects[0].schema.items[n - 1], "s/199999");
+	assert_int_equal(cfg.docs_nr, n);
+	assert_int_equal(cfg.docs[n - 1].line, 1);
+	mg_config_release(&cfg);
+	/* 100,000 projects, each on its own line. */
+	mg_strbuf_reset(&sb);
+	mg_strbuf_adds(&sb, "{\"projects\": [");
+	for (i = 0; i < n / 2; i++)
+		mg_strbuf_addf(&sb, "%s\n{\"name\": \"p%zu\", \"schema\": "
+				    "\"s%zu\", \"migrations\": \"m%zu\"}",
+			       i ? "," : "", i, i, i);
+	mg_strbuf_adds(&sb, "]}");
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(mg_config_parse_json(&cfg, ".migguard.json", sb.buf,
+					      sb.len),
+			 0);
+	assert_int_equal(cfg.projects_nr, n / 2);
+	mg_config_release(&cfg);
+	alarm(0);
+	mg_strbuf_release(&sb);
 }
 
 static void test_config__drizzle_ts_scanner(void **state)
@@ -260,6 +332,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config__json_errors_name_line_and_reason),
 		cmocka_unit_test(test_config__json_full),
+		cmocka_unit_test(test_config__duplicate_project_names),
+		cmocka_unit_test(test_config__big_config_linear),
 		cmocka_unit_test(test_config__drizzle_ts_scanner),
 		cmocka_unit_test(test_config__drizzle_other_dialect_and_errors),
 		cmocka_unit_test(test_config__discovery_monorepo),
