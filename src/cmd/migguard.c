@@ -602,13 +602,17 @@ static void say_result(const struct mg_install_target *t,
 		putchar('\n');
 		break;
 	case MG_INSTALL_CHAINED:
-		printf("migguard: installed the %s hook: %s (the existing hook "
-		       "is kept as %s and runs first)\n", hook, path, kept);
+		printf("migguard: installed the %s hook: %s (the existing hook"
+		       "%s is kept as %s and runs first)\n", hook, path,
+		       res->edited ? ", migguard's with local edits," : "",
+		       kept);
 		break;
 	case MG_INSTALL_REPLACED:
-		printf("migguard: replaced the %s hook: %s (the existing hook "
-		       "is saved as %s; migguard uninstall puts it back)\n",
-		       hook, path, kept);
+		printf("migguard: replaced the %s hook: %s (the existing hook"
+		       "%s is saved as %s; migguard uninstall puts it back)\n",
+		       hook, path,
+		       res->edited ? ", migguard's with local edits," : "",
+		       kept);
 		break;
 	case MG_UNINSTALL_REMOVED:
 		printf("migguard: removed the %s hook: %s\n", hook, path);
@@ -618,8 +622,13 @@ static void say_result(const struct mg_install_target *t,
 		       "kept: %s\n", hook, path);
 		break;
 	case MG_UNINSTALL_FOREIGN:
-		printf("migguard: %s is not migguard's hook: left alone\n",
-		       path);
+		if (res->edited)
+			printf("migguard: %s is migguard's hook with local "
+			       "edits: left alone (remove it yourself)\n",
+			       path);
+		else
+			printf("migguard: %s is not migguard's hook: left "
+			       "alone\n", path);
 		break;
 	case MG_UNINSTALL_ABSENT:
 		printf("migguard: no %s hook at %s: nothing to remove\n", hook,
