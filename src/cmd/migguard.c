@@ -199,24 +199,33 @@ static unsigned skip_parse(const char *skip)
 	return mask;
 }
 
-static void skip_say(const char *hook, const char *skip, unsigned mask)
+static void skip_list(unsigned mask)
 {
 	const char *sep = "";
 	size_t i;
 
-	if (mask == SKIP_EVERYTHING) {
-		fprintf(stderr, "migguard: MIGGUARD_SKIP=%s: %s: every check "
-			"skipped\n", skip, hook);
-		return;
-	}
-	fprintf(stderr, "migguard: MIGGUARD_SKIP=%s: %s: skipping ", skip,
-		hook);
 	for (i = 0; i < SKIP_NAMES_NR; i++) {
 		if (!(mask & skip_names[i].id))
 			continue;
 		fprintf(stderr, "%s%s", sep, skip_names[i].name);
 		sep = ", ";
 	}
+}
+
+/* What is skipped, and what still runs: pre-commit has no apply. */
+static void skip_say(const char *hook, const char *skip, unsigned mask,
+		     unsigned runs)
+{
+	if (!(runs & ~mask)) {
+		fprintf(stderr, "migguard: MIGGUARD_SKIP=%s: %s: every check "
+			"skipped\n", skip, hook);
+		return;
+	}
+	fprintf(stderr, "migguard: MIGGUARD_SKIP=%s: %s: skipping ", skip,
+		hook);
+	skip_list(mask & runs);
+	fputs("; still running ", stderr);
+	skip_list(runs & ~mask);
 	fputc('\n', stderr);
 }
 
@@ -386,7 +395,7 @@ static int cmd_hook(int argc, char **argv)
 	const char *skip = getenv("MIGGUARD_SKIP");
 	const char *chain = NULL, *remote, *verb;
 	struct mg_strbuf in = MG_STRBUF_INIT;
-	unsigned skipped;
+	unsigned skipped, runs;
 	struct mg_cli cli;
 	char *args[4];
 	int pre_push, first = 2, ret;
@@ -420,10 +429,11 @@ static int cmd_hook(int argc, char **argv)
 			goto out;
 	}
 	skipped = skip_parse(skip);
-	if (skipped)
-		skip_say(name, skip, skipped);
+	runs = pre_push ? SKIP_EVERYTHING : MG_CHECK_ALL_STATIC;
+	if (skipped & runs)
+		skip_say(name, skip, skipped, runs);
 	ret = MG_EXIT_OK;
-	if (skipped == SKIP_EVERYTHING)
+	if (!(runs & ~skipped))
 		goto out;
 	args[0] = (char *)"migguard hook";
 	if (!pre_push) {
