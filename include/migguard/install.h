@@ -103,6 +103,14 @@ int mg_uninstall_hooks(struct mg_install_result *out, size_t *nr,
 		       const struct mg_install_target *t, unsigned hooks);
 void mg_install_results_release(struct mg_install_result *r, size_t nr);
 
+/*
+ * The project's node_modules/.bin/migguard (the npm package's shim), in
+ * cwd or a folder above it up to the work tree's top, relative to the
+ * top (where git runs hooks); NULL when there is none.
+ */
+char *mg_install_find_npm_bin(const struct mg_install_target *t,
+			      const char *cwd);
+
 /* The script for hook with installed= set to binary (NULL: empty). */
 char *mg_install_hook_text(enum mg_hook hook, const char *binary);
 /*

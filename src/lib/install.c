@@ -493,6 +493,43 @@ void mg_install_target_release(struct mg_install_target *t)
 	memset(t, 0, sizeof(*t));
 }
 
+char *mg_install_find_npm_bin(const struct mg_install_target *t,
+			      const char *cwd)
+{
+	static const char bin[] = "node_modules/.bin/migguard";
+	size_t top, len = strlen(cwd);
+	char *dir, *path, *found = NULL;
+
+	if (!t->workdir)
+		return NULL;
+	top = strlen(t->workdir); /* with its '/' */
+	if (len + 1 < top || strncmp(cwd, t->workdir, top - 1) ||
+	    (cwd[top - 1] && cwd[top - 1] != '/'))
+		return NULL; /* cwd is not in the work tree */
+	dir = mg_xstrdup(cwd);
+	for (;;) {
+		path = mg_path_join(dir, bin);
+		if (is_executable_file(path)) {
+			len = strlen(dir);
+			found = len + 1 > top ? mg_path_join(dir + top, bin)
+					      : mg_xstrdup(bin);
+			free(path);
+			break;
+		}
+		free(path);
+		len = strlen(dir);
+		if (len + 1 <= top)
+			break;
+		while (len > 0 && dir[len - 1] != '/')
+			len--;
+		while (len > 1 && dir[len - 1] == '/')
+			len--;
+		dir[len] = '\0';
+	}
+	free(dir);
+	return found;
+}
+
 /* Installing. */
 
 static int install_one(struct mg_install_result *res, enum mg_hook hook,
