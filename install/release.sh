@@ -63,9 +63,12 @@ if [ "$deps" = 1 ]; then
 			"(or pass --no-deps): $extra" >&2
 	fi
 fi
-for tool in cmake npm node strip ldd; do
+tools="cmake npm node strip"
+[ "$(uname -s)" = Linux ] && tools="$tools ldd"
+[ "$(uname -s)" = Darwin ] && tools="$tools otool install_name_tool"
+for tool in $tools; do
 	command -v "$tool" >/dev/null 2>&1 || {
-		echo "release.sh: $tool not found (apt-get install cmake nodejs npm binutils)" >&2
+		echo "release.sh: $tool not found (Debian: apt-get install cmake nodejs npm binutils; macOS: brew install cmake node)" >&2
 		exit 2
 	}
 done
@@ -102,7 +105,11 @@ rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/lib"
 for b in $binaries; do
 	cp "$build/$b" "$stage/bin/$b"
-	strip --strip-unneeded "$stage/bin/$b"
+	if [ "$os" = linux ]; then
+		strip --strip-unneeded "$stage/bin/$b"
+	else
+		strip -x "$stage/bin/$b"
+	fi
 done
 if [ "$os" = linux ]; then
 	# glibc's libraries stay the system's; everything else comes along.
@@ -115,6 +122,22 @@ if [ "$os" = linux ]; then
 		fi
 		cp -L "$path" "$stage/lib/$soname"
 		chmod 644 "$stage/lib/$soname"
+	done
+fi
+if [ "$os" = darwin ]; then
+	# Homebrew's dylibs (not the system's) come along, renamed to be
+	# found through the run path @loader_path/../lib.
+	for b in $binaries; do
+		otool -L "$stage/bin/$b" | awk 'NR > 1 { print $1 }' |
+			grep -E '^/(opt/homebrew|usr/local)/' | while read -r dylib; do
+			base=$(basename "$dylib")
+			[ -e "$stage/lib/$base" ] || {
+				cp -L "$dylib" "$stage/lib/$base"
+				chmod 644 "$stage/lib/$base"
+				install_name_tool -id "@rpath/$base" "$stage/lib/$base"
+			}
+			install_name_tool -change "$dylib" "@rpath/$base" "$stage/bin/$b"
+		done
 	done
 fi
 tar -czf "$out/$name.tar.gz" -C "$out" "$name"
