@@ -244,6 +244,7 @@ static int cmd_hook(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
 	const char *skip = getenv("MIGGUARD_SKIP");
+	const char *nested = getenv("MIGGUARD_HOOK_NESTED");
 	const char *chain = NULL, *remote;
 	struct mg_strbuf in = MG_STRBUF_INIT, msg = MG_STRBUF_INIT;
 	struct mg_hook_skip skipped;
@@ -275,12 +276,22 @@ static int cmd_hook(int argc, char **argv)
 	if (pre_push && !isatty(STDIN_FILENO))
 		read_stdin(&in);
 	if (chain) {
+		/*
+		 * A kept hook that runs `migguard hook` itself (a migguard
+		 * hook the user edited, a pasted line) must not run the
+		 * checks twice: this run does them.
+		 */
+		setenv("MIGGUARD_HOOK_NESTED", "1", 1);
 		ret = hook_chained(name, chain, argv + first, argc - first,
 				   pre_push && !isatty(STDIN_FILENO) ? &in
 								     : NULL);
+		unsetenv("MIGGUARD_HOOK_NESTED");
 		if (ret != MG_EXIT_OK)
 			goto out;
 	}
+	ret = MG_EXIT_OK;
+	if (nested && *nested)
+		goto out;
 	mg_hook_skip_parse(&skipped, skip);
 	mg_hook_skip_describe(&msg, hook, skip, &skipped);
 	put(stderr, &msg);

@@ -39,6 +39,10 @@ expect_out "migguard: installed the pre-commit hook: .git/hooks/pre-commit (the 
 cmp -s "$hooks/pre-commit.migguard-chained" "$MG_TMP/edited" ||
 	fail "the user's lines are lost"
 cmp -s "$hooks/pre-commit" "$MG_TMP/first" || fail "not written afresh"
+# ... and the checks run once, though the kept hook calls migguard too.
+MIGGUARD_SKIP=lint expect_exit 0 git commit -q --allow-empty -m once
+[ "$(printf '%s\n' "$ERR" | grep -c 'MIGGUARD_SKIP=lint')" = 1 ] ||
+	fail "the checks ran more than once: $ERR"
 expect_exit 0 migguard uninstall --hooks pre-commit
 cmp -s "$hooks/pre-commit" "$MG_TMP/edited" || fail "edited hook not restored"
 rm "$hooks/pre-commit"
