@@ -439,8 +439,10 @@ int mg_cli_run_checks(struct mg_cli *cli, unsigned checks)
 			if (ret >= 0)
 				goto out;
 		}
-		ret = whole ? run_changeset(cli, whole, list[i], repo, &report)
-			    : -1;
+		/* No check left still notes what the pre-push apply needs. */
+		ret = whole || cli->want_apply
+			      ? run_changeset(cli, whole, list[i], repo, &report)
+			      : -1;
 		if (ret >= 0)
 			goto out;
 	}
