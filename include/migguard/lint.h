@@ -32,4 +32,7 @@ int mg_lint_sql(struct mg_report *r, const struct mg_lint_options *opts,
  */
 void mg_lint_unreadable(struct mg_report *r, const char *path, int err);
 
+/* The id of the i-th lint rule, NULL past the last (for tests and help). */
+const char *mg_lint_rule_id(size_t i);
+
 #endif

@@ -38,3 +38,8 @@ const struct mg_lint_rule *const *mg_lint_rules(size_t *nr)
 	*nr = sizeof(table) / sizeof(table[0]);
 	return table;
 }
+
+const char *mg_lint_rule_id(size_t i)
+{
+	return i < sizeof(table) / sizeof(table[0]) ? table[i]->id : NULL;
+}
