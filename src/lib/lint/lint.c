@@ -54,6 +54,18 @@ static void rules_stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 			rules[i]->stmt(l, u, type, s, l->states[i]);
 }
 
+static void rules_plpgsql(struct mg_lint *l, const struct mg_lint_unit *u,
+			  const char *key, const struct mg_json *node,
+			  size_t rel)
+{
+	size_t i, nr;
+	const struct mg_lint_rule *const *rules = mg_lint_rules(&nr);
+
+	for (i = 0; i < nr; i++)
+		if (rules[i]->plpgsql)
+			rules[i]->plpgsql(l, u, key, node, rel, l->states[i]);
+}
+
 static void rules_file(struct mg_lint *l)
 {
 	size_t i, nr;
@@ -285,6 +297,12 @@ static int walk_plpgsql(struct mg_lint *l, struct do_ctx *d,
 		long lineno = mg_lint_jint(c, "lineno", 1);
 		int g = guarded;
 
+		if (!strncmp(key, "PLpgSQL_stmt_", 13))
+			rules_plpgsql(l, d->u, key, c,
+				      d->exact ? d->body_rel +
+							 body_line(d->body,
+								   lineno)
+					       : d->body_rel);
 		if (!strcmp(key, "PLpgSQL_stmt_execsql")) {
 			const char *q = expr_query(mg_json_get(c, "sqlstmt"));
 
@@ -649,13 +667,14 @@ static void emit_all(struct mg_lint *l)
 	size_t i, n;
 
 	for (i = 0; i < l->findings_nr; i++)
-		if (!ignored(l, &l->findings[i]))
+		if (!ignored(l, &l->findings[i]) &&
+		    (!l->only || !strcmp(l->only, l->findings[i].rule)))
 			emit(l, &l->findings[i]);
 	n = l->findings_nr;
 	for (i = 0; i < l->ignores_nr; i++) {
 		const struct mg_lint_ignore *ig = &l->ignores[i];
 
-		if (ig->used)
+		if (ig->used || l->only)
 			continue;
 		mg_lint_add(l, ig->rule, ig->offset, MG_LINT_NO_STMT, NULL,
 			    "migguard-ignore%s %s silences nothing",
@@ -722,8 +741,8 @@ static void lint_release(struct mg_lint *l)
 	free(l->buf);
 }
 
-int mg_lint_sql(struct mg_report *r, const struct mg_lint_options *opts,
-		const struct mg_lint_input *in)
+static int lint_sql(struct mg_report *r, const struct mg_lint_options *opts,
+		    const struct mg_lint_input *in, const char *only)
 {
 	struct mg_lint l;
 	size_t i, start = 0;
@@ -731,6 +750,7 @@ int mg_lint_sql(struct mg_report *r, const struct mg_lint_options *opts,
 	int err = 0;
 
 	memset(&l, 0, sizeof(l));
+	l.only = only;
 	l.r = r;
 	l.opts = opts;
 	l.in = in;
@@ -788,6 +808,28 @@ int mg_lint_sql(struct mg_report *r, const struct mg_lint_options *opts,
 out:
 	lint_release(&l);
 	return err;
+}
+
+int mg_lint_sql(struct mg_report *r, const struct mg_lint_options *opts,
+		const struct mg_lint_input *in)
+{
+	return lint_sql(r, opts, in, NULL);
+}
+
+int mg_lint_transaction_control(struct mg_report *r, const char *path,
+				const char *sql, size_t len)
+{
+	struct mg_lint_input in;
+	size_t before = r->nr;
+	int err;
+
+	memset(&in, 0, sizeof(in));
+	in.path = path;
+	in.sql = sql;
+	in.len = len;
+	in.index = -1;
+	err = lint_sql(r, NULL, &in, "transaction-control");
+	return err < 0 ? err : (int)(r->nr - before);
 }
 
 /* A migration file: <out>/<tag>.sql, directly in the folder. */

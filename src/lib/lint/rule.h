@@ -6,8 +6,8 @@
  * The walk (lint.c) cuts the file into drizzle's chunks and statements,
  * parses each statement (and the SQL inside DO blocks) and calls, for
  * every rule of the table (rules.c), its hooks: tokens() on every unit
- * before it is parsed, stmt() on every statement parsed, file() once at
- * the end. A rule keeps what it needs between calls in its own state.
+ * before it is parsed, stmt() on every statement parsed, plpgsql() on
+ * every PL/pgSQL statement of a DO body, file() once at the end. A rule keeps what it needs between calls in its own state.
  */
 #ifndef MIGGUARD_LINT_RULE_H
 #define MIGGUARD_LINT_RULE_H
@@ -71,6 +71,7 @@ struct mg_lint {
 	struct mg_lint_ignore *ignores;
 	size_t ignores_nr, ignores_alloc;
 	void **states; /* one per rule of the table */
+	const char *only; /* report this rule's findings only, or NULL */
 };
 
 /* What a DO block holds, to tell drizzle-kit's guards from hand work. */
@@ -102,6 +103,14 @@ struct mg_lint_rule {
 		       void *state);
 	void (*stmt)(struct mg_lint *l, const struct mg_lint_unit *u,
 		     const char *type, const struct mg_json *s, void *state);
+	/*
+	 * Every PL/pgSQL statement of a DO body (key "PLpgSQL_stmt_commit"
+	 * ...); u is the DO's unit, rel where in it the statement's line
+	 * starts (the body's start when unknown).
+	 */
+	void (*plpgsql)(struct mg_lint *l, const struct mg_lint_unit *u,
+			const char *key, const struct mg_json *node,
+			size_t rel, void *state);
 	void (*file)(struct mg_lint *l, void *state);
 	void (*release)(void *state); /* the state's contents */
 };

@@ -21,7 +21,8 @@
 	X(index_name_collision)                                              \
 	X(fk_on_delete)                                                      \
 	X(concurrently_in_transaction)                                       \
-	X(manual_addition_without_header)
+	X(manual_addition_without_header)                                    \
+	X(transaction_control)
 
 #define DECLARE(name) extern const struct mg_lint_rule mg_lint_rule_##name;
 MG_LINT_RULE_TABLE(DECLARE)
