@@ -22,6 +22,7 @@ void mg_pg_error_release(struct mg_pg_error *err)
 	free(err->message);
 	err->message = NULL;
 	err->offset = 0;
+	err->limit = 0;
 }
 
 /*
@@ -69,6 +70,7 @@ static int tree_too_deep(struct mg_pg_error *err)
 	err->message = mg_xstrfmt("statement too deeply nested to review "
 				  "(%s)", mg_error_last());
 	err->offset = 0;
+	err->limit = 1;
 	return 0;
 }
 

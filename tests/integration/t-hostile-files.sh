@@ -18,9 +18,9 @@ printf 'CREATE TABLE IF NOT EXISTS "a" ("id" int);\nSELECT\0 1;\n' >nul.sql
 printf 'CREATE TABLE IF NOT EXISTS "b" ("n" text DEFAULT \047\377\047);\n' >utf8.sql
 printf '\357\273\277CREATE TABLE IF NOT EXISTS "c" ("id" int);\r\nDROP TABLE "c";\r\n' >bom.sql
 expect_exit 1 bounded 20 256 migguard-lint nul.sql utf8.sql bom.sql
-expect_contains "$OUT" "nul.sql:2:7: warning: file holds a NUL byte [sql-parse-error]"
-expect_contains "$OUT" "utf8.sql:1:51: warning: invalid utf-8 byte 0xff [sql-parse-error]"
-expect_contains "$OUT" "bom.sql:1:1: warning: file starts with a byte order mark"
+expect_contains "$OUT" "nul.sql:2:7: error: file holds a NUL byte [sql-parse-error]"
+expect_contains "$OUT" "utf8.sql:1:51: error: invalid utf-8 byte 0xff [sql-parse-error]"
+expect_contains "$OUT" "bom.sql:1:1: error: file starts with a byte order mark"
 expect_contains "$OUT" "bom.sql:2:12: error: table \"c\" is dropped"
 
 # Nesting: 100,000 parentheses (the parser runs out of stack, says so),
@@ -39,10 +39,10 @@ if sanitized; then
 	n=20000
 fi
 awk -v n=$n 'BEGIN { for (i = 0; i < n; i++) printf "SELECT 1;"; print "" }' >line.sql
-expect_exit 0 bounded 120 2048 migguard-lint paren.sql chain.sql do.sql line.sql
-expect_contains "$OUT" "paren.sql:1:10004: warning: memory exhausted at or near \"(\" [sql-parse-error]"
+expect_exit 1 bounded 120 2048 migguard-lint paren.sql chain.sql do.sql line.sql
+expect_contains "$OUT" "paren.sql:1:10004: error: memory exhausted at or near \"(\" [sql-parse-error]"
 expect_contains "$OUT" "chain.sql:1:1: warning: statement too deeply nested to review"
-expect_contains "$OUT" "do.sql:1:7: warning: in DO block: memory exhausted"
+expect_contains "$OUT" "do.sql:1:7: error: in DO block: memory exhausted"
 expect_contains "$OUT" "line.sql:1:1: warning: hand-written SELECT"
 
 # Not a file: a folder, a missing file, /dev/zero: exit 2, clear message.
