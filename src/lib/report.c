@@ -65,6 +65,9 @@ static const struct mg_rule rules[] = {
 	  "CONCURRENTLY cannot run inside the migrator's transaction" },
 	{ "manual-addition-without-header", "lint", MG_SEVERITY_WARNING,
 	  "hand-written SQL without a '-- Manual addition:' header" },
+	{ "transaction-control", "lint", MG_SEVERITY_ERROR,
+	  "COMMIT, ROLLBACK, BEGIN, SAVEPOINT... break the migrator's one "
+	  "transaction" },
 	/* docs */
 	{ "doc-needs-update", "docs", MG_SEVERITY_WARNING,
 	  "a documentation page describes what changed" },

@@ -433,10 +433,30 @@ static void test_lint__empty_and_comment_only(void **state)
 	assert_int_equal(f->r.nr, 0);
 }
 
+/* The lint table and the rule catalogue (report.c) name the same rules. */
+static void test_lint__table_matches_catalogue(void **state)
+{
+	const struct mg_rule *all;
+	size_t i, n, lint = 0;
+
+	(void)state;
+	for (i = 0; mg_lint_rule_id(i); i++) {
+		const struct mg_rule *r = mg_rule_find(mg_lint_rule_id(i));
+
+		assert_non_null(r);
+		assert_string_equal(r->check, "lint");
+	}
+	all = mg_rules_all(&n);
+	while (n--)
+		lint += !strcmp(all[n].check, "lint");
+	assert_int_equal(lint, i);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		cmocka_unit_test(test_lint__table_matches_catalogue),
 		T(test_lint__clean_generated_sql),
 		T(test_lint__drop_column_points_at_column),
 		T(test_lint__drop_table_each_name),
