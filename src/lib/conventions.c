@@ -364,7 +364,7 @@ static void statement(struct walk *w, const struct mg_json *node,
 static void sql_text(struct walk *w, const char *sql, int guarded,
 		     struct do_shape *shape)
 {
-	struct mg_pg_error perr = { NULL, 0 };
+	struct mg_pg_error perr = { NULL, 0, 0 };
 	struct mg_json *tree = NULL;
 	const struct mg_json *stmts;
 	size_t i;
@@ -452,7 +452,7 @@ static void do_block(struct walk *w, const struct mg_json *s, int guarded)
 {
 	const struct mg_json *args = jarray(s, "args");
 	const char *body = NULL, *lang = NULL;
-	struct mg_pg_error perr = { NULL, 0 };
+	struct mg_pg_error perr = { NULL, 0, 0 };
 	struct mg_json *tree = NULL;
 	struct do_shape shape = { 0, 0, 0 };
 	size_t i;
@@ -557,7 +557,7 @@ static int is_header(const char *c, size_t n)
 static void read_statement(struct walk *w, const char *text, size_t base,
 			   int *group)
 {
-	struct mg_pg_error perr = { NULL, 0 };
+	struct mg_pg_error perr = { NULL, 0, 0 };
 	struct mg_pg_token *toks = NULL;
 	size_t ntoks = 0, i;
 	int header = 0;
@@ -600,7 +600,7 @@ static void read_migration(struct walk *w, const char *sql, size_t len)
 		const char *mark = strstr(buf + start, breakpoint);
 		size_t end = mark ? (size_t)(mark - buf) : strlen(buf);
 		char *chunk = mg_xstrndup(buf + start, end - start);
-		struct mg_pg_error perr = { NULL, 0 };
+		struct mg_pg_error perr = { NULL, 0, 0 };
 		struct mg_pg_range *ranges = NULL;
 		size_t nr = 0;
 

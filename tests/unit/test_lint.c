@@ -507,6 +507,50 @@ static void test_lint__empty_and_comment_only(void **state)
 	assert_int_equal(f->r.nr, 0);
 }
 
+static char *repeat(const char *head, const char *part, size_t n,
+		    const char *tail)
+{
+	size_t len = strlen(head) + n * strlen(part) + strlen(tail) + 1, i;
+	char *s = malloc(len);
+
+	assert_non_null(s);
+	strcpy(s, head);
+	for (i = 0; i < n; i++)
+		strcat(s + strlen(head) + i * strlen(part), part);
+	strcat(s, tail);
+	return s;
+}
+
+/* libpg_query's tree output would overflow the stack: refused first. */
+static void test_lint__long_operator_chain(void **state)
+{
+	struct fixture *f = *state;
+	char *sql = repeat("SELECT 1", "+1", 100000, ";\n");
+
+	lint(f, sql);
+	assert_int_equal(count(f, "sql-parse-error"), 1);
+	assert_string_equal(find(f, "sql-parse-error")->message,
+			    "statement too deeply nested to review (over "
+			    "10000 operators in a row)");
+	assert_int_equal(find(f, "sql-parse-error")->severity,
+			 MG_SEVERITY_WARNING);
+	assert_at(f, "sql-parse-error", 1, 20009);
+	free(sql);
+}
+
+/* Flat lists and AND chains are long, not deep: still reviewed. */
+static void test_lint__long_flat_statement(void **state)
+{
+	struct fixture *f = *state;
+	char *sql = repeat("-- Manual addition: seed\n"
+			   "DELETE FROM \"t\" WHERE \"a\" = 1", " OR \"a\" = -1",
+			   15000, ";\n");
+
+	lint(f, sql);
+	assert_int_equal(count(f, "sql-parse-error"), 0);
+	free(sql);
+}
+
 /* The lint table and the rule catalogue (report.c) name the same rules. */
 static void test_lint__table_matches_catalogue(void **state)
 {
@@ -531,6 +575,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		cmocka_unit_test(test_lint__table_matches_catalogue),
+		T(test_lint__long_operator_chain),
+		T(test_lint__long_flat_statement),
 		T(test_lint__clean_generated_sql),
 		T(test_lint__drop_column_points_at_column),
 		T(test_lint__drop_table_each_name),

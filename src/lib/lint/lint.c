@@ -146,7 +146,7 @@ static void lint_do(struct mg_lint *l, struct mg_lint_unit *u,
 static int lint_unit(struct mg_lint *l, struct mg_lint_unit *u,
 		     const char *context)
 {
-	struct mg_pg_error perr = { NULL, 0 };
+	struct mg_pg_error perr = { NULL, 0, 0 };
 	struct mg_json *tree = NULL;
 	const struct mg_json *stmts;
 	size_t i;
@@ -160,6 +160,15 @@ static int lint_unit(struct mg_lint *l, struct mg_lint_unit *u,
 	err = mg_pgparse_parse(&tree, u->text, &perr);
 	if (err < 0)
 		goto out;
+	if (perr.message && perr.limit) {
+		/* Valid SQL migguard cannot review: not a deploy failure. */
+		mg_lint_add(l, "sql-parse-error", mg_lint_pos(u, perr.offset),
+			    u->stmt, "split the expression, or review the "
+			    "statement by hand", "%s%s", context,
+			    perr.message);
+		l->findings[l->findings_nr - 1].warning = 1;
+		goto out;
+	}
 	if (perr.message) {
 		mg_lint_add(l, "sql-parse-error", mg_lint_pos(u, perr.offset),
 			    u->stmt, "fix the statement: the migration fails "
@@ -371,7 +380,7 @@ static void lint_do(struct mg_lint *l, struct mg_lint_unit *u,
 {
 	const struct mg_json *args = mg_lint_jarray(s, "args");
 	const char *body = NULL, *lang = NULL;
-	struct mg_pg_error perr = { NULL, 0 };
+	struct mg_pg_error perr = { NULL, 0, 0 };
 	struct mg_json *tree = NULL;
 	struct do_ctx d;
 	size_t i, loc = mg_lint_first(u);
@@ -462,7 +471,7 @@ static void push_stmt(struct mg_lint *l, size_t start, size_t end)
  */
 static int split_chunk(struct mg_lint *l, size_t cstart, size_t cend)
 {
-	struct mg_pg_error perr = { NULL, 0 };
+	struct mg_pg_error perr = { NULL, 0, 0 };
 	struct mg_pg_token *toks = NULL;
 	struct mg_pg_range *ranges = NULL;
 	char *text = mg_xstrndup(l->buf + cstart, cend - cstart);
@@ -842,8 +851,11 @@ static int is_migration_sql(const struct mg_project *p, const char *path)
 	       !strcmp(path + strlen(path) - 4, ".sql");
 }
 
+/* migguard's own limits (size, file type) are warnings: not deploy failures. */
 void mg_lint_unreadable(struct mg_report *r, const char *path, int err)
 {
+	size_t before = r->nr;
+
 	if (err == MG_ETOOBIG)
 		mg_report_add(r, "sql-parse-error", path, 0, 0,
 			      "split it into migrations under the limit: "
@@ -854,6 +866,9 @@ void mg_lint_unreadable(struct mg_report *r, const char *path, int err)
 		mg_report_add(r, "sql-parse-error", path, 0, 0,
 			      "a migration must be a regular text file",
 			      "%s", mg_error_last());
+	if (r->nr > before &&
+	    r->items[r->nr - 1].severity == MG_SEVERITY_ERROR)
+		r->items[r->nr - 1].severity = MG_SEVERITY_WARNING;
 }
 
 /* What load_snapshot reads of a snapshot. */
