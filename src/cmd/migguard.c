@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "migguard/conventions.h"
 #include "migguard/hook.h"
 #include "migguard/install.h"
 
@@ -26,6 +27,7 @@ static const char usage[] =
 	"  install    write the git hooks into this repository\n"
 	"  uninstall  remove them, restoring what was there\n"
 	"  changes    print the change set the checks see (A/M/D/R path)\n"
+	"  conventions  the conventions the lint rules enforce, and why\n"
 	"  version    print the version\n"
 	"  help [CMD] this text, a command's options, or 'help rules'\n"
 	"\n"
@@ -124,6 +126,91 @@ static int cmd_changes(int argc, char **argv)
 	ret = MG_EXIT_OK;
 out:
 	free((char *)cli.change.push_lines);
+	mg_changeset_list_free(list, nr);
+	mg_repo_free(repo);
+	mg_cli_release(&cli);
+	return ret;
+}
+
+/* conventions. */
+
+static const char conventions_usage[] =
+	"usage: migguard conventions [--all] [--repo DIR] [--format text|json]"
+	"\n"
+	"\n"
+	"The conventions the convention rules enforce, per project: each one\n"
+	"configured in .migguard.json, or shown by the project's published\n"
+	"migrations (the commits the branch's upstream or protectedRef already\n"
+	"has; --all: HEAD, as 'migguard check --all' sees them), else off.\n"
+	"Prints what was counted, the migrations that show it, and the \"lint\"\n"
+	"lines of .migguard.json that pin it as it is now.\n";
+
+static int cmd_conventions(int argc, char **argv)
+{
+	struct mg_cli cli;
+	struct mg_repo_options ropts;
+	struct mg_repo *repo = NULL;
+	struct mg_changeset **list = NULL;
+	struct mg_config config;
+	struct mg_context ctx;
+	struct mg_strbuf out = MG_STRBUF_INIT;
+	const struct mg_lint_options *opts;
+	size_t nr = 0, i;
+	int ret, json;
+
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&config, 0, sizeof(config));
+	ret = mg_cli_parse(&cli, argc, argv, "migguard conventions",
+			   conventions_usage);
+	if (ret >= 0)
+		goto out;
+	ret = MG_EXIT_FAILURE;
+	if ((cli.mode_given && cli.change.mode != MG_CHANGESET_ALL) ||
+	    cli.files.nr) {
+		mg_cli_fail(&cli, "conventions takes --all, --repo and "
+			    "--format only\n%s", conventions_usage);
+		goto out;
+	}
+	if (cli.format != MG_FORMAT_TEXT && cli.format != MG_FORMAT_JSON) {
+		mg_cli_fail(&cli, "--format: text or json");
+		goto out;
+	}
+	json = cli.format == MG_FORMAT_JSON;
+	mg_cli_repo_options(&cli, &ropts);
+	if (mg_repo_open(&repo, &ropts) < 0 ||
+	    mg_changeset_list(&list, &nr, repo, &cli.change) < 0 || !nr ||
+	    mg_config_load(&config, list[0]->head) < 0) {
+		mg_cli_fail(&cli, "%s", mg_error_last());
+		goto out;
+	}
+	ctx.config = &config;
+	ctx.cs = list[0];
+	ctx.repo = repo;
+	ctx.protected_ref = config.protected_ref;
+	mg_context_share_migdirs(&ctx);
+	if (json)
+		mg_strbuf_adds(&out, "{\"version\":1,\"projects\":[");
+	for (i = 0; i < config.projects_nr; i++) {
+		if (mg_context_lint_options(&opts, &ctx,
+					    &config.projects[i]) < 0) {
+			mg_cli_fail(&cli, "%s", mg_error_last());
+			goto out;
+		}
+		if (json && i)
+			mg_strbuf_addch(&out, ',');
+		mg_conventions_describe(&out, &config.projects[i],
+					ctx.conventions[i], json);
+	}
+	if (json)
+		mg_strbuf_adds(&out, "]}\n");
+	else if (!config.projects_nr)
+		mg_strbuf_adds(&out, "no drizzle project found\n");
+	fwrite(out.buf, 1, out.len, stdout);
+	ret = mg_cli_output_status(&cli, MG_EXIT_OK);
+out:
+	mg_strbuf_release(&out);
+	mg_context_release(&ctx);
+	mg_config_release(&config);
 	mg_changeset_list_free(list, nr);
 	mg_repo_free(repo);
 	mg_cli_release(&cli);
@@ -540,6 +627,10 @@ static int cmd_help(int argc, char **argv)
 		fputs(install_usage, stdout);
 		return MG_EXIT_OK;
 	}
+	if (!strcmp(topic, "conventions")) {
+		fputs(conventions_usage, stdout);
+		return MG_EXIT_OK;
+	}
 	if (!strcmp(topic, "apply"))
 		return exec_sibling("migguard-apply", 2, help_argv);
 	if (!strcmp(topic, "check") || !strcmp(topic, "pair") ||
@@ -551,7 +642,7 @@ static int cmd_help(int argc, char **argv)
 	}
 	fprintf(stderr, "migguard help: error: no help on '%s' (commands: "
 		"check pair journal lint docs apply hook install uninstall "
-		"changes; or rules)\n", topic);
+		"changes conventions; or rules)\n", topic);
 	return MG_EXIT_FAILURE;
 }
 
@@ -613,6 +704,7 @@ static const struct {
 	{ "install", cmd_install_hooks },
 	{ "uninstall", cmd_uninstall_hooks },
 	{ "changes", cmd_changes },
+	{ "conventions", cmd_conventions },
 	{ "version", cmd_version },
 	{ "--version", cmd_version },
 	{ "help", cmd_help },

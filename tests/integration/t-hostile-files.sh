@@ -75,6 +75,9 @@ if sanitized; then
 	n=20000
 fi
 awk -v n=$n 'BEGIN { for (i = 0; i < n; i++) printf "SELECT 1;"; print "" }' >line.sql
+# Files from disk get configured conventions only: configure the header
+# rule, which every statement of line.sql reaches.
+printf '{"lint": {"manualHeader": true}}' >.migguard.json
 expect_exit 1 bounded 120 2048 migguard-lint paren.sql chain.sql chain100k.sql do.sql line.sql
 expect_contains "$OUT" "paren.sql:1:10004: error: memory exhausted at or near \"(\" [sql-parse-error]"
 expect_contains "$OUT" "chain.sql:1:1: warning: statement too deeply nested to review"
