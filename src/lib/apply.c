@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "migguard/apply.h"
+#include "migguard/lint.h"
 #include "migguard/sha256.h"
 #include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
@@ -447,6 +448,31 @@ static int load_entries(struct run *run, int *blocked)
 	return 0;
 }
 
+/*
+ * A pending migration with COMMIT, ROLLBACK, BEGIN, SAVEPOINT... would
+ * break the one transaction: lint's transaction-control findings, and
+ * nothing runs.
+ */
+static int refuse_transaction_control(struct run *run)
+{
+	struct mg_migdir *d = run->req->migdir;
+	const char *sql;
+	size_t i, len;
+	int err;
+
+	for (i = 0; i < d->nr; i++) {
+		if (!run->pending[i] ||
+		    mg_migdir_sql(d, &d->items[i], &sql, &len) < 0)
+			continue;
+		err = mg_lint_transaction_control(run->r,
+						  run->entries[i].sql_path,
+						  sql, len);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
 static int read_state(struct run *run)
 {
 	struct mg_pg_rows rows;
@@ -761,6 +787,11 @@ int mg_apply_run(struct mg_report *r, struct mg_apply_result *res,
 	for (i = 0; i < req->migdir->nr; i++)
 		res->pending += run.pending[i];
 	res->applied_after = res->applied_before;
+	err = refuse_transaction_control(&run);
+	if (err < 0) {
+		rollback(&run);
+		goto out;
+	}
 	if (error_count(r) > errors_before || req->mode == MG_APPLY_CHECK) {
 		rollback(&run);
 		goto out;
