@@ -396,12 +396,12 @@ static int open_source(struct source *s, const struct mg_cli *cli,
 	for (i = strlen(s->root); i > 1 && s->root[i - 1] == '/'; i--)
 		s->root[i - 1] = '\0';
 	err = mg_config_load(&s->cfg, s->tree);
+	s->cfg_loaded = 1; /* a failed load still holds what it read */
 	if (err < 0) {
 		err = mg_error_set("%s (or name the folder with --migrations "
 				   "DIR)", mg_error_last());
 		goto out;
 	}
-	s->cfg_loaded = 1;
 	for (i = 0; i < s->cfg.projects_nr; i++) {
 		const struct mg_project *p = &s->cfg.projects[i];
 

@@ -4,6 +4,8 @@
 # makes migguard-apply print a secret or contact a remote host.
 . "$MG_SOURCE_DIR/tests/integration/pg.sh"
 pg_start
+# LeakSanitizer cannot run under ptrace: off for the strace runs.
+nolsan="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 psql_q "CREATE ROLE authenticated" >/dev/null
 new_repo r
 copy_step 01 r
@@ -39,13 +41,13 @@ expect_contains "$ERR" "databaseUrlEnv"
 # tree says allowRemote.
 config '"databaseUrlEnv": "PROD_URL", "allowRemote": true'
 expect_exit 1 env -u DATABASE_URL PROD_URL="postgres://app:PW9sekret@192.0.2.20/app" \
-	strace -f -qq -e trace=connect -o "$MG_TMP/trace" migguard-apply --fresh
+	env "$nolsan" strace -f -qq -e trace=connect -o "$MG_TMP/trace" migguard-apply --fresh
 expect_contains "$OUT" "[remote-database-refused]"
 expect_not_contains "$(cat "$MG_TMP/trace")" "192.0.2"
 no_secret
 config '"allowRemote": true'
 printf 'DATABASE_URL=postgres://app:PW9sekret@192.0.2.20/app\n' >.env
-expect_exit 1 env -u DATABASE_URL strace -f -qq -e trace=connect \
+expect_exit 1 env -u DATABASE_URL env "$nolsan" strace -f -qq -e trace=connect \
 	-o "$MG_TMP/trace" migguard-apply
 expect_contains "$OUT" "[remote-database-refused]"
 expect_not_contains "$(cat "$MG_TMP/trace")" "192.0.2"
