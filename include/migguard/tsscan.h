@@ -42,6 +42,7 @@ struct mg_ts_decl {
 	char *name;	/* the declared name, or NULL */
 	char *callee;	/* "pgTable", "z.object", "relations", or NULL */
 	char *sql_name; /* the callee's first string argument, or NULL */
+	char *module;	/* import/export ... from 'module', or NULL */
 	size_t name_token; /* index of the name token (when name is set) */
 	size_t first, nr;  /* its tokens */
 };

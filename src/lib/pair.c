@@ -1,9 +1,12 @@
 /*
  * The pair check: a schema change and its generated migration travel
  * together, and a new migration is whole (.sql, meta/ snapshot and journal
- * entry). Schema files are TypeScript, which migguard cannot evaluate: any
- * change to a watched schema file counts, comments and formatting too;
- * config "pair.ignore" lists files that never affect the schema.
+ * entry). Schema files are TypeScript, which migguard does not evaluate:
+ * the old and new versions of a changed schema file are scanned (tsscan.h)
+ * and edits that cannot reach the database (comments, formatting, types,
+ * relations, zod values, ...) do not count; what the scanner cannot
+ * classify does. Config "pair.ignore" lists files that never affect the
+ * schema.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +15,9 @@
 #include "migguard/glob.h"
 #include "migguard/migdir.h"
 #include "migguard/pair.h"
+#include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
+#include "migguard/tsscan.h"
 
 static int is_chain_key(const char *key)
 {
@@ -99,12 +104,19 @@ struct orphan {
 	char *snapshot_path; /* the added snapshot, or NULL */
 };
 
+/* A schema file change that may change the database. */
+struct schema_edit {
+	const struct mg_change *c;
+	unsigned line, column; /* its first changed token */
+	char *what;	       /* "pgTable \"user\" changed", or NULL */
+};
+
 struct pair_state {
 	struct mg_report *r;
 	struct mg_context *ctx;
 	const struct mg_project *p;
 	struct mg_migdir *head, *base;
-	const struct mg_change **schema; /* watched, not ignored */
+	struct schema_edit *schema; /* watched, not ignored, may change SQL */
 	size_t schema_nr;
 	struct orphan *orphans;
 	size_t orphans_nr, orphans_alloc;
@@ -163,19 +175,133 @@ static int counts_as_schema(const struct pair_state *st, const char *path)
 	       !is_ignored(st->ctx->config, path);
 }
 
-static void collect_schema(struct pair_state *st)
+static int is_script(const char *path)
+{
+	static const char *const exts[] = { ".ts", ".tsx", ".mts", ".cts",
+		".js", ".jsx", ".mjs", ".cjs", NULL };
+	size_t i;
+
+	for (i = 0; exts[i]; i++)
+		if (mg_ends_with(path, exts[i]))
+			return 1;
+	return 0;
+}
+
+/* One version of a changed file: "" when it is not in that tree. */
+static int read_version(struct mg_tree *t, const char *path, char **buf,
+			size_t *len)
+{
+	int err;
+
+	*buf = NULL;
+	*len = 0;
+	if (!t || !path)
+		return 0;
+	err = mg_tree_read(t, path, buf, len);
+	if (err == MG_ENOTFOUND)
+		return 0;
+	return err;
+}
+
+/*
+ * Scan the old and new versions of a schema file: 0 when the edit cannot
+ * change the database, 1 when it may (e filled), < 0 on a read error. A
+ * file the scanner does not read (not TypeScript or JavaScript, too big)
+ * counts at its first line.
+ */
+static int classify_edit(struct pair_state *st, struct schema_edit *e)
 {
 	const struct mg_changeset *cs = st->ctx->cs;
-	size_t i;
+	const struct mg_change *c = e->c;
+	const char *old_path = c->old_path ? c->old_path : c->path;
+	char *a = NULL, *b = NULL;
+	size_t alen, blen;
+	struct mg_ts_file fa, fb;
+	struct mg_ts_effect eff;
+	struct mg_srcmap map;
+	int err;
+
+	e->line = e->column = 1;
+	if (c->status == MG_CHANGE_TYPECHANGE || !is_script(c->path) ||
+	    !is_script(old_path))
+		return 1;
+	err = read_version(cs->base, c->status == MG_CHANGE_ADDED ? NULL
+								  : old_path,
+			   &a, &alen);
+	if (err >= 0)
+		err = read_version(cs->head, c->status == MG_CHANGE_DELETED
+						     ? NULL : c->path,
+				   &b, &blen);
+	if (err == MG_ETOOBIG) {
+		free(a);
+		free(b);
+		return 1;
+	}
+	if (err < 0) {
+		free(a);
+		free(b);
+		return err;
+	}
+	mg_ts_scan(&fa, a ? a : "", alen);
+	mg_ts_scan(&fb, b ? b : "", blen);
+	mg_ts_schema_effect(&eff, &fa, &fb);
+	err = eff.changed;
+	if (eff.changed) {
+		e->what = mg_xstrfmt("%s %s", eff.subject, eff.verb);
+		if (blen) {
+			mg_srcmap_init(&map, b, blen);
+			mg_srcmap_locate(&map, eff.offset, &e->line,
+					 &e->column);
+			mg_srcmap_release(&map);
+		}
+	}
+	mg_ts_effect_release(&eff);
+	mg_ts_file_release(&fb);
+	mg_ts_file_release(&fa);
+	free(b);
+	free(a);
+	return err;
+}
+
+static int collect_schema(struct pair_state *st)
+{
+	const struct mg_changeset *cs = st->ctx->cs;
+	size_t i, harmless = 0;
+	const char *first = NULL;
+	int err;
 
 	st->schema = mg_xcalloc(cs->nr ? cs->nr : 1, sizeof(*st->schema));
 	for (i = 0; i < cs->nr; i++) {
 		const struct mg_change *c = &cs->changes[i];
+		struct schema_edit *e = &st->schema[st->schema_nr];
 
-		if (counts_as_schema(st, c->path) ||
-		    counts_as_schema(st, c->old_path))
-			st->schema[st->schema_nr++] = c;
+		if (!counts_as_schema(st, c->path) &&
+		    !counts_as_schema(st, c->old_path))
+			continue;
+		memset(e, 0, sizeof(*e));
+		e->c = c;
+		err = classify_edit(st, e);
+		if (err < 0)
+			return err;
+		if (err) {
+			st->schema_nr++;
+			continue;
+		}
+		if (!harmless++)
+			first = c->path;
 	}
+	if (harmless == 1)
+		mg_report_note(st->r, "pair: '%s' changed, but nothing "
+			       "drizzle-kit turns into SQL (comments, "
+			       "formatting, types, relations, zod, ...): no "
+			       "migration needed", first);
+	else if (harmless)
+		mg_report_note(st->r, "pair: '%s' and %zu more schema files "
+			       "changed, but nothing drizzle-kit turns into "
+			       "SQL (comments, formatting, types, relations, "
+			       "zod, ...): no migration needed", first,
+			       harmless - 1);
+	return 0;
 }
 
 /*
@@ -503,21 +629,24 @@ static void check_schema(struct pair_state *st)
 	else
 		mg_strbuf_addf(&hint, " and commit what it writes under '%s'",
 			       st->p->migrations);
-	mg_strbuf_adds(&hint, "; if the edit cannot change the database "
-		       "(comments, formatting), generate writes nothing");
+	mg_strbuf_adds(&hint, "; if the edit cannot change the database, "
+		       "generate writes nothing");
 	if (st->ctx->cs->mode == MG_CHANGESET_RANGE)
 		mg_strbuf_adds(&hint, ": list such files in \"pair.ignore\" "
 			       "or set the rule to \"warning\"");
 	add_bypass(&hint, st);
 	for (i = 0; i < st->schema_nr; i++) {
-		const struct mg_change *c = st->schema[i];
+		const struct schema_edit *e = &st->schema[i];
+		const struct mg_change *c = e->c;
 		char *from = c->old_path ? mg_xstrfmt(" from '%s'", c->old_path)
 					 : mg_xstrdup("");
 
-		mg_report_add(st->r, "schema-without-migration", c->path, 0, 0,
-			      hint.buf, "schema file '%s' %s%s without a "
-			      "generated migration: %s", c->path,
-			      status_word(c), from, what.buf);
+		mg_report_add(st->r, "schema-without-migration", c->path,
+			      e->line, e->column, hint.buf, "schema file '%s' "
+			      "%s%s without a generated migration: %s%s%s",
+			      c->path, status_word(c), from,
+			      e->what ? e->what : "", e->what ? "; " : "",
+			      what.buf);
 		free(from);
 	}
 	mg_strbuf_release(&hint);
@@ -535,6 +664,8 @@ static void pair_state_release(struct pair_state *st)
 		free(st->orphans[i].snapshot_path);
 	}
 	free(st->orphans);
+	for (i = 0; i < st->schema_nr; i++)
+		free(st->schema[i].what);
 	free(st->schema);
 	free(st->custom);
 	mg_context_migdir_put(st->ctx, st->base);
@@ -557,7 +688,9 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 	err = mg_context_migdir_at(&st.base, ctx, ctx->cs->base, p);
 	if (err < 0)
 		goto out;
-	collect_schema(&st);
+	err = collect_schema(&st);
+	if (err < 0)
+		goto out;
 	collect_files(&st);
 	check_new_entries(&st);
 	check_orphans(&st);

@@ -399,12 +399,14 @@ static char *callee_at(const struct mg_ts_file *f, size_t i, size_t end,
 	return mg_strbuf_detach(&sb, NULL);
 }
 
-static void add_specifier_after(struct mg_ts_file *f, size_t i, size_t end)
+static void add_specifier_after(struct mg_ts_file *f, struct mg_ts_decl *d,
+				size_t i, size_t end)
 {
 	for (; i < end; i++)
 		if (at(f, i, "from") && i + 1 < end &&
 		    f->tokens[i + 1].type == MG_TS_STRING) {
 			mg_strlist_push(&f->specifiers, f->tokens[i + 1].value);
+			d->module = mg_xstrdup(f->tokens[i + 1].value);
 			return;
 		}
 }
@@ -415,10 +417,12 @@ static void classify(struct mg_ts_file *f, struct mg_ts_decl *d)
 
 	if (at(f, i, "import")) {
 		d->kind = MG_TS_DECL_IMPORT;
-		if (i + 1 < end && f->tokens[i + 1].type == MG_TS_STRING)
+		if (i + 1 < end && f->tokens[i + 1].type == MG_TS_STRING) {
 			mg_strlist_push(&f->specifiers, f->tokens[i + 1].value);
-		else
-			add_specifier_after(f, i, end);
+			d->module = mg_xstrdup(f->tokens[i + 1].value);
+		} else {
+			add_specifier_after(f, d, i, end);
+		}
 		return;
 	}
 	d->kind = MG_TS_DECL_OTHER;
@@ -430,7 +434,7 @@ static void classify(struct mg_ts_file *f, struct mg_ts_decl *d)
 		    (at(f, i, "type") && at(f, i + 1, "{"))) {
 			d->kind = at(f, i, "type") ? MG_TS_DECL_TYPE
 						   : MG_TS_DECL_EXPORT;
-			add_specifier_after(f, i, end);
+			add_specifier_after(f, d, i, end);
 			return;
 		}
 	}
@@ -563,6 +567,7 @@ void mg_ts_file_release(struct mg_ts_file *f)
 		free(f->decls[i].name);
 		free(f->decls[i].callee);
 		free(f->decls[i].sql_name);
+		free(f->decls[i].module);
 	}
 	free(f->decls);
 	mg_strlist_release(&f->specifiers);
@@ -813,7 +818,7 @@ static const struct mg_ts_decl *decl_named(const struct mg_ts_file *f,
 	return NULL;
 }
 
-static char *subject_of(const struct mg_ts_decl *d)
+static char *subject_of(const struct mg_ts_file *f, const struct mg_ts_decl *d)
 {
 	if (d->callee && d->sql_name)
 		return mg_xstrfmt("%s \"%s\"", d->callee, d->sql_name);
@@ -821,18 +826,26 @@ static char *subject_of(const struct mg_ts_decl *d)
 		return mg_xstrfmt("'%s' (%s)", d->name, d->callee);
 	if (d->name)
 		return mg_xstrfmt("'%s'", d->name);
+	if (d->kind == MG_TS_DECL_EXPORT && d->module)
+		return mg_xstrfmt("export from '%s'", d->module);
+	if (d->kind == MG_TS_DECL_EXPORT)
+		return mg_xstrdup("an export list");
+	if (d->kind == MG_TS_DECL_OTHER && at(f, d->first, "export") &&
+	    at(f, d->first + 1, "default"))
+		return mg_xstrdup("the default export");
 	return mg_xstrdup("a top-level statement");
 }
 
 static void set_effect(struct mg_ts_effect *e, size_t offset,
-		       const struct mg_ts_decl *d, const char *verb)
+		       const struct mg_ts_file *f, const struct mg_ts_decl *d,
+		       const char *verb)
 {
 	if (e->changed && e->offset <= offset)
 		return;
 	free(e->subject);
 	e->changed = 1;
 	e->offset = offset;
-	e->subject = subject_of(d);
+	e->subject = subject_of(f, d);
 	e->verb = verb;
 }
 
@@ -966,7 +979,7 @@ void mg_ts_schema_effect(struct mg_ts_effect *out,
 		if (m < 0) {
 			if (!harmless(d))
 				set_effect(out, after->tokens[d->first].start,
-					   d, "added");
+					   after, d, "added");
 			continue;
 		}
 		if (harmless(d) && harmless(&before->decls[m]))
@@ -976,14 +989,19 @@ void mg_ts_schema_effect(struct mg_ts_effect *out,
 			continue;
 		if (pos >= s->nr)
 			pos = s->nr ? s->nr - 1 : 0;
+		/* a comma kept before a new item: point at the item */
+		if (pos + 1 < s->nr && at(after, s->idx[pos], ",") &&
+		    (pos >= a.seqs[m].nr ||
+		     is_close(before, a.seqs[m].idx[pos])))
+			pos++;
 		set_effect(out, s->nr ? after->tokens[s->idx[pos]].start
 				      : after->tokens[d->first].start,
-			   d, "changed");
+			   after, d, "changed");
 	}
 	for (i = 0; i < before->decls_nr; i++)
 		if (a.match[i] < 0 && !harmless(&before->decls[i]))
 			set_effect(out, removed_offset(&a, &b, i),
-				   &before->decls[i], "removed");
+				   before, &before->decls[i], "removed");
 	free(rn.from);
 	free(rn.to);
 	side_release(&b);
