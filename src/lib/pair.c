@@ -608,6 +608,92 @@ static const char *status_word(const struct mg_change *c)
 	}
 }
 
+/* Does a change of cs touch the edit's file? */
+static int touches(const struct mg_changeset *cs, const struct mg_change *c)
+{
+	size_t i;
+
+	for (i = 0; i < cs->nr; i++) {
+		const struct mg_change *o = &cs->changes[i];
+
+		if (!strcmp(o->path, c->path) ||
+		    (c->old_path && !strcmp(o->path, c->old_path)) ||
+		    (o->old_path && !strcmp(o->old_path, c->path)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A commit of the range with a 'Schema-Impact: none' trailer waives the
+ * schema edits it made: an edit is dropped when no commit without the
+ * trailer touches its file. Each waiving commit gets a note.
+ */
+static int apply_waiver(struct pair_state *st)
+{
+	struct mg_changeset *cs = st->ctx->cs, *one = NULL;
+	unsigned char *waived = NULL, *kept = NULL;
+	size_t i, k, n = 0, kept_nr = 0;
+	char *reason = NULL;
+	int err;
+
+	if ((cs->mode != MG_CHANGESET_RANGE &&
+	     cs->mode != MG_CHANGESET_PRE_PUSH) || !st->schema_nr ||
+	    st->generated || st->attempted)
+		return 0;
+	err = mg_changeset_commits(cs);
+	if (err < 0)
+		return err;
+	waived = mg_xcalloc(cs->commits_nr + 1, 1);
+	for (i = 0; i < cs->commits_nr; i++) {
+		if (!mg_commit_waiver(&reason, cs->commits[i].message,
+				      "schema-impact"))
+			continue;
+		waived[i] = 1;
+		n++;
+		mg_report_note(st->r, "pair: schema-without-migration waived "
+			       "by the 'Schema-Impact: none' trailer of commit "
+			       "%.7s%s%s%s", cs->commits[i].id,
+			       *reason ? " (" : "", reason,
+			       *reason ? ")" : "");
+		free(reason);
+	}
+	if (!n)
+		goto out;
+	kept = mg_xcalloc(st->schema_nr, 1);
+	for (i = 0; n < cs->commits_nr && i < cs->commits_nr; i++) {
+		if (waived[i] || !cs->repo)
+			continue;
+		err = mg_changeset_open_commit(&one, cs->repo,
+					       cs->commits[i].id, cs->mode);
+		if (err >= 0)
+			err = mg_changeset_diff(one, &st->p->schema);
+		if (err < 0)
+			goto out;
+		for (k = 0; k < st->schema_nr; k++)
+			if (touches(one, st->schema[k].c))
+				kept[k] = 1;
+		mg_changeset_free(one);
+		one = NULL;
+	}
+	if (n < cs->commits_nr && !cs->repo)
+		memset(kept, 1, st->schema_nr); /* cannot tell: keep all */
+	for (k = 0; k < st->schema_nr; k++) {
+		if (kept[k]) {
+			st->schema[kept_nr++] = st->schema[k];
+			continue;
+		}
+		free(st->schema[k].what);
+	}
+	st->schema_nr = kept_nr;
+	err = 0;
+out:
+	mg_changeset_free(one);
+	free(kept);
+	free(waived);
+	return err;
+}
+
 static void check_schema(struct pair_state *st)
 {
 	struct mg_strbuf what = MG_STRBUF_INIT, hint = MG_STRBUF_INIT;
@@ -631,9 +717,10 @@ static void check_schema(struct pair_state *st)
 			       st->p->migrations);
 	mg_strbuf_adds(&hint, "; if the edit cannot change the database, "
 		       "generate writes nothing");
-	if (st->ctx->cs->mode == MG_CHANGESET_RANGE)
-		mg_strbuf_adds(&hint, ": list such files in \"pair.ignore\" "
-			       "or set the rule to \"warning\"");
+	if (st->ctx->cs->mode == MG_CHANGESET_RANGE ||
+	    st->ctx->cs->mode == MG_CHANGESET_PRE_PUSH)
+		mg_strbuf_adds(&hint, ": add a 'Schema-Impact: none (reason)' "
+			       "trailer to the commit message");
 	add_bypass(&hint, st);
 	for (i = 0; i < st->schema_nr; i++) {
 		const struct schema_edit *e = &st->schema[i];
@@ -694,6 +781,9 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 	collect_files(&st);
 	check_new_entries(&st);
 	check_orphans(&st);
+	err = apply_waiver(&st);
+	if (err < 0)
+		goto out;
 	check_schema(&st);
 	err = 0;
 out:

@@ -40,7 +40,7 @@ expect_exit 1 migguard-pair --base HEAD^1 --each-commit
 expect_out "$m/0004_research_step.sql: error: new migration '0004_research_step' changes the schema snapshot but no schema file under '$s' is changed (in commit $c2 'Generate research_step') [migration-without-schema]
   hint: commit the schema edit that generated it with the migration; a hand-written migration starts from 'drizzle-kit generate --custom', which copies the previous snapshot
 $s/research.ts:20:1: error: schema file '$s/research.ts' modified without a generated migration: pgTable \"research_step\" added; no new .sql, snapshot and journal entry in '$m' (in commit $c1 'Add research_step') [schema-without-migration]
-  hint: run 'npm run db:generate' in 'packages/db' and commit what it writes under '$m'; if the edit cannot change the database, generate writes nothing: list such files in \"pair.ignore\" or set the rule to \"warning\""
+  hint: run 'npm run db:generate' in 'packages/db' and commit what it writes under '$m'; if the edit cannot change the database, generate writes nothing: add a 'Schema-Impact: none (reason)' trailer to the commit message"
 expect_err "migguard: 2 errors, 0 warnings"
 
 # Merging a branch that has only the schema edit: the merge is refused

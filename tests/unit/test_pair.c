@@ -535,8 +535,8 @@ static void test_pair__range_hints_have_no_git_add(void **state)
 	assert_string_equal(f.report.items[0].hint,
 		"run 'pnpm db:generate' and commit what it writes under "
 		"'src/migrations'; if the edit cannot change the database, "
-		"generate writes nothing: list such "
-		"files in \"pair.ignore\" or set the rule to \"warning\"");
+		"generate writes nothing: add a 'Schema-Impact: none "
+		"(reason)' trailer to the commit message");
 	fixture_release(&f);
 }
 
