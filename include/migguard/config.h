@@ -15,6 +15,12 @@ struct mg_project {
 	char *config_path; /* the drizzle.config file or ".migguard.json" */
 	char *root;	   /* folder of the drizzle config ("" = top) */
 	struct mg_strlist schema; /* folders, files or globs to watch */
+	/*
+	 * The schema as drizzle-kit reads it: files, folders (their script
+	 * files) and globs as written, repository-relative. The files they
+	 * import are schema too (mg_schema_files).
+	 */
+	struct mg_strlist schema_entries;
 	char *migrations;	  /* the migrations folder ("out") */
 	char *prefix;		  /* index|timestamp|supabase|unix|none */
 	char *migrations_table;	  /* default "__drizzle_migrations" */

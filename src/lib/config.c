@@ -59,6 +59,7 @@ static void project_release(struct mg_project *p)
 	free(p->config_path);
 	free(p->root);
 	mg_strlist_release(&p->schema);
+	mg_strlist_release(&p->schema_entries);
 	free(p->migrations);
 	free(p->prefix);
 	free(p->migrations_table);
@@ -151,6 +152,8 @@ static void add_schema_watch(struct mg_project *p, char *path)
 {
 	const char *base = strrchr(path, '/');
 
+	if (!mg_strlist_has(&p->schema_entries, path))
+		mg_strlist_push(&p->schema_entries, path);
 	base = base ? base + 1 : path;
 	if (!mg_glob_has_magic(path) && strchr(base, '.') &&
 	    (mg_ends_with(path, ".ts") || mg_ends_with(path, ".js") ||

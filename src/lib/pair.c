@@ -15,6 +15,7 @@
 #include "migguard/glob.h"
 #include "migguard/migdir.h"
 #include "migguard/pair.h"
+#include "migguard/schemagraph.h"
 #include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
 #include "migguard/tsscan.h"
@@ -117,7 +118,10 @@ struct pair_state {
 	const struct mg_project *p;
 	struct mg_migdir *head, *base;
 	struct schema_edit *schema; /* watched, not ignored, may change SQL */
-	size_t schema_nr;
+	size_t schema_nr, schema_alloc;
+	/* schema files outside the watched folders that changed */
+	struct mg_change *extra;
+	size_t extra_nr;
 	struct orphan *orphans;
 	size_t orphans_nr, orphans_alloc;
 	int generated;	 /* a new migration that changes the snapshot */
@@ -263,33 +267,156 @@ static int classify_edit(struct pair_state *st, struct schema_edit *e)
 	return err;
 }
 
+/*
+ * The schema files drizzle-kit reads, at head and at base: the config's
+ * entries and what they import. 0 with *known = 0 when the entries match
+ * nothing in either tree (then every watched file counts).
+ */
+static int load_reach(struct pair_state *st, struct mg_strlist *head,
+		      struct mg_strlist *base, int *known)
+{
+	const struct mg_changeset *cs = st->ctx->cs;
+	size_t hr = 0, br = 0;
+	int err;
+
+	*known = 0;
+	err = mg_schema_files(head, &hr, cs->head, st->p);
+	if (err >= 0 && cs->base)
+		err = mg_schema_files(base, &br, cs->base, st->p);
+	if (err < 0)
+		return err;
+	*known = hr || br;
+	return 0;
+}
+
+static int reached(const struct mg_change *c, const struct mg_strlist *head,
+		   const struct mg_strlist *base)
+{
+	const char *old = c->old_path ? c->old_path : c->path;
+
+	return (c->status != MG_CHANGE_DELETED &&
+		mg_strlist_has(head, c->path)) ||
+	       (c->status != MG_CHANGE_ADDED && mg_strlist_has(base, old));
+}
+
+/* Reached files outside the watched folders whose blob changed. */
+static int collect_extra(struct pair_state *st, const struct mg_strlist *head,
+			 const struct mg_strlist *base)
+{
+	const struct mg_changeset *cs = st->ctx->cs;
+	struct mg_strlist all = MG_STRLIST_INIT;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < head->nr; i++)
+		mg_strlist_push(&all, head->items[i]);
+	for (i = 0; i < base->nr; i++)
+		if (!mg_strlist_has(&all, base->items[i]))
+			mg_strlist_push(&all, base->items[i]);
+	st->extra = mg_xcalloc(all.nr + 1, sizeof(*st->extra));
+	for (i = 0; i < all.nr; i++) {
+		const char *path = all.items[i];
+		char *a = NULL, *b = NULL;
+		size_t alen, blen;
+		struct mg_change *c;
+
+		if (counts_as_schema(st, path) ||
+		    is_ignored(st->ctx->config, path))
+			continue; /* in the diff already, or waived */
+		err = read_version(cs->base, path, &a, &alen);
+		if (err >= 0)
+			err = read_version(cs->head, path, &b, &blen);
+		if (err >= 0 && (!a) == (!b) &&
+		    (!a || (alen == blen && !memcmp(a, b, alen)))) {
+			free(a);
+			free(b);
+			continue;
+		}
+		free(a);
+		free(b);
+		if (err < 0 && err != MG_ETOOBIG)
+			break;
+		err = 0;
+		c = &st->extra[st->extra_nr++];
+		c->path = mg_xstrdup(path);
+		c->status = !mg_strlist_has(base, path)	  ? MG_CHANGE_ADDED
+			    : !mg_strlist_has(head, path) ? MG_CHANGE_DELETED
+							  : MG_CHANGE_MODIFIED;
+	}
+	mg_strlist_release(&all);
+	return err;
+}
+
+static int add_edit(struct pair_state *st, const struct mg_change *c,
+		    size_t *harmless, const char **first)
+{
+	struct schema_edit *e;
+	int err;
+
+	MG_ALLOC_GROW(st->schema, st->schema_nr + 1, st->schema_alloc);
+	e = &st->schema[st->schema_nr];
+	memset(e, 0, sizeof(*e));
+	e->c = c;
+	err = classify_edit(st, e);
+	if (err < 0)
+		return err;
+	if (err) {
+		st->schema_nr++;
+		return 0;
+	}
+	if (!(*harmless)++)
+		*first = c->path;
+	return 0;
+}
+
 static int collect_schema(struct pair_state *st)
 {
 	const struct mg_changeset *cs = st->ctx->cs;
-	size_t i, harmless = 0;
-	const char *first = NULL;
-	int err;
+	struct mg_strlist head = MG_STRLIST_INIT, base = MG_STRLIST_INIT;
+	size_t i, harmless = 0, beside = 0;
+	const char *first = NULL, *first_beside = NULL;
+	int err = 0, loaded = 0, known = 0;
 
-	st->schema = mg_xcalloc(cs->nr ? cs->nr : 1, sizeof(*st->schema));
 	for (i = 0; i < cs->nr; i++) {
 		const struct mg_change *c = &cs->changes[i];
-		struct schema_edit *e = &st->schema[st->schema_nr];
 
 		if (!counts_as_schema(st, c->path) &&
 		    !counts_as_schema(st, c->old_path))
 			continue;
-		memset(e, 0, sizeof(*e));
-		e->c = c;
-		err = classify_edit(st, e);
-		if (err < 0)
-			return err;
-		if (err) {
-			st->schema_nr++;
+		if (!loaded) {
+			/* only when something under the folders changed */
+			loaded = 1;
+			err = load_reach(st, &head, &base, &known);
+			if (err >= 0 && known)
+				err = collect_extra(st, &head, &base);
+			if (err < 0)
+				goto out;
+		}
+		if (known && !reached(c, &head, &base)) {
+			/* beside the schema, not read by drizzle-kit */
+			if (!beside++)
+				first_beside = c->path;
 			continue;
 		}
-		if (!harmless++)
-			first = c->path;
+		err = add_edit(st, c, &harmless, &first);
+		if (err < 0)
+			goto out;
 	}
+	for (i = 0; i < st->extra_nr; i++) {
+		err = add_edit(st, &st->extra[i], &harmless, &first);
+		if (err < 0)
+			goto out;
+	}
+	if (beside)
+		mg_report_note(st->r, "pair: '%s'%s changed beside the schema: "
+			       "drizzle-kit does not read %s (nothing imports "
+			       "%s from '%s')", first_beside,
+			       beside > 1 ? " and others" : "",
+			       beside > 1 ? "them" : "it",
+			       beside > 1 ? "them" : "it",
+			       st->p->schema_entries.nr
+				       ? st->p->schema_entries.items[0]
+				       : st->p->schema.items[0]);
 	if (harmless == 1)
 		mg_report_note(st->r, "pair: '%s' changed, but nothing "
 			       "drizzle-kit turns into SQL (comments, "
@@ -301,7 +428,10 @@ static int collect_schema(struct pair_state *st)
 			       "SQL (comments, formatting, types, relations, "
 			       "zod, ...): no migration needed", first,
 			       harmless - 1);
-	return 0;
+out:
+	mg_strlist_release(&base);
+	mg_strlist_release(&head);
+	return err;
 }
 
 /*
@@ -754,6 +884,9 @@ static void pair_state_release(struct pair_state *st)
 	for (i = 0; i < st->schema_nr; i++)
 		free(st->schema[i].what);
 	free(st->schema);
+	for (i = 0; i < st->extra_nr; i++)
+		free(st->extra[i].path);
+	free(st->extra);
 	free(st->custom);
 	mg_context_migdir_put(st->ctx, st->base);
 	mg_context_migdir_put(st->ctx, st->head);

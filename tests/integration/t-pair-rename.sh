@@ -45,7 +45,9 @@ sed -i 's|"./base"|"./columns"|' $s/index.ts
 echo 'export const extra = pgTable("extra", {});' >>$s/columns.ts
 git add -A
 expect_exit 1 migguard-pair
-expect_contains "$OUT" "'$s/__tests__/plans.test.ts' added"
+# Nothing imports the test: drizzle-kit does not read it.
+expect_not_contains "$OUT" "plans.test.ts"
+expect_contains "$ERR" "pair: '$s/__tests__/plans.test.ts' changed beside the schema: drizzle-kit does not read it (nothing imports it from 'packages/db/src/schema/index.ts')"
 cat >.migguard.json <<'JSON'
 {"pair": {"ignore": ["packages/db/src/schema/__tests__",
                      "packages/db/src/schema/columns.ts",

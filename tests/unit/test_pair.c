@@ -272,17 +272,16 @@ static void test_pair__schema_without_migration_names_file_and_command(
 	struct test_tree *head = tree_new("", "step-01");
 
 	(void)state;
-	base->replaced_path = "src/schema/old.ts";
-	base->replaced_from = "step-01/src/schema/auth.ts";
+	head->hidden[0] = "src/schema/auth.ts";
 	head->replaced_path = "src/schema/research.ts";
 	head->replaced_from = "step-02/src/schema/research.ts";
 	fixture_init(&f, one_project, base, head);
 	change(&f, "M src/schema/research.ts");
-	change(&f, "D src/schema/old.ts");
+	change(&f, "D src/schema/auth.ts");
 	run(&f);
 	assert_int_equal(f.report.nr, 2);
-	expect_finding(&f, 0, "schema-without-migration", "src/schema/old.ts",
-		       1, "schema file 'src/schema/old.ts' deleted without a "
+	expect_finding(&f, 0, "schema-without-migration", "src/schema/auth.ts",
+		       1, "schema file 'src/schema/auth.ts' deleted without a "
 		       "generated migration: pgTable \"organization\" "
 		       "removed; no new .sql, snapshot and journal entry in "
 		       "'src/migrations'");
