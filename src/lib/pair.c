@@ -134,10 +134,12 @@ enum { SNAPSHOT_SAME, SNAPSHOT_CHANGED, SNAPSHOT_UNKNOWN };
 /* "'pnpm db:generate' in 'packages/db'" */
 static void add_generate(struct mg_strbuf *sb, const struct pair_state *st)
 {
+	const char *dir = st->p->run_dir ? st->p->run_dir : st->p->root;
+
 	mg_strbuf_addf(sb, "'%s'", st->p->generate_command
 		       ? st->p->generate_command : "npx drizzle-kit generate");
-	if (st->p->root && st->p->root[0])
-		mg_strbuf_addf(sb, " in '%s'", st->p->root);
+	if (dir && dir[0])
+		mg_strbuf_addf(sb, " in '%s'", dir);
 }
 
 static void add_bypass(struct mg_strbuf *sb, const struct pair_state *st)
