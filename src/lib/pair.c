@@ -270,35 +270,47 @@ static int classify_edit(struct pair_state *st, struct schema_edit *e)
 }
 
 /*
- * The schema files drizzle-kit reads, at head and at base: the config's
- * entries and what they import. 0 with *known = 0 when the entries match
- * nothing in either tree (then every watched file counts).
+ * The schema files drizzle-kit reads at head and (read only when a change
+ * needs it) at base: the config's entries and what they import. When the
+ * entries match nothing in either tree, every watched file counts.
  */
-static int load_reach(struct pair_state *st, struct mg_strlist *head,
-		      struct mg_strlist *base, int *known)
-{
-	const struct mg_changeset *cs = st->ctx->cs;
-	size_t hr = 0, br = 0;
-	int err;
+struct reach {
+	struct mg_strlist head, base;
+	size_t head_roots, base_roots;
+	int head_loaded, base_loaded;
+};
 
-	*known = 0;
-	err = mg_schema_files(head, &hr, cs->head, st->p);
-	if (err >= 0 && cs->base)
-		err = mg_schema_files(base, &br, cs->base, st->p);
-	if (err < 0)
-		return err;
-	*known = hr || br;
-	return 0;
+static int reach_base(struct pair_state *st, struct reach *rc)
+{
+	if (rc->base_loaded || !st->ctx->cs->base)
+		return 0;
+	rc->base_loaded = 1;
+	return mg_schema_files(&rc->base, &rc->base_roots, st->ctx->cs->base,
+			       st->p);
 }
 
-static int reached(const struct mg_change *c, const struct mg_strlist *head,
-		   const struct mg_strlist *base)
+/* 1 when c is a schema file drizzle-kit reads (or read), 0 if not. */
+static int reached(struct pair_state *st, struct reach *rc,
+		   const struct mg_change *c)
 {
 	const char *old = c->old_path ? c->old_path : c->path;
+	int err;
 
-	return (c->status != MG_CHANGE_DELETED &&
-		mg_strlist_has(head, c->path)) ||
-	       (c->status != MG_CHANGE_ADDED && mg_strlist_has(base, old));
+	if (!rc->head_loaded) {
+		rc->head_loaded = 1;
+		err = mg_schema_files(&rc->head, &rc->head_roots,
+				      st->ctx->cs->head, st->p);
+		if (err < 0)
+			return err;
+	}
+	if (c->status != MG_CHANGE_DELETED && mg_strlist_has(&rc->head, c->path))
+		return 1;
+	err = reach_base(st, rc);
+	if (err < 0)
+		return err;
+	if (!rc->head_roots && !rc->base_roots)
+		return 1; /* the entries match nothing: watch the folders */
+	return c->status != MG_CHANGE_ADDED && mg_strlist_has(&rc->base, old);
 }
 
 /* Reached files outside the watched folders whose blob changed. */
@@ -321,6 +333,7 @@ static int collect_extra(struct pair_state *st, const struct mg_strlist *head,
 		char *a = NULL, *b = NULL;
 		size_t alen, blen;
 		struct mg_change *c;
+		enum mg_change_status status;
 
 		if (counts_as_schema(st, path) ||
 		    is_ignored(st->ctx->config, path))
@@ -334,6 +347,8 @@ static int collect_extra(struct pair_state *st, const struct mg_strlist *head,
 			free(b);
 			continue;
 		}
+		status = !a ? MG_CHANGE_ADDED : !b ? MG_CHANGE_DELETED
+						   : MG_CHANGE_MODIFIED;
 		free(a);
 		free(b);
 		if (err < 0 && err != MG_ETOOBIG)
@@ -341,9 +356,7 @@ static int collect_extra(struct pair_state *st, const struct mg_strlist *head,
 		err = 0;
 		c = &st->extra[st->extra_nr++];
 		c->path = mg_xstrdup(path);
-		c->status = !mg_strlist_has(base, path)	  ? MG_CHANGE_ADDED
-			    : !mg_strlist_has(head, path) ? MG_CHANGE_DELETED
-							  : MG_CHANGE_MODIFIED;
+		c->status = status;
 	}
 	mg_strlist_release(&all);
 	return err;
@@ -374,10 +387,12 @@ static int add_edit(struct pair_state *st, const struct mg_change *c,
 static int collect_schema(struct pair_state *st)
 {
 	const struct mg_changeset *cs = st->ctx->cs;
-	struct mg_strlist head = MG_STRLIST_INIT, base = MG_STRLIST_INIT;
+	struct reach rc;
 	size_t i, harmless = 0, beside = 0;
 	const char *first = NULL, *first_beside = NULL;
-	int err = 0, loaded = 0, known = 0;
+	int err = 0;
+
+	memset(&rc, 0, sizeof(rc));
 
 	for (i = 0; i < cs->nr; i++) {
 		const struct mg_change *c = &cs->changes[i];
@@ -385,16 +400,11 @@ static int collect_schema(struct pair_state *st)
 		if (!counts_as_schema(st, c->path) &&
 		    !counts_as_schema(st, c->old_path))
 			continue;
-		if (!loaded) {
-			/* only when something under the folders changed */
-			loaded = 1;
-			err = load_reach(st, &head, &base, &known);
-			if (err >= 0 && known)
-				err = collect_extra(st, &head, &base);
-			if (err < 0)
-				goto out;
-		}
-		if (known && !reached(c, &head, &base)) {
+		/* the graph is read only when something here changed */
+		err = reached(st, &rc, c);
+		if (err < 0)
+			goto out;
+		if (!err) {
 			/* beside the schema, not read by drizzle-kit */
 			if (!beside++)
 				first_beside = c->path;
@@ -404,6 +414,10 @@ static int collect_schema(struct pair_state *st)
 		if (err < 0)
 			goto out;
 	}
+	if (rc.head_roots || rc.base_roots)
+		err = collect_extra(st, &rc.head, &rc.base);
+	if (err < 0)
+		goto out;
 	for (i = 0; i < st->extra_nr; i++) {
 		err = add_edit(st, &st->extra[i], &harmless, &first);
 		if (err < 0)
@@ -431,8 +445,8 @@ static int collect_schema(struct pair_state *st)
 			       "zod, ...): no migration needed", first,
 			       harmless - 1);
 out:
-	mg_strlist_release(&base);
-	mg_strlist_release(&head);
+	mg_strlist_release(&rc.base);
+	mg_strlist_release(&rc.head);
 	return err;
 }
 

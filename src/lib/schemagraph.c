@@ -323,6 +323,24 @@ static int is_root(const char *path, void *payload)
 	return 0;
 }
 
+/* A package name no workspace uses: drizzle itself and its usual peers. */
+static int is_npm_package(const char *spec)
+{
+	static const char *const names[] = { "drizzle-orm", "drizzle-zod",
+		"drizzle-kit", "drizzle-valibot", "drizzle-typebox", "zod",
+		"pg", "postgres", "uuid", "nanoid", "@paralleldrive/cuid2",
+		"node:", NULL };
+	size_t i, n;
+
+	for (i = 0; names[i]; i++) {
+		n = strlen(names[i]);
+		if (!strncmp(spec, names[i], n) &&
+		    (!spec[n] || spec[n] == '/' || names[i][n - 1] == ':'))
+			return 1;
+	}
+	return 0;
+}
+
 static int starts_bare(const char *spec)
 {
 	return spec[0] && spec[0] != '.' && spec[0] != '/';
@@ -362,6 +380,8 @@ int mg_schema_files(struct mg_strlist *out, size_t *roots,
 			const char *spec = ts.specifiers.items[k];
 			char *to;
 
+			if (starts_bare(spec) && is_npm_package(spec))
+				continue;
 			if (starts_bare(spec) && !have_packages) {
 				have_packages = 1;
 				mg_schema_packages_load(&packages, tree);
