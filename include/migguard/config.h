@@ -95,6 +95,8 @@ int mg_config_parse_drizzle_at(struct mg_project *p, const char *path,
  */
 char *mg_config_run_dir(struct mg_tree *tree, const char *path);
 void mg_config_release(struct mg_config *cfg);
+/* Free what a project holds (mg_config_parse_drizzle's result). */
+void mg_project_release(struct mg_project *p);
 /* Put the configured severities into a report. */
 void mg_config_apply(const struct mg_config *cfg, struct mg_report *r);
 /* 1 when path is one of the project's schema files. */

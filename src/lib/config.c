@@ -69,6 +69,11 @@ static void project_release(struct mg_project *p)
 	memset(p, 0, sizeof(*p));
 }
 
+void mg_project_release(struct mg_project *p)
+{
+	project_release(p);
+}
+
 void mg_config_release(struct mg_config *cfg)
 {
 	size_t i;

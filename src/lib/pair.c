@@ -127,6 +127,7 @@ struct pair_state {
 	int generated;	 /* a new migration that changes the snapshot */
 	int attempted;	 /* an incomplete one (reported on its own) */
 	char *custom;	 /* tag of a new custom migration, or NULL */
+	char *moved_from; /* the base's migrations folder, if "out" moved */
 };
 
 enum { SNAPSHOT_SAME, SNAPSHOT_CHANGED, SNAPSHOT_UNKNOWN };
@@ -584,6 +585,54 @@ static void report_without_schema(struct pair_state *st,
 	mg_strbuf_release(&where);
 }
 
+/*
+ * The migrations folder the base's drizzle config names, when "out"
+ * changed in this change (the folder moved), else NULL. A new string.
+ */
+static char *base_out(const struct pair_state *st)
+{
+	const struct mg_project *p = st->p;
+	struct mg_project bp;
+	char *buf = NULL, *run_dir, *out = NULL;
+	size_t len;
+
+	if (!st->ctx->cs->base || !strcmp(p->config_path, ".migguard.json") ||
+	    mg_tree_read(st->ctx->cs->base, p->config_path, &buf, &len) < 0)
+		return NULL;
+	run_dir = mg_config_run_dir(st->ctx->cs->base, p->config_path);
+	if (mg_config_parse_drizzle_at(&bp, p->config_path, buf, len,
+				       run_dir) >= 0) {
+		if (strcmp(bp.migrations, p->migrations))
+			out = mg_xstrdup(bp.migrations);
+		mg_project_release(&bp);
+	}
+	free(run_dir);
+	free(buf);
+	return out;
+}
+
+/* The same bytes at the base's migrations folder: the file moved. */
+static int moved_in(const struct pair_state *st, const char *from,
+		    const char *path)
+{
+	size_t n = strlen(st->p->migrations);
+	char *a = NULL, *b = NULL, *old;
+	size_t alen, blen;
+	int same = 0;
+
+	if (!from || !path || strncmp(path, st->p->migrations, n) ||
+	    path[n] != '/')
+		return 0;
+	old = mg_path_join(from, path + n + 1);
+	if (mg_tree_read(st->ctx->cs->base, old, &a, &alen) >= 0 &&
+	    mg_tree_read(st->ctx->cs->head, path, &b, &blen) >= 0)
+		same = alen == blen && !memcmp(a, b, alen);
+	free(old);
+	free(a);
+	free(b);
+	return same;
+}
+
 static void check_new_entries(struct pair_state *st)
 {
 	size_t i;
@@ -608,6 +657,9 @@ static void check_new_entries(struct pair_state *st)
 			mg_strlist_release(&missing);
 			continue;
 		}
+		if (moved_in(st, st->moved_from, m->sql_path) &&
+		    moved_in(st, st->moved_from, m->snapshot_path))
+			continue; /* the folder moved, nothing was generated */
 		change = snapshot_change(st, i);
 		if (change == SNAPSHOT_SAME) {
 			if (!st->custom)
@@ -904,6 +956,7 @@ static void pair_state_release(struct pair_state *st)
 		free(st->extra[i].path);
 	free(st->extra);
 	free(st->custom);
+	free(st->moved_from);
 	mg_context_migdir_put(st->ctx, st->base);
 	mg_context_migdir_put(st->ctx, st->head);
 }
@@ -928,6 +981,7 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 	if (err < 0)
 		goto out;
 	collect_files(&st);
+	st.moved_from = base_out(&st);
 	check_new_entries(&st);
 	check_orphans(&st);
 	err = apply_waiver(&st);

@@ -32,10 +32,19 @@ expect_contains "$OUT" "server/db/schema/research.ts:17:1: error: schema file 's
   hint: run 'npm run db:generate', then git add server/db/migrations;"
 git reset -q --hard
 
+# The migrations folder moves ("out" changes): nothing was generated, no
+# schema change is needed.
+git mv server/db/migrations server/db/drizzle
+sed -i 's|./server/db/migrations|./server/db/drizzle|' server/db/drizzle.config.ts
+git commit -q -a -m "Move the migrations"
+expect_exit 0 migguard-pair --base HEAD~1
+expect_out ""
+expect_contains "$ERR" "migguard: checked server/db (drizzle.config.ts, 2 migrations)"
+
 # The config's folders are not in the tree: said, with what was looked for.
 sed -i 's|./server/db/schema/index.ts|./db/schema/index.ts|' server/db/drizzle.config.ts
 git commit -q -a -m "Wrong schema path"
-expect_exit 0 migguard check --base HEAD~1
+expect_exit 0 migguard-pair --base HEAD~1
 expect_contains "$ERR" "migguard: server/db/drizzle.config.ts: the schema 'db/schema/index.ts' is not in"
 expect_contains "$ERR" "(paths resolved against '.', where drizzle-kit runs): nothing to pair"
 
