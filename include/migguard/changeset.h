@@ -119,6 +119,14 @@ struct mg_push_update {
 int mg_push_updates_parse(struct mg_push_update **out, size_t *nr,
 			  const char *text);
 void mg_push_updates_free(struct mg_push_update *u, size_t nr);
+/*
+ * 1 when a commit message has a "<Key>: none" line (key given lowercase,
+ * matched in any case; the value starts with the word "none"), else 0.
+ * *reason gets what follows "none" (parentheses and separators stripped,
+ * "" when nothing), the caller's to free; NULL when 0 is returned.
+ * message may be NULL. Docs-Impact and Schema-Impact are such trailers.
+ */
+int mg_commit_waiver(char **reason, const char *message, const char *key);
 /* 1 when an object id is all zeros (any length). */
 int mg_oid_is_zero(const char *hex);
 

@@ -14,7 +14,19 @@ struct mg_project {
 	char *name;	   /* config name, or the drizzle config's folder */
 	char *config_path; /* the drizzle.config file or ".migguard.json" */
 	char *root;	   /* folder of the drizzle config ("" = top) */
+	/*
+	 * The folder drizzle-kit runs in, against which "schema" and "out"
+	 * resolve: a package.json folder whose script passes --config with
+	 * this config, else root.
+	 */
+	char *run_dir;
 	struct mg_strlist schema; /* folders, files or globs to watch */
+	/*
+	 * The schema as drizzle-kit reads it: files, folders (their script
+	 * files) and globs as written, repository-relative. The files they
+	 * import are schema too (mg_schema_files).
+	 */
+	struct mg_strlist schema_entries;
 	char *migrations;	  /* the migrations folder ("out") */
 	char *prefix;		  /* index|timestamp|supabase|unix|none */
 	char *migrations_table;	  /* default "__drizzle_migrations" */
@@ -92,7 +104,20 @@ int mg_config_parse_json(struct mg_config *cfg, const char *path,
 /* Read schema/out/migrations.* from a drizzle.config.* text. */
 int mg_config_parse_drizzle(struct mg_project *p, const char *path,
 			    const char *buf, size_t len);
+/* The same, with paths resolved against run_dir ("" = top). */
+int mg_config_parse_drizzle_at(struct mg_project *p, const char *path,
+			       const char *buf, size_t len,
+			       const char *run_dir);
+/*
+ * The folder drizzle-kit runs the config at path in, from the
+ * package.json files of its folder and the folders above: the nearest one
+ * whose script passes "--config" naming it; else the config's folder. A
+ * new string.
+ */
+char *mg_config_run_dir(struct mg_tree *tree, const char *path);
 void mg_config_release(struct mg_config *cfg);
+/* Free what a project holds (mg_config_parse_drizzle's result). */
+void mg_project_release(struct mg_project *p);
 /*
  * The line of .migguard.json that sets rule's severity, 0 when not set.
  * *sev gets the severity when set.

@@ -299,6 +299,91 @@ static void note_apply_targets(struct mg_cli *cli,
 	}
 }
 
+/* Add a note unless the report has it already (one per run). */
+static void note_once(struct mg_report *r, char *note)
+{
+	size_t i;
+
+	for (i = 0; i < r->notes_nr; i++)
+		if (!strcmp(r->notes[i], note)) {
+			free(note);
+			return;
+		}
+	mg_report_note(r, "%s", note);
+	free(note);
+}
+
+/* Migrations in a folder listing: <out>/x.sql and <out>/x/migration.sql. */
+static size_t count_migrations(const struct mg_tree_listing *l,
+			       const char *dir)
+{
+	size_t i, n = 0, dl = strlen(dir);
+
+	for (i = 0; i < l->nr; i++) {
+		const char *rel = l->items[i].path + dl + 1;
+		const char *slash = strchr(rel, '/');
+
+		if ((!slash && mg_ends_with(rel, ".sql")) ||
+		    (slash && !strcmp(slash, "/migration.sql")))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Say on stderr what the run checked: each project, its config and its
+ * migrations, and a project whose schema or migrations folder is not in
+ * the tree (found in the wrong place, then silence, is the worst case).
+ */
+static void note_checked(struct mg_report *r, const struct mg_config *cfg,
+			 struct mg_changeset *cs)
+{
+	size_t i, k;
+
+	if (!cfg->projects_nr) {
+		note_once(r, mg_xstrdup("migguard: no drizzle project found "
+			  "(no tracked drizzle.config.* for postgresql, no "
+			  "\"projects\" in .migguard.json): nothing checked"));
+		return;
+	}
+	for (i = 0; i < cfg->projects_nr; i++) {
+		const struct mg_project *p = &cfg->projects[i];
+		struct mg_tree_listing l = { 0 };
+		const char *cfgname = p->config_path;
+		size_t nl = strlen(p->name), found = 0;
+		const char *from = p->run_dir && *p->run_dir ? p->run_dir
+							      : NULL;
+
+		if (strcmp(p->name, ".") && !strncmp(cfgname, p->name, nl) &&
+		    cfgname[nl] == '/')
+			cfgname += nl + 1;
+		if (mg_tree_list(cs->head, p->migrations, &l) >= 0)
+			note_once(r, mg_xstrfmt("migguard: checked %s (%s, %zu "
+				  "migrations)", p->name, cfgname,
+				  count_migrations(&l, p->migrations)));
+		mg_tree_listing_release(&l);
+		for (k = 0; k < p->schema.nr; k++) {
+			memset(&l, 0, sizeof(l));
+			if (mg_tree_list(cs->head, p->schema.items[k], &l) >=
+				    0 &&
+			    l.nr)
+				found++;
+			mg_tree_listing_release(&l);
+		}
+		if (!found)
+			note_once(r, mg_xstrfmt("migguard: %s: the schema "
+				  "'%s' is not in %s (paths resolved against "
+				  "'%s', where drizzle-kit runs): nothing to "
+				  "pair; fix \"schema\" or describe the "
+				  "project in .migguard.json", p->config_path,
+				  p->schema_entries.nr
+					  ? p->schema_entries.items[0]
+					  : p->schema.items[0],
+				  cs->head->label ? cs->head->label : "the tree",
+				  from ? from : "."));
+	}
+}
+
 static int run_changeset(struct mg_cli *cli, unsigned checks,
 			 struct mg_changeset *cs, struct mg_repo *repo,
 			 struct mg_report *r)
@@ -316,6 +401,7 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 		goto out; /* a failed load still holds what it read */
 	}
 	mg_config_apply(&config, r);
+	note_checked(r, &config, cs);
 	ctx.config = &config;
 	ctx.cs = cs;
 	ctx.repo = repo;

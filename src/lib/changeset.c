@@ -598,3 +598,72 @@ int mg_context_published(struct mg_tree **out, struct mg_context *ctx)
 	return 0;
 }
 
+/* Commit message trailers */
+
+static int trailer_word_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+static int trailer_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* a[0..n) equals the lowercase word, in any case */
+static int trailer_key_equal(const char *a, size_t n, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = a[i] >= 'A' && a[i] <= 'Z' ? (char)(a[i] - 'A' + 'a')
+						    : a[i];
+
+		if (!word[i] || c != word[i])
+			return 0;
+	}
+	return word[n] == '\0';
+}
+
+int mg_commit_waiver(char **reason, const char *message, const char *key)
+{
+	const char *p = message;
+	size_t klen = strlen(key);
+
+	*reason = NULL;
+	while (p && *p) {
+		const char *eol = strchr(p, '\n'), *v, *end;
+
+		if (!eol)
+			eol = p + strlen(p);
+		v = p + klen;
+		if (eol - p > (long)klen &&
+		    trailer_key_equal(p, klen, key)) {
+			while (v < eol && trailer_blank(*v))
+				v++;
+			if (v < eol && *v == ':') {
+				v++;
+				while (v < eol && trailer_blank(*v))
+					v++;
+				if (eol - v >= 4 && trailer_key_equal(v, 4, "none") &&
+				    (v + 4 == eol ||
+				     !trailer_word_char((unsigned char)v[4])))
+					goto found;
+			}
+		}
+		p = *eol ? eol + 1 : eol;
+		continue;
+found:
+		v += 4;
+		end = eol;
+		while (v < end && (trailer_blank(*v) || strchr("(:-,;", *v)))
+			v++;
+		while (end > v && (trailer_blank(end[-1]) || end[-1] == '\r' ||
+				   end[-1] == ')' || end[-1] == '.'))
+			end--;
+		*reason = mg_xstrndup(v, (size_t)(end - v));
+		return 1;
+	}
+	return 0;
+}

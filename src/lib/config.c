@@ -60,13 +60,20 @@ static void project_release(struct mg_project *p)
 	free(p->name);
 	free(p->config_path);
 	free(p->root);
+	free(p->run_dir);
 	mg_strlist_release(&p->schema);
+	mg_strlist_release(&p->schema_entries);
 	free(p->migrations);
 	free(p->prefix);
 	free(p->migrations_table);
 	free(p->migrations_schema);
 	free(p->generate_command);
 	memset(p, 0, sizeof(*p));
+}
+
+void mg_project_release(struct mg_project *p)
+{
+	project_release(p);
 }
 
 void mg_config_release(struct mg_config *cfg)
@@ -172,6 +179,8 @@ static void schema_watch_path(char *path)
 
 static void add_schema_watch(struct mg_project *p, char *path)
 {
+	if (!mg_strlist_has(&p->schema_entries, path))
+		mg_strlist_push(&p->schema_entries, path);
 	schema_watch_path(path);
 	if (!mg_strlist_has(&p->schema, path))
 		mg_strlist_push(&p->schema, path);
@@ -218,8 +227,10 @@ static void add_schema_watches(struct mg_project *p, struct mg_strlist *paths)
 	size_t i;
 	char *keep;
 
-	for (i = 0; i < paths->nr; i++)
+	for (i = 0; i < paths->nr; i++) {
+		mg_strlist_push(&p->schema_entries, paths->items[i]);
 		schema_watch_path(paths->items[i]);
+	}
 	v = sorted_strings((const char *const *)paths->items, paths->nr);
 	keep = mg_xcalloc(paths->nr ? paths->nr : 1, 1);
 	for (i = 0; i < paths->nr; i++)
@@ -976,6 +987,13 @@ static void json_found(struct ts_found *f, const struct mg_json *root)
 int mg_config_parse_drizzle(struct mg_project *p, const char *path,
 			    const char *buf, size_t len)
 {
+	return mg_config_parse_drizzle_at(p, path, buf, len, NULL);
+}
+
+int mg_config_parse_drizzle_at(struct mg_project *p, const char *path,
+			       const char *buf, size_t len,
+			       const char *run_dir)
+{
 	struct ts_found f;
 	const char *slash = strrchr(path, '/');
 	char *root = slash ? mg_xstrndup(path, (size_t)(slash - path))
@@ -1002,6 +1020,7 @@ int mg_config_parse_drizzle(struct mg_project *p, const char *path,
 	p->config_path = mg_xstrdup(path);
 	p->root = root;
 	root = NULL;
+	p->run_dir = mg_xstrdup(run_dir ? run_dir : p->root);
 	p->name = mg_xstrdup(p->root[0] ? p->root : ".");
 	if (f.dialect && strcmp(f.dialect, "postgresql")) {
 		/* Not ours: MG_ENOTFOUND tells the caller to skip it. */
@@ -1016,7 +1035,7 @@ int mg_config_parse_drizzle(struct mg_project *p, const char *path,
 		goto out;
 	}
 	for (i = 0; i < f.schema.nr; i++) {
-		char *norm = normalize_path(p->root, f.schema.items[i]);
+		char *norm = normalize_path(p->run_dir, f.schema.items[i]);
 
 		if (!norm) {
 			err = mg_error_set("%s: schema path '%s' is outside "
@@ -1026,7 +1045,7 @@ int mg_config_parse_drizzle(struct mg_project *p, const char *path,
 		add_schema_watch(p, norm);
 	}
 	/* drizzle-kit's default out folder is "drizzle". */
-	p->migrations = normalize_path(p->root, f.out ? f.out : "drizzle");
+	p->migrations = normalize_path(p->run_dir, f.out ? f.out : "drizzle");
 	if (!p->migrations || !*p->migrations) {
 		err = mg_error_set("%s: out folder '%s' is outside the "
 				   "repository", path, f.out);
@@ -1070,12 +1089,102 @@ static int is_drizzle_config(const char *path)
 	return 0;
 }
 
+/* The value of "--config X" or "--config=X" in a script, or NULL. */
+static char *script_config(const char *script)
+{
+	const char *p = strstr(script, "--config");
+	size_t n;
+
+	if (!p)
+		return NULL;
+	p += strlen("--config");
+	if (*p != '=' && *p != ' ')
+		return NULL;
+	while (*p == '=' || *p == ' ')
+		p++;
+	if (*p == '"' || *p == '\'') {
+		char q = *p++;
+
+		n = strcspn(p, q == '"' ? "\"" : "'");
+	} else {
+		n = strcspn(p, " ;&|");
+	}
+	return n ? mg_xstrndup(p, n) : NULL;
+}
+
+/* The script of pkg that passes --config naming path (from dir), or NULL. */
+static const char *script_naming(const struct mg_json *pkg, const char *dir,
+				 const char *path, int want_generate)
+{
+	const struct mg_json *scripts = mg_json_get(pkg, "scripts");
+	size_t i;
+
+	for (i = 0; scripts && scripts->type == MG_JSON_OBJECT &&
+		    i < scripts->nr; i++) {
+		const struct mg_json *s = scripts->children[i];
+		char *cfg, *norm;
+		int hit;
+
+		if (s->type != MG_JSON_STRING ||
+		    !strstr(s->string, "drizzle-kit") ||
+		    (want_generate && (!strstr(s->string, "generate") ||
+				       strstr(s->string, "--custom"))))
+			continue;
+		cfg = script_config(s->string);
+		if (!cfg)
+			continue;
+		norm = normalize_path(dir, cfg);
+		hit = norm && !strcmp(norm, path);
+		free(norm);
+		free(cfg);
+		if (hit)
+			return s->key;
+	}
+	return NULL;
+}
+
+char *mg_config_run_dir(struct mg_tree *tree, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? mg_xstrndup(path, (size_t)(slash - path))
+			  : mg_xstrdup("");
+	char *cur = mg_xstrdup(dir);
+
+	for (;;) {
+		char *pkg_path = mg_path_join(cur, "package.json"), *buf = NULL;
+		struct mg_json *pkg = NULL;
+		size_t len;
+		int hit = 0;
+
+		if (mg_tree_read(tree, pkg_path, &buf, &len) >= 0 &&
+		    mg_json_parse(&pkg, buf, len, NULL) >= 0)
+			hit = script_naming(pkg, cur, path, 0) != NULL;
+		mg_json_free(pkg);
+		free(buf);
+		free(pkg_path);
+		if (hit) {
+			free(dir);
+			return cur;
+		}
+		if (!*cur)
+			break;
+		slash = strrchr(cur, '/');
+		if (slash)
+			cur[slash - cur] = '\0';
+		else
+			cur[0] = '\0';
+	}
+	free(cur);
+	return dir;
+}
+
 /* "pnpm db:generate": the package.json script that runs generate. */
 static char *find_generate_command(struct mg_tree *tree,
 				   const struct mg_project *p,
 				   const struct mg_tree_listing *all)
 {
-	char *pkg_path = mg_path_join(p->root, "package.json");
+	char *pkg_path = mg_path_join(p->run_dir ? p->run_dir : p->root,
+				      "package.json");
 	char *buf = NULL, *cmd = NULL;
 	struct mg_json *pkg = NULL;
 	const struct mg_json *scripts;
@@ -1092,6 +1201,15 @@ static char *find_generate_command(struct mg_tree *tree,
 	if (mg_tree_read(tree, pkg_path, &buf, &len) < 0 ||
 	    mg_json_parse(&pkg, buf, len, NULL) < 0)
 		goto out;
+	if (p->run_dir && strcmp(p->run_dir, p->root)) {
+		/* run from elsewhere: the script that names this config */
+		const char *key = script_naming(pkg, p->run_dir,
+						p->config_path, 1);
+
+		if (key)
+			cmd = mg_xstrfmt("%s %s", runner, key);
+		goto out;
+	}
 	scripts = mg_json_get(pkg, "scripts");
 	for (i = 0; scripts && scripts->type == MG_JSON_OBJECT &&
 		    i < scripts->nr; i++) {
@@ -1133,7 +1251,7 @@ static int discover(struct mg_config *cfg, struct mg_tree *tree,
 	for (i = 0; i < all->nr; i++) {
 		const struct mg_tree_entry *e = &all->items[i];
 		struct mg_project found, *p;
-		char *buf = NULL;
+		char *buf = NULL, *run_dir;
 		size_t len;
 
 		if (e->type != MG_ENTRY_FILE || !is_drizzle_config(e->path))
@@ -1141,7 +1259,10 @@ static int discover(struct mg_config *cfg, struct mg_tree *tree,
 		err = mg_tree_read(tree, e->path, &buf, &len);
 		if (err < 0)
 			return err;
-		err = mg_config_parse_drizzle(&found, e->path, buf, len);
+		run_dir = mg_config_run_dir(tree, e->path);
+		err = mg_config_parse_drizzle_at(&found, e->path, buf, len,
+						 run_dir);
+		free(run_dir);
 		free(buf);
 		if (err == MG_ENOTFOUND) {
 			err = 0;

@@ -675,44 +675,7 @@ void mg_docs_sql_names(struct mg_strlist *tables, struct mg_strlist *types,
 
 int mg_docs_waiver(char **reason, const char *message)
 {
-	static const char key[] = "docs-impact";
-	const char *p = message;
-
-	*reason = NULL;
-	while (p && *p) {
-		const char *eol = strchr(p, '\n'), *v, *end;
-
-		if (!eol)
-			eol = p + strlen(p);
-		v = p + strlen(key);
-		if (eol - p > (long)strlen(key) &&
-		    ci_equal(p, strlen(key), key)) {
-			while (v < eol && is_blank(*v))
-				v++;
-			if (v < eol && *v == ':') {
-				v++;
-				while (v < eol && is_blank(*v))
-					v++;
-				if (eol - v >= 4 && ci_equal(v, 4, "none") &&
-				    (v + 4 == eol ||
-				     !is_word_char((unsigned char)v[4])))
-					goto found;
-			}
-		}
-		p = *eol ? eol + 1 : eol;
-		continue;
-found:
-		v += 4;
-		end = eol;
-		while (v < end && (is_blank(*v) || strchr("(:-,;", *v)))
-			v++;
-		while (end > v && (is_blank(end[-1]) || end[-1] == '\r' ||
-				   end[-1] == ')' || end[-1] == '.'))
-			end--;
-		*reason = mg_xstrndup(v, (size_t)(end - v));
-		return 1;
-	}
-	return 0;
+	return mg_commit_waiver(reason, message, "docs-impact");
 }
 
 /* The check */

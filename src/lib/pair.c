@@ -1,9 +1,12 @@
 /*
  * The pair check: a schema change and its generated migration travel
  * together, and a new migration is whole (.sql, meta/ snapshot and journal
- * entry). Schema files are TypeScript, which migguard cannot evaluate: any
- * change to a watched schema file counts, comments and formatting too;
- * config "pair.ignore" lists files that never affect the schema.
+ * entry). Schema files are TypeScript, which migguard does not evaluate:
+ * the old and new versions of a changed schema file are scanned (tsscan.h)
+ * and edits that cannot reach the database (comments, formatting, types,
+ * relations, zod values, ...) do not count; what the scanner cannot
+ * classify does. Config "pair.ignore" lists files that never affect the
+ * schema.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +15,10 @@
 #include "migguard/glob.h"
 #include "migguard/migdir.h"
 #include "migguard/pair.h"
+#include "migguard/schemagraph.h"
+#include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
+#include "migguard/tsscan.h"
 
 static int is_chain_key(const char *key)
 {
@@ -99,18 +105,29 @@ struct orphan {
 	char *snapshot_path; /* the added snapshot, or NULL */
 };
 
+/* A schema file change that may change the database. */
+struct schema_edit {
+	const struct mg_change *c;
+	unsigned line, column; /* its first changed token */
+	char *what;	       /* "pgTable \"user\" changed", or NULL */
+};
+
 struct pair_state {
 	struct mg_report *r;
 	struct mg_context *ctx;
 	const struct mg_project *p;
 	struct mg_migdir *head, *base;
-	const struct mg_change **schema; /* watched, not ignored */
-	size_t schema_nr;
+	struct schema_edit *schema; /* watched, not ignored, may change SQL */
+	size_t schema_nr, schema_alloc;
+	/* schema files outside the watched folders that changed */
+	struct mg_change *extra;
+	size_t extra_nr;
 	struct orphan *orphans;
 	size_t orphans_nr, orphans_alloc;
 	int generated;	 /* a new migration that changes the snapshot */
 	int attempted;	 /* an incomplete one (reported on its own) */
 	char *custom;	 /* tag of a new custom migration, or NULL */
+	char *moved_from; /* the base's migrations folder, if "out" moved */
 };
 
 enum { SNAPSHOT_SAME, SNAPSHOT_CHANGED, SNAPSHOT_UNKNOWN };
@@ -118,10 +135,12 @@ enum { SNAPSHOT_SAME, SNAPSHOT_CHANGED, SNAPSHOT_UNKNOWN };
 /* "'pnpm db:generate' in 'packages/db'" */
 static void add_generate(struct mg_strbuf *sb, const struct pair_state *st)
 {
+	const char *dir = st->p->run_dir ? st->p->run_dir : st->p->root;
+
 	mg_strbuf_addf(sb, "'%s'", st->p->generate_command
 		       ? st->p->generate_command : "npx drizzle-kit generate");
-	if (st->p->root && st->p->root[0])
-		mg_strbuf_addf(sb, " in '%s'", st->p->root);
+	if (dir && dir[0])
+		mg_strbuf_addf(sb, " in '%s'", dir);
 }
 
 static void add_bypass(struct mg_strbuf *sb, const struct pair_state *st)
@@ -163,19 +182,273 @@ static int counts_as_schema(const struct pair_state *st, const char *path)
 	       !is_ignored(st->ctx->config, path);
 }
 
-static void collect_schema(struct pair_state *st)
+static int is_script(const char *path)
 {
-	const struct mg_changeset *cs = st->ctx->cs;
+	static const char *const exts[] = { ".ts", ".tsx", ".mts", ".cts",
+		".js", ".jsx", ".mjs", ".cjs", NULL };
 	size_t i;
 
-	st->schema = mg_xcalloc(cs->nr ? cs->nr : 1, sizeof(*st->schema));
+	for (i = 0; exts[i]; i++)
+		if (mg_ends_with(path, exts[i]))
+			return 1;
+	return 0;
+}
+
+/* One version of a changed file: "" when it is not in that tree. */
+static int read_version(struct mg_tree *t, const char *path, char **buf,
+			size_t *len)
+{
+	int err;
+
+	*buf = NULL;
+	*len = 0;
+	if (!t || !path)
+		return 0;
+	err = mg_tree_read(t, path, buf, len);
+	if (err == MG_ENOTFOUND)
+		return 0;
+	return err;
+}
+
+/*
+ * Scan the old and new versions of a schema file: 0 when the edit cannot
+ * change the database, 1 when it may (e filled), < 0 on a read error. A
+ * file the scanner does not read (not TypeScript or JavaScript, too big)
+ * counts at its first line.
+ */
+static int classify_edit(struct pair_state *st, struct schema_edit *e)
+{
+	const struct mg_changeset *cs = st->ctx->cs;
+	const struct mg_change *c = e->c;
+	const char *old_path = c->old_path ? c->old_path : c->path;
+	char *a = NULL, *b = NULL;
+	size_t alen, blen;
+	struct mg_ts_file fa, fb;
+	struct mg_ts_effect eff;
+	struct mg_srcmap map;
+	int err;
+
+	e->line = e->column = 1;
+	if (c->status == MG_CHANGE_TYPECHANGE || !is_script(c->path) ||
+	    !is_script(old_path))
+		return 1;
+	err = read_version(cs->base, c->status == MG_CHANGE_ADDED ? NULL
+								  : old_path,
+			   &a, &alen);
+	if (err >= 0)
+		err = read_version(cs->head, c->status == MG_CHANGE_DELETED
+						     ? NULL : c->path,
+				   &b, &blen);
+	if (err == MG_ETOOBIG) {
+		free(a);
+		free(b);
+		return 1;
+	}
+	if (err < 0) {
+		free(a);
+		free(b);
+		return err;
+	}
+	mg_ts_scan(&fa, a ? a : "", alen);
+	mg_ts_scan(&fb, b ? b : "", blen);
+	mg_ts_schema_effect(&eff, &fa, &fb);
+	err = eff.changed;
+	if (eff.changed) {
+		e->what = mg_xstrfmt("%s %s", eff.subject, eff.verb);
+		if (blen) {
+			mg_srcmap_init(&map, b, blen);
+			mg_srcmap_locate(&map, eff.offset, &e->line,
+					 &e->column);
+			mg_srcmap_release(&map);
+		}
+	}
+	mg_ts_effect_release(&eff);
+	mg_ts_file_release(&fb);
+	mg_ts_file_release(&fa);
+	free(b);
+	free(a);
+	return err;
+}
+
+/*
+ * The schema files drizzle-kit reads at head and (read only when a change
+ * needs it) at base: the config's entries and what they import. When the
+ * entries match nothing in either tree, every watched file counts.
+ */
+struct reach {
+	struct mg_strlist head, base;
+	size_t head_roots, base_roots;
+	int head_loaded, base_loaded;
+};
+
+static int reach_base(struct pair_state *st, struct reach *rc)
+{
+	if (rc->base_loaded || !st->ctx->cs->base)
+		return 0;
+	rc->base_loaded = 1;
+	return mg_schema_files(&rc->base, &rc->base_roots, st->ctx->cs->base,
+			       st->p);
+}
+
+/* 1 when c is a schema file drizzle-kit reads (or read), 0 if not. */
+static int reached(struct pair_state *st, struct reach *rc,
+		   const struct mg_change *c)
+{
+	const char *old = c->old_path ? c->old_path : c->path;
+	int err;
+
+	if (!rc->head_loaded) {
+		rc->head_loaded = 1;
+		err = mg_schema_files(&rc->head, &rc->head_roots,
+				      st->ctx->cs->head, st->p);
+		if (err < 0)
+			return err;
+	}
+	if (c->status != MG_CHANGE_DELETED && mg_strlist_has(&rc->head, c->path))
+		return 1;
+	err = reach_base(st, rc);
+	if (err < 0)
+		return err;
+	if (!rc->head_roots && !rc->base_roots)
+		return 1; /* the entries match nothing: watch the folders */
+	return c->status != MG_CHANGE_ADDED && mg_strlist_has(&rc->base, old);
+}
+
+/* Reached files outside the watched folders whose blob changed. */
+static int collect_extra(struct pair_state *st, const struct mg_strlist *head,
+			 const struct mg_strlist *base)
+{
+	const struct mg_changeset *cs = st->ctx->cs;
+	struct mg_strlist all = MG_STRLIST_INIT;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < head->nr; i++)
+		mg_strlist_push(&all, head->items[i]);
+	for (i = 0; i < base->nr; i++)
+		if (!mg_strlist_has(&all, base->items[i]))
+			mg_strlist_push(&all, base->items[i]);
+	st->extra = mg_xcalloc(all.nr + 1, sizeof(*st->extra));
+	for (i = 0; i < all.nr; i++) {
+		const char *path = all.items[i];
+		char *a = NULL, *b = NULL;
+		size_t alen, blen;
+		struct mg_change *c;
+		enum mg_change_status status;
+
+		if (counts_as_schema(st, path) ||
+		    is_ignored(st->ctx->config, path))
+			continue; /* in the diff already, or waived */
+		err = read_version(cs->base, path, &a, &alen);
+		if (err >= 0)
+			err = read_version(cs->head, path, &b, &blen);
+		if (err >= 0 && (!a) == (!b) &&
+		    (!a || (alen == blen && !memcmp(a, b, alen)))) {
+			free(a);
+			free(b);
+			continue;
+		}
+		status = !a ? MG_CHANGE_ADDED : !b ? MG_CHANGE_DELETED
+						   : MG_CHANGE_MODIFIED;
+		free(a);
+		free(b);
+		if (err < 0 && err != MG_ETOOBIG)
+			break;
+		err = 0;
+		c = &st->extra[st->extra_nr++];
+		c->path = mg_xstrdup(path);
+		c->status = status;
+	}
+	mg_strlist_release(&all);
+	return err;
+}
+
+static int add_edit(struct pair_state *st, const struct mg_change *c,
+		    size_t *harmless, const char **first)
+{
+	struct schema_edit *e;
+	int err;
+
+	MG_ALLOC_GROW(st->schema, st->schema_nr + 1, st->schema_alloc);
+	e = &st->schema[st->schema_nr];
+	memset(e, 0, sizeof(*e));
+	e->c = c;
+	err = classify_edit(st, e);
+	if (err < 0)
+		return err;
+	if (err) {
+		st->schema_nr++;
+		return 0;
+	}
+	if (!(*harmless)++)
+		*first = c->path;
+	return 0;
+}
+
+static int collect_schema(struct pair_state *st)
+{
+	const struct mg_changeset *cs = st->ctx->cs;
+	struct reach rc;
+	size_t i, harmless = 0, beside = 0;
+	const char *first = NULL, *first_beside = NULL;
+	int err = 0;
+
+	memset(&rc, 0, sizeof(rc));
+
 	for (i = 0; i < cs->nr; i++) {
 		const struct mg_change *c = &cs->changes[i];
 
-		if (counts_as_schema(st, c->path) ||
-		    counts_as_schema(st, c->old_path))
-			st->schema[st->schema_nr++] = c;
+		if (!counts_as_schema(st, c->path) &&
+		    !counts_as_schema(st, c->old_path))
+			continue;
+		/* the graph is read only when something here changed */
+		err = reached(st, &rc, c);
+		if (err < 0)
+			goto out;
+		if (!err) {
+			/* beside the schema, not read by drizzle-kit */
+			if (!beside++)
+				first_beside = c->path;
+			continue;
+		}
+		err = add_edit(st, c, &harmless, &first);
+		if (err < 0)
+			goto out;
 	}
+	if (rc.head_roots || rc.base_roots)
+		err = collect_extra(st, &rc.head, &rc.base);
+	if (err < 0)
+		goto out;
+	for (i = 0; i < st->extra_nr; i++) {
+		err = add_edit(st, &st->extra[i], &harmless, &first);
+		if (err < 0)
+			goto out;
+	}
+	if (beside)
+		mg_report_note(st->r, "pair: '%s'%s changed beside the schema: "
+			       "drizzle-kit does not read %s (nothing imports "
+			       "%s from '%s')", first_beside,
+			       beside > 1 ? " and others" : "",
+			       beside > 1 ? "them" : "it",
+			       beside > 1 ? "them" : "it",
+			       st->p->schema_entries.nr
+				       ? st->p->schema_entries.items[0]
+				       : st->p->schema.items[0]);
+	if (harmless == 1)
+		mg_report_note(st->r, "pair: '%s' changed, but nothing "
+			       "drizzle-kit turns into SQL (comments, "
+			       "formatting, types, relations, zod, ...): no "
+			       "migration needed", first);
+	else if (harmless)
+		mg_report_note(st->r, "pair: '%s' and %zu more schema files "
+			       "changed, but nothing drizzle-kit turns into "
+			       "SQL (comments, formatting, types, relations, "
+			       "zod, ...): no migration needed", first,
+			       harmless - 1);
+out:
+	mg_strlist_release(&rc.base);
+	mg_strlist_release(&rc.head);
+	return err;
 }
 
 /*
@@ -312,6 +585,54 @@ static void report_without_schema(struct pair_state *st,
 	mg_strbuf_release(&where);
 }
 
+/*
+ * The migrations folder the base's drizzle config names, when "out"
+ * changed in this change (the folder moved), else NULL. A new string.
+ */
+static char *base_out(const struct pair_state *st)
+{
+	const struct mg_project *p = st->p;
+	struct mg_project bp;
+	char *buf = NULL, *run_dir, *out = NULL;
+	size_t len;
+
+	if (!st->ctx->cs->base || !strcmp(p->config_path, ".migguard.json") ||
+	    mg_tree_read(st->ctx->cs->base, p->config_path, &buf, &len) < 0)
+		return NULL;
+	run_dir = mg_config_run_dir(st->ctx->cs->base, p->config_path);
+	if (mg_config_parse_drizzle_at(&bp, p->config_path, buf, len,
+				       run_dir) >= 0) {
+		if (strcmp(bp.migrations, p->migrations))
+			out = mg_xstrdup(bp.migrations);
+		mg_project_release(&bp);
+	}
+	free(run_dir);
+	free(buf);
+	return out;
+}
+
+/* The same bytes at the base's migrations folder: the file moved. */
+static int moved_in(const struct pair_state *st, const char *from,
+		    const char *path)
+{
+	size_t n = strlen(st->p->migrations);
+	char *a = NULL, *b = NULL, *old;
+	size_t alen, blen;
+	int same = 0;
+
+	if (!from || !path || strncmp(path, st->p->migrations, n) ||
+	    path[n] != '/')
+		return 0;
+	old = mg_path_join(from, path + n + 1);
+	if (mg_tree_read(st->ctx->cs->base, old, &a, &alen) >= 0 &&
+	    mg_tree_read(st->ctx->cs->head, path, &b, &blen) >= 0)
+		same = alen == blen && !memcmp(a, b, alen);
+	free(old);
+	free(a);
+	free(b);
+	return same;
+}
+
 static void check_new_entries(struct pair_state *st)
 {
 	size_t i;
@@ -336,6 +657,9 @@ static void check_new_entries(struct pair_state *st)
 			mg_strlist_release(&missing);
 			continue;
 		}
+		if (moved_in(st, st->moved_from, m->sql_path) &&
+		    moved_in(st, st->moved_from, m->snapshot_path))
+			continue; /* the folder moved, nothing was generated */
 		change = snapshot_change(st, i);
 		if (change == SNAPSHOT_SAME) {
 			if (!st->custom)
@@ -482,6 +806,92 @@ static const char *status_word(const struct mg_change *c)
 	}
 }
 
+/* Does a change of cs touch the edit's file? */
+static int touches(const struct mg_changeset *cs, const struct mg_change *c)
+{
+	size_t i;
+
+	for (i = 0; i < cs->nr; i++) {
+		const struct mg_change *o = &cs->changes[i];
+
+		if (!strcmp(o->path, c->path) ||
+		    (c->old_path && !strcmp(o->path, c->old_path)) ||
+		    (o->old_path && !strcmp(o->old_path, c->path)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A commit of the range with a 'Schema-Impact: none' trailer waives the
+ * schema edits it made: an edit is dropped when no commit without the
+ * trailer touches its file. Each waiving commit gets a note.
+ */
+static int apply_waiver(struct pair_state *st)
+{
+	struct mg_changeset *cs = st->ctx->cs, *one = NULL;
+	unsigned char *waived = NULL, *kept = NULL;
+	size_t i, k, n = 0, kept_nr = 0;
+	char *reason = NULL;
+	int err;
+
+	if ((cs->mode != MG_CHANGESET_RANGE &&
+	     cs->mode != MG_CHANGESET_PRE_PUSH) || !st->schema_nr ||
+	    st->generated || st->attempted)
+		return 0;
+	err = mg_changeset_commits(cs);
+	if (err < 0)
+		return err;
+	waived = mg_xcalloc(cs->commits_nr + 1, 1);
+	for (i = 0; i < cs->commits_nr; i++) {
+		if (!mg_commit_waiver(&reason, cs->commits[i].message,
+				      "schema-impact"))
+			continue;
+		waived[i] = 1;
+		n++;
+		mg_report_note(st->r, "pair: schema-without-migration waived "
+			       "by the 'Schema-Impact: none' trailer of commit "
+			       "%.7s%s%s%s", cs->commits[i].id,
+			       *reason ? " (" : "", reason,
+			       *reason ? ")" : "");
+		free(reason);
+	}
+	if (!n)
+		goto out;
+	kept = mg_xcalloc(st->schema_nr, 1);
+	for (i = 0; n < cs->commits_nr && i < cs->commits_nr; i++) {
+		if (waived[i] || !cs->repo)
+			continue;
+		err = mg_changeset_open_commit(&one, cs->repo,
+					       cs->commits[i].id, cs->mode);
+		if (err >= 0)
+			err = mg_changeset_diff(one, &st->p->schema);
+		if (err < 0)
+			goto out;
+		for (k = 0; k < st->schema_nr; k++)
+			if (touches(one, st->schema[k].c))
+				kept[k] = 1;
+		mg_changeset_free(one);
+		one = NULL;
+	}
+	if (n < cs->commits_nr && !cs->repo)
+		memset(kept, 1, st->schema_nr); /* cannot tell: keep all */
+	for (k = 0; k < st->schema_nr; k++) {
+		if (kept[k]) {
+			st->schema[kept_nr++] = st->schema[k];
+			continue;
+		}
+		free(st->schema[k].what);
+	}
+	st->schema_nr = kept_nr;
+	err = 0;
+out:
+	mg_changeset_free(one);
+	free(kept);
+	free(waived);
+	return err;
+}
+
 static void check_schema(struct pair_state *st)
 {
 	struct mg_strbuf what = MG_STRBUF_INIT, hint = MG_STRBUF_INIT;
@@ -503,21 +913,25 @@ static void check_schema(struct pair_state *st)
 	else
 		mg_strbuf_addf(&hint, " and commit what it writes under '%s'",
 			       st->p->migrations);
-	mg_strbuf_adds(&hint, "; if the edit cannot change the database "
-		       "(comments, formatting), generate writes nothing");
-	if (st->ctx->cs->mode == MG_CHANGESET_RANGE)
-		mg_strbuf_adds(&hint, ": list such files in \"pair.ignore\" "
-			       "or set the rule to \"warning\"");
+	mg_strbuf_adds(&hint, "; if the edit cannot change the database, "
+		       "generate writes nothing");
+	if (st->ctx->cs->mode == MG_CHANGESET_RANGE ||
+	    st->ctx->cs->mode == MG_CHANGESET_PRE_PUSH)
+		mg_strbuf_adds(&hint, ": add a 'Schema-Impact: none (reason)' "
+			       "trailer to the commit message");
 	add_bypass(&hint, st);
 	for (i = 0; i < st->schema_nr; i++) {
-		const struct mg_change *c = st->schema[i];
+		const struct schema_edit *e = &st->schema[i];
+		const struct mg_change *c = e->c;
 		char *from = c->old_path ? mg_xstrfmt(" from '%s'", c->old_path)
 					 : mg_xstrdup("");
 
-		mg_report_add(st->r, "schema-without-migration", c->path, 0, 0,
-			      hint.buf, "schema file '%s' %s%s without a "
-			      "generated migration: %s", c->path,
-			      status_word(c), from, what.buf);
+		mg_report_add(st->r, "schema-without-migration", c->path,
+			      e->line, e->column, hint.buf, "schema file '%s' "
+			      "%s%s without a generated migration: %s%s%s",
+			      c->path, status_word(c), from,
+			      e->what ? e->what : "", e->what ? "; " : "",
+			      what.buf);
 		free(from);
 	}
 	mg_strbuf_release(&hint);
@@ -535,8 +949,14 @@ static void pair_state_release(struct pair_state *st)
 		free(st->orphans[i].snapshot_path);
 	}
 	free(st->orphans);
+	for (i = 0; i < st->schema_nr; i++)
+		free(st->schema[i].what);
 	free(st->schema);
+	for (i = 0; i < st->extra_nr; i++)
+		free(st->extra[i].path);
+	free(st->extra);
 	free(st->custom);
+	free(st->moved_from);
 	mg_context_migdir_put(st->ctx, st->base);
 	mg_context_migdir_put(st->ctx, st->head);
 }
@@ -557,10 +977,16 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 	err = mg_context_migdir_at(&st.base, ctx, ctx->cs->base, p);
 	if (err < 0)
 		goto out;
-	collect_schema(&st);
+	err = collect_schema(&st);
+	if (err < 0)
+		goto out;
 	collect_files(&st);
+	st.moved_from = base_out(&st);
 	check_new_entries(&st);
 	check_orphans(&st);
+	err = apply_waiver(&st);
+	if (err < 0)
+		goto out;
 	check_schema(&st);
 	err = 0;
 out:

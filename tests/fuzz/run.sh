@@ -85,6 +85,20 @@ seed() {
 			n=$((n + 1))
 			cp "$f" "$d/fixture-$n.ts"
 		done ;;
+	tsscan)
+		prev=
+		for f in "$fixtures"/step-*; do
+			for t in "$f"/src/schema/*.ts; do
+				n=$((n + 1))
+				b=$(basename "$t")
+				if [ -n "$prev" ] && [ -f "$prev/src/schema/$b" ]; then
+					{ cat "$prev/src/schema/$b"; printf '\n@@@@\n'; cat "$t"; } >"$d/edit-$n.ts"
+				else
+					cp "$t" "$d/file-$n.ts"
+				fi
+			done
+			prev=$f
+		done ;;
 	lint|srcmap|docs)
 		for f in $(find "$fixtures" "$src/tests/golden" -name '*.sql'); do
 			n=$((n + 1))

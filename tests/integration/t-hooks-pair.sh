@@ -28,7 +28,7 @@ expect_exit 0 migguard install
 expect_exit 0 git commit -q -m "schema and migration"
 # Colour only on a terminal (script(1) gives the hook one).
 cd "$MG_TMP/bad"
-echo "// more" >> packages/db/src/schema/research.ts
+echo 'export const more = pgTable("more", {});' >> packages/db/src/schema/research.ts
 git add -A
 script -qec "git commit -q -m tty" /dev/null >"$MG_TMP/tty.out" 2>&1 || true
 grep -q "$(printf '\033')" "$MG_TMP/tty.out" || fail "no colour on a TTY"

@@ -33,16 +33,16 @@ expect_err "migguard: 1 errors, 0 warnings"
 # ... or all of its migration: its schema edit is unpaired.
 git reset -q $b/src/migrations
 expect_exit 1 migguard-pair
-expect_out "$b/src/schema/enums.ts: error: schema file '$b/src/schema/enums.ts' modified without a generated migration: no new .sql, snapshot and journal entry in '$b/src/migrations' [schema-without-migration]
-  hint: run 'pnpm db:generate' in '$b', then git add $b/src/migrations; if the edit cannot change the database (comments, formatting), generate writes nothing; bypass once: MIGGUARD_SKIP=pair git commit ...
-$b/src/schema/research.ts: error: schema file '$b/src/schema/research.ts' modified without a generated migration: no new .sql, snapshot and journal entry in '$b/src/migrations' [schema-without-migration]
-  hint: run 'pnpm db:generate' in '$b', then git add $b/src/migrations; if the edit cannot change the database (comments, formatting), generate writes nothing; bypass once: MIGGUARD_SKIP=pair git commit ..."
+expect_out "$b/src/schema/enums.ts:4:1: error: schema file '$b/src/schema/enums.ts' modified without a generated migration: pgEnum \"plan_status\" added; no new .sql, snapshot and journal entry in '$b/src/migrations' [schema-without-migration]
+  hint: run 'pnpm db:generate' in '$b', then git add $b/src/migrations; if the edit cannot change the database, generate writes nothing; bypass once: MIGGUARD_SKIP=pair git commit ...
+$b/src/schema/research.ts:5:1: error: schema file '$b/src/schema/research.ts' modified without a generated migration: pgTable \"research_plan\" added; no new .sql, snapshot and journal entry in '$b/src/migrations' [schema-without-migration]
+  hint: run 'pnpm db:generate' in '$b', then git add $b/src/migrations; if the edit cannot change the database, generate writes nothing; bypass once: MIGGUARD_SKIP=pair git commit ..."
 expect_err "migguard: 2 errors, 0 warnings"
 
 # A migration of one project does not pair the other's schema edit.
 git reset -q
 git add $b/src/migrations $a/src/schema
 expect_exit 1 migguard-pair
-expect_contains "$OUT" "$a/src/schema/research.ts: error: schema file '$a/src/schema/research.ts' modified without a generated migration"
+expect_contains "$OUT" "$a/src/schema/research.ts:11:5: error: schema file '$a/src/schema/research.ts' modified without a generated migration"
 expect_contains "$OUT" "$b/src/migrations/0001_research_plan.sql: error: new migration '0001_research_plan' changes the schema snapshot but no schema file under '$b/src/schema' is staged [migration-without-schema]"
 expect_err "migguard: 2 errors, 0 warnings"

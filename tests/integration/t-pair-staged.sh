@@ -5,9 +5,9 @@ sh "$MG_SOURCE_DIR/tests/fixtures/demo/make-demo.sh" --clean --upto 1 r
 cd r
 m=packages/db/src/migrations
 s=packages/db/src/schema
-hint_generate="  hint: run 'npm run db:generate' in 'packages/db', then git add $m; if the edit cannot change the database (comments, formatting), generate writes nothing; bypass once: MIGGUARD_SKIP=pair git commit ..."
+hint_generate="  hint: run 'npm run db:generate' in 'packages/db', then git add $m; if the edit cannot change the database, generate writes nothing; bypass once: MIGGUARD_SKIP=pair git commit ..."
 hint_whole="  hint: stage the whole migration: git add $m (the .sql, meta/ snapshot and meta/_journal.json); if a file is lost, remove the partial migration and run 'npm run db:generate' in 'packages/db' again; bypass once: MIGGUARD_SKIP=pair git commit ..."
-schema_only="$s/research.ts: error: schema file '$s/research.ts' modified without a generated migration: no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
+schema_only="$s/research.ts:11:5: error: schema file '$s/research.ts' modified without a generated migration: pgTable \"research_plan\" changed; no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
 $hint_generate"
 
 # Nothing staged: nothing to pair.

@@ -236,14 +236,7 @@ static void test_config__drizzle_ts_scanner(void **state)
 	assert_string_equal(p.prefix, "timestamp");
 	assert_string_equal(p.migrations_table, "my_migrations");
 	assert_string_equal(p.migrations_schema, "public");
-	free(p.name);
-	free(p.config_path);
-	free(p.root);
-	mg_strlist_release(&p.schema);
-	free(p.migrations);
-	free(p.prefix);
-	free(p.migrations_table);
-	free(p.migrations_schema);
+	mg_project_release(&p);
 }
 
 static void test_config__drizzle_other_dialect_and_errors(void **state)

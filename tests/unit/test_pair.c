@@ -268,27 +268,34 @@ static void test_pair__schema_without_migration_names_file_and_command(
 {
 	struct fixture f;
 
+	struct test_tree *base = tree_new("", "step-01");
+	struct test_tree *head = tree_new("", "step-01");
+
 	(void)state;
-	fixture_init(&f, one_project, tree_new("", "step-01"),
-		     tree_new("", "step-01"));
+	head->hidden[0] = "src/schema/auth.ts";
+	head->replaced_path = "src/schema/research.ts";
+	head->replaced_from = "step-02/src/schema/research.ts";
+	fixture_init(&f, one_project, base, head);
 	change(&f, "M src/schema/research.ts");
-	change(&f, "D src/schema/old.ts");
+	change(&f, "D src/schema/auth.ts");
 	run(&f);
 	assert_int_equal(f.report.nr, 2);
-	expect_finding(&f, 0, "schema-without-migration", "src/schema/old.ts",
-		       0, "schema file 'src/schema/old.ts' deleted without a "
-		       "generated migration: no new .sql, snapshot and "
-		       "journal entry in 'src/migrations'");
+	expect_finding(&f, 0, "schema-without-migration", "src/schema/auth.ts",
+		       1, "schema file 'src/schema/auth.ts' deleted without a "
+		       "generated migration: pgTable \"organization\" "
+		       "removed; no new .sql, snapshot and journal entry in "
+		       "'src/migrations'");
 	expect_finding(&f, 1, "schema-without-migration",
-		       "src/schema/research.ts", 0,
+		       "src/schema/research.ts", 11,
 		       "schema file 'src/schema/research.ts' modified "
-		       "without a generated migration: no new .sql, snapshot "
+		       "without a generated migration: pgTable "
+		       "\"research_plan\" changed; no new .sql, snapshot "
 		       "and journal entry in 'src/migrations'");
+	assert_int_equal(f.report.items[1].column, 5);
 	assert_string_equal(f.report.items[1].hint,
 		"run 'pnpm db:generate', then git add src/migrations; if the "
-		"edit cannot change the database (comments, formatting), "
-		"generate writes nothing; bypass once: MIGGUARD_SKIP=pair git "
-		"commit ...");
+		"edit cannot change the database, generate writes nothing; "
+		"bypass once: MIGGUARD_SKIP=pair git commit ...");
 	fixture_release(&f);
 }
 
@@ -399,17 +406,21 @@ static void test_pair__schema_with_only_custom_migration_fails(void **state)
 {
 	struct fixture f;
 
+	struct test_tree *base = tree_new("", "step-02");
+
 	(void)state;
-	fixture_init(&f, one_project, tree_new("", "step-02"),
-		     tree_new("", "step-03"));
+	base->replaced_path = "src/schema/research.ts";
+	base->replaced_from = "step-01/src/schema/research.ts";
+	fixture_init(&f, one_project, base, tree_new("", "step-03"));
 	stage_migration(&f, "0003_enable_pgvector");
 	change(&f, "M src/schema/research.ts");
 	run(&f);
 	assert_int_equal(f.report.nr, 1);
 	expect_finding(&f, 0, "schema-without-migration",
-		       "src/schema/research.ts", 0,
+		       "src/schema/research.ts", 11,
 		       "schema file 'src/schema/research.ts' modified without "
-		       "a generated migration: only the custom migration "
+		       "a generated migration: pgTable \"research_plan\" "
+		       "changed; only the custom migration "
 		       "'0003_enable_pgvector' is added (its snapshot equals "
 		       "the previous one)");
 	fixture_release(&f);
@@ -441,15 +452,15 @@ static void test_pair__renames_count_both_ways(void **state)
 	run(&f);
 	assert_int_equal(f.report.nr, 2);
 	expect_finding(&f, 0, "schema-without-migration", "src/legacy/auth.ts",
-		       0, "schema file 'src/legacy/auth.ts' renamed from "
+		       1, "schema file 'src/legacy/auth.ts' renamed from "
 		       "'src/schema/auth.ts' without a generated migration: "
-		       "no new .sql, snapshot and journal entry in "
+		       "pgTable \"organization\" removed; no new .sql, snapshot and journal entry in "
 		       "'src/migrations'");
 	expect_finding(&f, 1, "schema-without-migration",
-		       "src/schema/plans.ts", 0,
+		       "src/schema/plans.ts", 1,
 		       "schema file 'src/schema/plans.ts' renamed from "
 		       "'src/schema/research.ts' without a generated "
-		       "migration: no new .sql, snapshot and journal entry in "
+		       "migration: pgTable \"research_plan\" removed; no new .sql, snapshot and journal entry in "
 		       "'src/migrations'");
 	fixture_release(&f);
 }
@@ -487,6 +498,8 @@ static void test_pair__monorepo_reports_only_the_incomplete_project(
 	(void)state;
 	tree_mount(base, "b", "step-01");
 	tree_mount(head, "b", "step-01");
+	head->replaced_path = "b/src/schema/research.ts";
+	head->replaced_from = "step-02/src/schema/research.ts";
 	fixture_init(&f, two_projects, base, head);
 	change(&f, "M a/src/schema/research.ts");
 	change(&f, "A a/src/migrations/0002_plan_summary.sql");
@@ -496,9 +509,10 @@ static void test_pair__monorepo_reports_only_the_incomplete_project(
 	run(&f);
 	assert_int_equal(f.report.nr, 1);
 	expect_finding(&f, 0, "schema-without-migration",
-		       "b/src/schema/research.ts", 0,
+		       "b/src/schema/research.ts", 11,
 		       "schema file 'b/src/schema/research.ts' modified "
-		       "without a generated migration: no new .sql, snapshot "
+		       "without a generated migration: pgTable "
+		       "\"research_plan\" changed; no new .sql, snapshot "
 		       "and journal entry in 'b/src/migrations'");
 	fixture_release(&f);
 }
@@ -507,18 +521,21 @@ static void test_pair__range_hints_have_no_git_add(void **state)
 {
 	struct fixture f;
 
+	struct test_tree *head = tree_new("", "step-01");
+
 	(void)state;
-	fixture_init(&f, one_project, tree_new("", "step-01"),
-		     tree_new("", "step-01"));
+	head->replaced_path = "src/schema/research.ts";
+	head->replaced_from = "step-02/src/schema/research.ts";
+	fixture_init(&f, one_project, tree_new("", "step-01"), head);
 	f.cs.mode = MG_CHANGESET_RANGE;
 	change(&f, "M src/schema/research.ts");
 	run(&f);
 	assert_int_equal(f.report.nr, 1);
 	assert_string_equal(f.report.items[0].hint,
 		"run 'pnpm db:generate' and commit what it writes under "
-		"'src/migrations'; if the edit cannot change the database "
-		"(comments, formatting), generate writes nothing: list such "
-		"files in \"pair.ignore\" or set the rule to \"warning\"");
+		"'src/migrations'; if the edit cannot change the database, "
+		"generate writes nothing: add a 'Schema-Impact: none "
+		"(reason)' trailer to the commit message");
 	fixture_release(&f);
 }
 

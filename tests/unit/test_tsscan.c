@@ -1,0 +1,282 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migguard/tsscan.h"
+
+#define TABLE                                                          \
+	"import { pgTable, text, integer } from \"drizzle-orm/pg-core\";\n" \
+	"import { relations } from \"drizzle-orm\";\n"                   \
+	"\n"                                                               \
+	"export const users = pgTable(\"user\", {\n"                       \
+	"  id: text(\"id\").primaryKey(),\n"                               \
+	"  role: text(\"role\").notNull(),\n"                              \
+	"  age: integer(\"age\"),\n"                                       \
+	"});\n"                                                            \
+	"\n"                                                               \
+	"export const usersRelations = relations(users, ({ many }) => ({\n" \
+	"  posts: many(posts),\n"                                          \
+	"}));\n"
+
+/* The effect of editing a into b; *subject and *offset when changed. */
+static int effect(const char *a, const char *b, char **subject,
+		  const char **verb, size_t *offset)
+{
+	struct mg_ts_file fa, fb;
+	struct mg_ts_effect e;
+	int changed;
+
+	mg_ts_scan(&fa, a, strlen(a));
+	mg_ts_scan(&fb, b, strlen(b));
+	mg_ts_schema_effect(&e, &fa, &fb);
+	changed = e.changed;
+	if (subject)
+		*subject = e.subject ? strdup(e.subject) : NULL;
+	if (verb)
+		*verb = e.verb;
+	if (offset)
+		*offset = e.offset;
+	mg_ts_effect_release(&e);
+	mg_ts_file_release(&fb);
+	mg_ts_file_release(&fa);
+	return changed;
+}
+
+static int changes(const char *a, const char *b)
+{
+	return effect(a, b, NULL, NULL, NULL);
+}
+
+static char *replace(const char *s, const char *from, const char *to)
+{
+	const char *p = strstr(s, from);
+	size_t n;
+	char *out;
+
+	assert_non_null(p);
+	n = strlen(s) - strlen(from) + strlen(to);
+	out = malloc(n + 1);
+	memcpy(out, s, (size_t)(p - s));
+	strcpy(out + (p - s), to);
+	strcat(out, p + strlen(from));
+	return out;
+}
+
+/* Edit TABLE (from -> to); 1 when the scanner says it may change SQL. */
+static int edit(const char *from, const char *to)
+{
+	char *b = replace(TABLE, from, to);
+	int c = changes(TABLE, b);
+
+	free(b);
+	return c;
+}
+
+static void test_tsscan__declarations_callee_and_sql_name(void **state)
+{
+	struct mg_ts_file f;
+
+	(void)state;
+	mg_ts_scan(&f, TABLE, strlen(TABLE));
+	assert_int_equal(f.decls_nr, 4);
+	assert_int_equal(f.decls[0].kind, MG_TS_DECL_IMPORT);
+	assert_int_equal(f.decls[2].kind, MG_TS_DECL_VALUE);
+	assert_string_equal(f.decls[2].name, "users");
+	assert_string_equal(f.decls[2].callee, "pgTable");
+	assert_string_equal(f.decls[2].sql_name, "user");
+	assert_string_equal(f.decls[3].callee, "relations");
+	assert_int_equal(f.specifiers.nr, 2);
+	assert_string_equal(f.specifiers.items[0], "drizzle-orm/pg-core");
+	mg_ts_file_release(&f);
+}
+
+static void test_tsscan__statements_without_semicolons(void **state)
+{
+	const char *src = "import { a } from './a'\n"
+			  "export const t = createTable('note', {})\n"
+			  "export type T = typeof t.$inferSelect\n"
+			  "const x = { a: 1 } as const\n"
+			  "export * from \"./b\"\n";
+	struct mg_ts_file f;
+
+	(void)state;
+	mg_ts_scan(&f, src, strlen(src));
+	assert_int_equal(f.decls_nr, 5);
+	assert_string_equal(f.decls[1].callee, "createTable");
+	assert_string_equal(f.decls[1].sql_name, "note");
+	assert_int_equal(f.decls[2].kind, MG_TS_DECL_TYPE);
+	assert_string_equal(f.decls[3].name, "x");
+	assert_int_equal(f.decls[4].kind, MG_TS_DECL_EXPORT);
+	assert_int_equal(f.specifiers.nr, 2);
+	assert_string_equal(f.specifiers.items[1], "./b");
+	mg_ts_file_release(&f);
+}
+
+static void test_tsscan__formatting_and_comments_do_not_count(void **state)
+{
+	const char *prettier =
+		"import { pgTable, text, integer } from 'drizzle-orm/pg-core'\n"
+		"import { relations } from 'drizzle-orm'\n"
+		"// the users\n"
+		"export const users = pgTable('user', {\n"
+		"  /* primary */ id: text('id').primaryKey(),\n"
+		"  role: text('role').notNull(), age: integer('age')\n"
+		"})\n"
+		"export const usersRelations = relations(users, ({ many }) => "
+		"({ posts: many(posts) }))";
+
+	(void)state;
+	assert_int_equal(changes(TABLE, prettier), 0);
+	assert_int_equal(changes(TABLE, TABLE), 0);
+}
+
+static void test_tsscan__harmless_edits(void **state)
+{
+	(void)state;
+	/* imports, relations, types */
+	assert_int_equal(edit("import { relations } from \"drizzle-orm\";\n",
+			      "import { relations, sql } from \"drizzle-orm\";\n"
+			      "import type { X } from './x';\n"), 0);
+	assert_int_equal(edit("posts: many(posts),", "posts: many(posts),\n"
+			      "  comments: many(comments),"), 0);
+	assert_int_equal(edit("\nexport const usersRelations",
+			      "\nexport type User = typeof users.$inferSelect;\n"
+			      "interface I { a: string }\n"
+			      "export const usersRelations"), 0);
+	/* runtime-only builder methods, enum unions */
+	assert_int_equal(edit("text(\"id\").primaryKey()",
+			      "text(\"id\").primaryKey().$defaultFn(() => "
+			      "crypto.randomUUID())"), 0);
+	assert_int_equal(edit("text(\"role\").notNull()",
+			      "text(\"role\").$type<Role>().notNull()"), 0);
+	assert_int_equal(edit("text(\"role\")",
+			      "text(\"role\", { enum: [\"admin\", \"user\"] })"),
+			 0);
+	assert_int_equal(edit("integer(\"age\")",
+			      "integer(\"age\").$onUpdate(() => 1)"), 0);
+	/* zod values beside the table */
+	assert_int_equal(edit("\nexport const usersRelations",
+			      "\nexport const insertUser = createInsertSchema("
+			      "users).extend({ role: z.string() });\n"
+			      "export const Settings = z.object({ a: z.boolean() "
+			      "});\nexport const usersRelations"), 0);
+}
+
+static void test_tsscan__schema_edits_count(void **state)
+{
+	char *subject = NULL;
+	const char *verb = NULL;
+	size_t offset = 0;
+	char *b;
+
+	(void)state;
+	assert_int_equal(edit("text(\"role\").notNull()", "text(\"role\")"), 1);
+	assert_int_equal(edit("integer(\"age\")", "integer(\"years\")"), 1);
+	assert_int_equal(edit("text(\"role\")", "varchar(\"role\")"), 1);
+	assert_int_equal(edit("text(\"role\")",
+			      "text(\"role\", { length: 5 })"), 1);
+	assert_int_equal(edit("pgTable(\"user\"", "pgTable(\"users\""), 1);
+	assert_int_equal(edit("\nexport const usersRelations",
+			      "\nexport const x = pgEnum(\"x\", [\"a\"]);\n"
+			      "export const usersRelations"), 1);
+	/* what it cannot classify counts */
+	assert_int_equal(edit("\nexport const usersRelations",
+			      "\nconst defaults = { a: 1 };\n"
+			      "export const usersRelations"), 1);
+
+	/* the first changed token of the declaration, named */
+	b = replace(TABLE, "text(\"role\").notNull()", "text(\"role\")");
+	assert_int_equal(effect(TABLE, b, &subject, &verb, &offset), 1);
+	assert_string_equal(subject, "pgTable \"user\"");
+	assert_string_equal(verb, "changed");
+	assert_int_equal(offset, (size_t)(strstr(b, "),\n  age") - b) + 1);
+	free(subject);
+	free(b);
+
+	/* a removed table is named, at a real position */
+	b = replace(TABLE, "export const users = pgTable(\"user\", {\n"
+		    "  id: text(\"id\").primaryKey(),\n"
+		    "  role: text(\"role\").notNull(),\n"
+		    "  age: integer(\"age\"),\n"
+		    "});\n", "");
+	assert_int_equal(effect(TABLE, b, &subject, &verb, &offset), 1);
+	assert_string_equal(subject, "pgTable \"user\"");
+	assert_string_equal(verb, "removed");
+	assert_int_equal(offset, (size_t)(strstr(b, "export const") - b));
+	free(subject);
+	free(b);
+}
+
+static void test_tsscan__rename_keeping_sql_name(void **state)
+{
+	const char *a = "export const users = pgTable(\"user\", { id: "
+			"text(\"id\") });\n"
+			"export const posts = pgTable(\"post\", { owner: "
+			"text(\"owner\").references(() => users.id) });\n";
+	const char *b = "export const userTable = pgTable(\"user\", { id: "
+			"text(\"id\") });\n"
+			"export const posts = pgTable(\"post\", { owner: "
+			"text(\"owner\").references(() => userTable.id) });\n";
+	const char *c = "export const userTable = pgTable(\"account\", { id: "
+			"text(\"id\") });\n"
+			"export const posts = pgTable(\"post\", { owner: "
+			"text(\"owner\").references(() => userTable.id) });\n";
+
+	(void)state;
+	assert_int_equal(changes(a, b), 0);
+	assert_int_equal(changes(a, c), 1);
+}
+
+static void test_tsscan__added_and_deleted_files(void **state)
+{
+	char *subject = NULL;
+
+	(void)state;
+	assert_int_equal(effect("", TABLE, &subject, NULL, NULL), 1);
+	assert_string_equal(subject, "pgTable \"user\"");
+	free(subject);
+	assert_int_equal(effect(TABLE, "", NULL, NULL, NULL), 1);
+	assert_int_equal(changes("", "export type A = string;\n"), 0);
+	assert_int_equal(changes("import x from './x';", ""), 0);
+}
+
+static void test_tsscan__hostile_text_scans(void **state)
+{
+	static const char *const inputs[] = { "`${`${`${", "'unterminated",
+		"/* open", "a = /re[/]gex/g; b = c / d / e", "))))}}}]]",
+		"export const", "const x = `a${'}'}b` + pgTable(", "#!/bin/sh\n",
+		"\xff\xfe\x80", "type", "export {", NULL };
+	size_t i;
+
+	(void)state;
+	for (i = 0; inputs[i]; i++) {
+		changes(inputs[i], TABLE);
+		changes(TABLE, inputs[i]);
+		changes(inputs[i], inputs[i]);
+	}
+	assert_int_equal(changes("const x = `a${'}'}b`;", "const x = `a${'}'}b`;"),
+			 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			test_tsscan__declarations_callee_and_sql_name),
+		cmocka_unit_test(test_tsscan__statements_without_semicolons),
+		cmocka_unit_test(
+			test_tsscan__formatting_and_comments_do_not_count),
+		cmocka_unit_test(test_tsscan__harmless_edits),
+		cmocka_unit_test(test_tsscan__schema_edits_count),
+		cmocka_unit_test(test_tsscan__rename_keeping_sql_name),
+		cmocka_unit_test(test_tsscan__added_and_deleted_files),
+		cmocka_unit_test(test_tsscan__hostile_text_scans),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
