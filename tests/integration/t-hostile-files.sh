@@ -4,6 +4,10 @@
 # migguard-docs on the same change.
 . "$MG_SOURCE_DIR/tests/integration/hostile.sh"
 
+# Files from disk get the conventions .migguard.json configures: all of
+# them, so that every rule reads these files.
+cp "$MG_SOURCE_DIR/tests/golden/.migguard.json" .migguard.json
+
 # A 100 MB SQL migration from disk: over the 64 MiB limit, a finding that
 # names the file and the limit (not exit 2), and the other file is linted.
 yes 'SELECT 1;' | head -c 100000000 >big.sql
@@ -75,9 +79,6 @@ if sanitized; then
 	n=20000
 fi
 awk -v n=$n 'BEGIN { for (i = 0; i < n; i++) printf "SELECT 1;"; print "" }' >line.sql
-# Files from disk get configured conventions only: configure the header
-# rule, which every statement of line.sql reaches.
-printf '{"lint": {"manualHeader": true}}' >.migguard.json
 expect_exit 1 bounded 120 2048 migguard-lint paren.sql chain.sql chain100k.sql do.sql line.sql
 expect_contains "$OUT" "paren.sql:1:10004: error: memory exhausted at or near \"(\" [sql-parse-error]"
 expect_contains "$OUT" "chain.sql:1:1: warning: statement too deeply nested to review"
