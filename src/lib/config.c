@@ -1,5 +1,9 @@
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "migguard/config.h"
 #include "migguard/glob.h"
@@ -45,10 +49,8 @@ static void set_str(char **dst, const char *value)
 static void config_defaults(struct mg_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->lint.guards_from_index = 0;
-	set_str(&cfg->lint.tenant_column, "organization_id");
-	set_str(&cfg->lint.tenant_role, "authenticated");
-	set_str(&cfg->lint.fk_on_delete, "cascade");
+	/* The conventions are off until configured or inferred. */
+	cfg->lint.guards_from_index = -1;
 	set_str(&cfg->apply.database_url_env, "DATABASE_URL");
 	set_str(&cfg->apply.pre_push, "dry-run");
 }
@@ -77,6 +79,7 @@ void mg_config_release(struct mg_config *cfg)
 	free(cfg->source);
 	mg_strlist_release(&cfg->severity_rules);
 	free(cfg->severity_values);
+	free(cfg->severity_lines);
 	free(cfg->lint.tenant_column);
 	free(cfg->lint.tenant_role);
 	free(cfg->lint.fk_on_delete);
@@ -455,9 +458,11 @@ static int parse_rules(struct mg_config *cfg, struct cfg_src *src,
 	if (want_type(src, v, MG_JSON_OBJECT, "\"rules\"") < 0)
 		return MG_ERROR;
 	cfg->severity_values = mg_xcalloc(v->nr, sizeof(*cfg->severity_values));
+	cfg->severity_lines = mg_xcalloc(v->nr, sizeof(*cfg->severity_lines));
 	for (i = 0; i < v->nr; i++) {
 		const struct mg_json *r = v->children[i];
 		enum mg_severity sev;
+		unsigned col;
 
 		if (!mg_rule_find(r->key))
 			return cfg_error(src, r->key_offset,
@@ -469,37 +474,73 @@ static int parse_rules(struct mg_config *cfg, struct cfg_src *src,
 				"the severity of '%s' must be \"error\", "
 				"\"warning\" or \"off\"", r->key);
 		cfg->severity_values[cfg->severity_rules.nr] = sev;
+		mg_srcmap_locate(&src->map, r->key_offset,
+				 &cfg->severity_lines[cfg->severity_rules.nr],
+				 &col);
 		mg_strlist_push(&cfg->severity_rules, r->key);
 	}
 	return 0;
+}
+
+/* The line of member key of obj, 0 when absent. */
+static unsigned key_line(struct cfg_src *src, const struct mg_json *obj,
+			 const char *key)
+{
+	const struct mg_json *v = mg_json_get(obj, key);
+	unsigned line = 0, col;
+
+	if (v)
+		mg_srcmap_locate(&src->map, v->key_offset, &line, &col);
+	return line;
+}
+
+/* A lint boolean ("enumGuards": true); false turns it off explicitly. */
+static int read_lint_flag(struct cfg_src *src, const struct mg_json *v,
+			  const char *key, int *out, unsigned *line)
+{
+	char *what = mg_xstrfmt("\"%s\"", key);
+	int err = read_bool(src, v, key, what, out);
+
+	free(what);
+	if (err >= 0)
+		*line = key_line(src, v, key);
+	return err;
 }
 
 static int parse_lint(struct mg_config *cfg, struct cfg_src *src,
 		      const struct mg_json *v)
 {
 	static const char *const keys[] = { "guardsFromIndex", "tenant",
-					    "fkOnDelete", NULL };
+		"fkOnDelete", "enumGuards", "extensionGuards", "manualHeader",
+		NULL };
 	static const char *const tenant_keys[] = { "column", "role", NULL };
 	static const char *const actions[] = { "cascade", "restrict",
 		"no action", "set null", "set default", NULL };
-	const struct mg_json *g, *t;
+	struct mg_lint_configured *set = &cfg->lint_set;
+	const struct mg_json *g, *t, *f;
 	size_t i;
 
 	if (want_type(src, v, MG_JSON_OBJECT, "\"lint\"") < 0 ||
 	    check_keys(src, v, "\"lint\"", keys) < 0)
 		return MG_ERROR;
 	g = mg_json_get(v, "guardsFromIndex");
-	if (g) {
+	if (g && g->type == MG_JSON_FALSE) {
+		cfg->lint.guards_from_index = -1;
+	} else if (g) {
 		if (g->type != MG_JSON_NUMBER || !g->is_integer ||
 		    g->number < 0 || g->number > 1e9)
 			return cfg_error(src, g->offset,
 				"\"guardsFromIndex\" must be a whole number "
 				"(the first migration idx that needs IF NOT "
-				"EXISTS guards)");
+				"EXISTS guards) or false");
 		cfg->lint.guards_from_index = (int)g->number;
 	}
+	set->guards_from_index = key_line(src, v, "guardsFromIndex");
 	t = mg_json_get(v, "tenant");
-	if (t) {
+	if (t && t->type == MG_JSON_FALSE) {
+		set_str(&cfg->lint.tenant_column, NULL);
+		set_str(&cfg->lint.tenant_role, NULL);
+	} else if (t) {
 		if (want_type(src, t, MG_JSON_OBJECT, "\"tenant\"") < 0 ||
 		    check_keys(src, t, "\"tenant\"", tenant_keys) < 0 ||
 		    read_string(src, t, "column", "\"column\"",
@@ -507,6 +548,27 @@ static int parse_lint(struct mg_config *cfg, struct cfg_src *src,
 		    read_string(src, t, "role", "\"role\"",
 				&cfg->lint.tenant_role) < 0)
 			return MG_ERROR;
+		if (!cfg->lint.tenant_column)
+			return cfg_error(src, t->offset,
+				"\"tenant\" needs a \"column\" (or write "
+				"\"tenant\": false)");
+	}
+	set->tenant = key_line(src, v, "tenant");
+	if (read_lint_flag(src, v, "enumGuards", &cfg->lint.enum_guards,
+			   &set->enum_guards) < 0 ||
+	    read_lint_flag(src, v, "extensionGuards",
+			   &cfg->lint.extension_guards,
+			   &set->extension_guards) < 0 ||
+	    read_lint_flag(src, v, "manualHeader", &cfg->lint.manual_header,
+			   &set->manual_header) < 0)
+		return MG_ERROR;
+	f = mg_json_get(v, "fkOnDelete");
+	set->fk_on_delete = key_line(src, v, "fkOnDelete");
+	if (!f)
+		return 0;
+	if (f->type == MG_JSON_FALSE) {
+		set_str(&cfg->lint.fk_on_delete, NULL);
+		return 0;
 	}
 	if (read_string(src, v, "fkOnDelete", "\"fkOnDelete\"",
 			&cfg->lint.fk_on_delete) < 0)
@@ -514,9 +576,9 @@ static int parse_lint(struct mg_config *cfg, struct cfg_src *src,
 	for (i = 0; actions[i]; i++)
 		if (!strcmp(actions[i], cfg->lint.fk_on_delete))
 			return 0;
-	return cfg_error(src, mg_json_get(v, "fkOnDelete")->offset,
+	return cfg_error(src, f->offset,
 		"\"fkOnDelete\" must be one of cascade, restrict, no action, "
-		"set null, set default");
+		"set null, set default, or false");
 }
 
 static int parse_docs(struct mg_config *cfg, struct cfg_src *src,
@@ -565,7 +627,7 @@ static int parse_apply(struct mg_config *cfg, struct cfg_src *src,
 	static const char *const keys[] = { "databaseUrlEnv", "prePush",
 		"required", "allowRemote", "migrationsSchema",
 		"migrationsTable", NULL };
-	const char *pp;
+	const char *pp, *name;
 
 	if (want_type(src, v, MG_JSON_OBJECT, "\"apply\"") < 0 ||
 	    check_keys(src, v, "\"apply\"", keys) < 0 ||
@@ -582,6 +644,15 @@ static int parse_apply(struct mg_config *cfg, struct cfg_src *src,
 	    read_string(src, v, "migrationsTable", "\"migrationsTable\"",
 			&cfg->apply.migrations_table) < 0)
 		return MG_ERROR;
+	/* An environment variable's name, nothing else. */
+	name = cfg->apply.database_url_env;
+	if (name && (!*name || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					    "abcdefghijklmnopqrstuvwxyz"
+					    "0123456789_") != strlen(name) ||
+		     (*name >= '0' && *name <= '9')))
+		return cfg_error(src, mg_json_get(v, "databaseUrlEnv")->offset,
+			"\"databaseUrlEnv\" must name an environment "
+			"variable (letters, digits, '_')");
 	/* NULL when parsed without mg_config_load's defaults (tests). */
 	pp = cfg->apply.pre_push;
 	if (pp && strcmp(pp, "dry-run") && strcmp(pp, "apply") &&
@@ -1084,6 +1155,17 @@ static int discover(struct mg_config *cfg, struct mg_tree *tree,
 	return err;
 }
 
+/* A link's target holds something (else mg_migdir_load says so). */
+static int real_folder_has_files(struct mg_tree *tree, const char *path)
+{
+	struct mg_tree_listing l;
+	int found;
+
+	found = mg_tree_list(tree, path, &l) == 0 && l.nr > 0;
+	mg_tree_listing_release(&l);
+	return found;
+}
+
 int mg_config_load(struct mg_config *cfg, struct mg_tree *tree)
 {
 	struct mg_tree_listing all = { 0 };
@@ -1117,6 +1199,23 @@ int mg_config_load(struct mg_config *cfg, struct mg_tree *tree)
 	for (i = 0; i < cfg->projects_nr; i++) {
 		struct mg_project *p = &cfg->projects[i];
 
+		char *real = NULL;
+		unsigned links = 0;
+
+		/*
+		 * A migrations folder that is a symbolic link to the real
+		 * one (drizzle follows it): every check then reads and
+		 * matches the real folder. A link out of the tree is left
+		 * for mg_migdir_load to report.
+		 */
+		if (p->migrations && *p->migrations &&
+		    mg_tree_resolve(tree, p->migrations, &real, &links) == 0 &&
+		    links && real_folder_has_files(tree, real)) {
+			free(p->migrations);
+			p->migrations = real;
+			real = NULL;
+		}
+		free(real);
 		if (!p->generate_command)
 			p->generate_command =
 				find_generate_command(tree, p, &all);
@@ -1130,6 +1229,95 @@ int mg_config_load(struct mg_config *cfg, struct mg_tree *tree)
 	err = 0;
 out:
 	mg_tree_listing_release(&all);
+	return err;
+}
+
+unsigned mg_config_rule_line(const struct mg_config *cfg, const char *rule,
+			     enum mg_severity *sev)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->severity_rules.nr; i++) {
+		if (strcmp(cfg->severity_rules.items[i], rule))
+			continue;
+		if (sev)
+			*sev = cfg->severity_values[i];
+		return cfg->severity_lines ? cfg->severity_lines[i] : 1;
+	}
+	return 0;
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/* dir is the file system's root: its ".." is itself. */
+static int is_root(const char *dir)
+{
+	char *up = mg_path_join(dir, "..");
+	struct stat a, b;
+	int ret = stat(dir, &a) < 0 || stat(up, &b) < 0 ||
+		  (a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+
+	free(up);
+	return ret;
+}
+
+int mg_config_load_dir(struct mg_config *cfg, const char *dir, int *found)
+{
+	char *cur = mg_xstrdup(dir), *path = NULL, *git = NULL, *up;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int err = 0;
+
+	config_defaults(cfg);
+	*found = 0;
+	for (;;) {
+		free(path);
+		free(git);
+		path = mg_path_join(cur, CONFIG_FILE);
+		git = mg_path_join(cur, ".git");
+		f = fopen(path, "rb");
+		if (f)
+			break;
+		if (access(git, F_OK) == 0 || is_root(cur))
+			goto out;
+		up = mg_path_join(cur, "..");
+		free(cur);
+		cur = up;
+	}
+	if (is_dir(path)) {
+		fclose(f);
+		goto out;
+	}
+	{
+		struct mg_strbuf sb = MG_STRBUF_INIT;
+		char chunk[4096];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			mg_strbuf_add(&sb, chunk, n);
+		if (ferror(f)) {
+			mg_error_set("cannot read '%s'", path);
+			err = MG_ERROR;
+		}
+		fclose(f);
+		buf = mg_strbuf_detach(&sb, &len);
+	}
+	if (err < 0)
+		goto out;
+	*found = 1;
+	cfg->source = mg_xstrdup(path);
+	err = mg_config_parse_json(cfg, path, buf, len);
+out:
+	free(buf);
+	free(path);
+	free(git);
+	free(cur);
 	return err;
 }
 

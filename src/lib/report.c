@@ -39,8 +39,8 @@ static const struct mg_rule rules[] = {
 	{ "migration-deleted", "journal", MG_SEVERITY_ERROR,
 	  "a committed migration was deleted" },
 	/* lint */
-	{ "sql-parse-error", "lint", MG_SEVERITY_WARNING,
-	  "a statement the PostgreSQL 15 grammar rejects" },
+	{ "sql-parse-error", "lint", MG_SEVERITY_ERROR,
+	  "a statement the PostgreSQL 15 grammar rejects: it fails at deploy" },
 	{ "drop-table", "lint", MG_SEVERITY_ERROR, "a table is dropped" },
 	{ "drop-column", "lint", MG_SEVERITY_ERROR, "a column is dropped" },
 	{ "rename-as-drop", "lint", MG_SEVERITY_ERROR,
@@ -65,6 +65,9 @@ static const struct mg_rule rules[] = {
 	  "CONCURRENTLY cannot run inside the migrator's transaction" },
 	{ "manual-addition-without-header", "lint", MG_SEVERITY_WARNING,
 	  "hand-written SQL without a '-- Manual addition:' header" },
+	{ "transaction-control", "lint", MG_SEVERITY_ERROR,
+	  "COMMIT, ROLLBACK, BEGIN, SAVEPOINT... break the migrator's one "
+	  "transaction" },
 	/* docs */
 	{ "doc-needs-update", "docs", MG_SEVERITY_WARNING,
 	  "a documentation page describes what changed" },
