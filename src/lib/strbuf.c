@@ -195,8 +195,18 @@ static void add_escaped(struct mg_strbuf *sb, const char *s, int quoting)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		size_t n = shown_len(p);
+		const unsigned char *run = p;
+		size_t n;
 
+		/* plain ASCII at once: reports are mostly that */
+		while (*p >= 0x20 && *p < 0x7F &&
+		       !(quoting && (*p == '"' || *p == '\\')))
+			p++;
+		if (p > run) {
+			mg_strbuf_add(sb, run, (size_t)(p - run));
+			continue;
+		}
+		n = shown_len(p);
 		if (quoting && (*p == '"' || *p == '\\')) {
 			mg_strbuf_addch(sb, '\\');
 			mg_strbuf_addch(sb, (char)*p++);
