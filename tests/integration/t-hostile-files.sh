@@ -49,6 +49,16 @@ expect_contains "$OUT" "chain100k.sql:1:20009: warning: statement too deeply nes
 expect_contains "$OUT" "do.sql:1:7: error: in DO block: memory exhausted"
 expect_contains "$OUT" "line.sql:1:1: warning: hand-written SELECT"
 
+# 100,000 breakpoints: the chunk search was quadratic under the
+# sanitizers (their strstr reads the rest of the file on every call).
+n=100000
+if sanitized; then
+	n=2000
+fi
+awk -v n=$n 'BEGIN { for (i = 0; i < n; i++) print "SELECT 1;--> statement-breakpoint" }' >bp.sql
+expect_exit 0 bounded 120 2048 migguard-lint bp.sql
+expect_contains "$OUT" "bp.sql:$n:1: warning: hand-written SELECT"
+
 # Not a file: a folder, a missing file, /dev/zero: exit 2, clear message.
 mkdir dir.sql
 expect_exit 2 bounded 20 256 migguard-lint dir.sql
