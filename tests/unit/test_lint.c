@@ -266,17 +266,60 @@ static void test_lint__fk_on_delete(void **state)
 {
 	struct fixture *f = *state;
 
+	/* The default, written out: a finding at the action. */
 	lint(f, "ALTER TABLE \"s\" ADD CONSTRAINT \"s_u_fk\" FOREIGN KEY "
 		"(\"u\") REFERENCES \"public\".\"user\"(\"id\") ON DELETE "
-		"set null ON UPDATE no action;");
+		"no action ON UPDATE no action;");
 	assert_at(f, "fk-on-delete", 1, 102);
-	f->opts.fk_on_delete = "set null";
+	assert_string_equal(find(f, "fk-on-delete")->message,
+			    "foreign key \"s_u_fk\" uses ON DELETE no action "
+			    "(the default), the convention is cascade");
+	/* Another action, written out, is a decision: no finding. */
 	mg_report_release(&f->r);
 	mg_report_init(&f->r);
 	lint(f, "ALTER TABLE \"s\" ADD CONSTRAINT \"s_u_fk\" FOREIGN KEY "
 		"(\"u\") REFERENCES \"public\".\"user\"(\"id\") ON DELETE "
 		"set null ON UPDATE no action;");
 	assert_int_equal(count(f, "fk-on-delete"), 0);
+	/* No convention: the rule is off. */
+	f->opts.fk_on_delete = NULL;
+	mg_report_release(&f->r);
+	mg_report_init(&f->r);
+	lint(f, "ALTER TABLE \"s\" ADD CONSTRAINT \"s_u_fk\" FOREIGN KEY "
+		"(\"u\") REFERENCES \"public\".\"user\"(\"id\");");
+	assert_int_equal(count(f, "fk-on-delete"), 0);
+}
+
+/* An unset convention option is a convention not in force. */
+static void test_lint__conventions_unset(void **state)
+{
+	struct fixture *f = *state;
+
+	f->opts.tenant_column = NULL;
+	f->opts.tenant_role = NULL;
+	f->opts.fk_on_delete = NULL;
+	f->opts.guards_from_index = -1;
+	lint(f, tenant_table);
+	lint(f, "CREATE TABLE \"s\" (\"u\" uuid REFERENCES \"user\"(\"id\"));");
+	assert_int_equal(count(f, "rls-missing"), 0);
+	assert_int_equal(count(f, "rls-policy-missing"), 0);
+	assert_int_equal(count(f, "fk-on-delete"), 0);
+	assert_int_equal(count(f, "missing-if-not-exists"), 0);
+	/* The column alone: RLS must be on; policies need the role too. */
+	f->opts.tenant_column = "organization_id";
+	mg_report_release(&f->r);
+	mg_report_init(&f->r);
+	lint(f, tenant_table);
+	assert_int_equal(count(f, "rls-missing"), 1);
+	assert_int_equal(count(f, "rls-policy-missing"), 0);
+	/* No options at all: no convention. */
+	mg_report_release(&f->r);
+	mg_report_init(&f->r);
+	f->in.sql = tenant_table;
+	f->in.len = strlen(tenant_table);
+	assert_int_equal(mg_lint_sql(&f->r, NULL, &f->in), 0);
+	assert_int_equal(count(f, "rls-missing"), 0);
+	assert_int_equal(count(f, "missing-if-not-exists"), 0);
 }
 
 static void test_lint__fk_without_on_delete(void **state)
@@ -518,6 +561,7 @@ int main(void)
 		T(test_lint__index_dropped_then_reused),
 		T(test_lint__fk_on_delete),
 		T(test_lint__fk_without_on_delete),
+		T(test_lint__conventions_unset),
 		T(test_lint__do_block_contents),
 		T(test_lint__concurrently),
 		T(test_lint__manual_header_group),

@@ -833,8 +833,10 @@ static int lint_sql(struct mg_report *r, const struct mg_lint_options *opts,
 	l.buf[in->len] = '\0';
 	/* The file as it is, BOM included: columns count what is there. */
 	mg_srcmap_init(&l.map, in->sql, in->len);
-	l.guards = in->index < 0 || !opts ||
-		   in->index >= (long long)opts->guards_from_index;
+	/* guardsFromIndex < 0 (or no options): no guard convention. */
+	l.guards = opts && opts->guards_from_index >= 0 &&
+		   (in->index < 0 ||
+		    in->index >= (long long)opts->guards_from_index);
 	l.custom = in->custom ||
 		   mg_starts_with(l.buf, "-- Custom SQL migration file");
 	states_init(&l);
