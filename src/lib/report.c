@@ -68,6 +68,8 @@ static const struct mg_rule rules[] = {
 	{ "transaction-control", "lint", MG_SEVERITY_ERROR,
 	  "COMMIT, ROLLBACK, BEGIN, SAVEPOINT... break the migrator's one "
 	  "transaction" },
+	{ "migration-empty", "lint", MG_SEVERITY_ERROR,
+	  "a migration with no statement: recorded as applied, nothing run" },
 	/* docs */
 	{ "doc-needs-update", "docs", MG_SEVERITY_WARNING,
 	  "a documentation page describes what changed" },

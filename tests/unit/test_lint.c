@@ -372,12 +372,19 @@ static void test_lint__manual_header_group(void **state)
 	assert_at(f, "manual-addition-without-header", 5, 1);
 }
 
-static void test_lint__custom_needs_no_header(void **state)
+/* A --custom migration's SQL is a manual addition like any other. */
+static void test_lint__custom_needs_header(void **state)
 {
 	struct fixture *f = *state;
 
 	f->in.custom = 1;
 	lint(f, "INSERT INTO \"a\" VALUES (1);");
+	assert_int_equal(count(f, "manual-addition-without-header"), 1);
+	mg_report_release(&f->r);
+	mg_report_init(&f->r);
+	lint(f, "-- Custom SQL migration file, put your code below! --\n"
+		"-- Manual addition: seed the models\n"
+		"INSERT INTO \"a\" VALUES (1);");
 	assert_int_equal(f->r.nr, 0);
 }
 
@@ -470,10 +477,45 @@ static void test_lint__empty_and_comment_only(void **state)
 {
 	struct fixture *f = *state;
 
-	lint(f, "");
-	lint(f, "-- Custom SQL migration file, put your code below! --");
-	lint(f, "/* nothing */\n--> statement-breakpoint\n");
-	assert_int_equal(f->r.nr, 0);
+	static const char *const files[] = {
+		"", "-- Custom SQL migration file, put your code below! --",
+		"/* nothing */\n--> statement-breakpoint\n",
+	};
+	size_t i;
+
+	/* The migrator records each as applied having run nothing. */
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		mg_report_release(&f->r);
+		mg_report_init(&f->r);
+		lint(f, files[i]);
+		assert_int_equal(f->r.nr, 1);
+		assert_at(f, "migration-empty", 1, 1);
+	}
+}
+
+/* echo "INSERT ..." >> the --custom template: glued into its comment. */
+static void test_lint__glued_onto_custom_template(void **state)
+{
+	struct fixture *f = *state;
+
+	lint(f, "-- Custom SQL migration file, put your code below! --"
+		"INSERT INTO \"a\" VALUES (1);\n");
+	assert_int_equal(count(f, "migration-empty"), 1);
+	assert_at(f, "migration-empty", 1, 54);
+	assert_string_equal(find(f, "migration-empty")->message,
+			    "the SQL on this line is part of the --custom "
+			    "template's comment and never runs: the migration "
+			    "holds no statement");
+	/* With statements after it, the glued one is still lost. */
+	mg_report_release(&f->r);
+	mg_report_init(&f->r);
+	lint(f, "-- Custom SQL migration file, put your code below! --"
+		"INSERT INTO \"a\" VALUES (1);\n"
+		"-- Manual addition: more\nINSERT INTO \"a\" VALUES (2);\n");
+	assert_int_equal(count(f, "migration-empty"), 1);
+	assert_string_equal(find(f, "migration-empty")->message,
+			    "the SQL on this line is part of the --custom "
+			    "template's comment and never runs");
 }
 
 static char *repeat(const char *head, const char *part, size_t n,
@@ -565,7 +607,7 @@ int main(void)
 		T(test_lint__do_block_contents),
 		T(test_lint__concurrently),
 		T(test_lint__manual_header_group),
-		T(test_lint__custom_needs_no_header),
+		T(test_lint__custom_needs_header),
 		T(test_lint__parse_error_rest_still_linted),
 		T(test_lint__missing_semicolon_between_breakpoints),
 		T(test_lint__crlf_bom_and_utf8),
@@ -573,6 +615,7 @@ int main(void)
 		T(test_lint__ignore_file_and_unused),
 		T(test_lint__severity_off_drops),
 		T(test_lint__empty_and_comment_only),
+		T(test_lint__glued_onto_custom_template),
 #undef T
 	};
 
