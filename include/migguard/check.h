@@ -8,6 +8,7 @@
 
 #include "migguard/changeset.h"
 #include "migguard/config.h"
+#include "migguard/conventions.h"
 #include "migguard/migdir.h"
 #include "migguard/report.h"
 
@@ -32,6 +33,11 @@ struct mg_context {
 	 */
 	struct mg_migdir **tree_migdirs;
 	size_t tree_migdirs_nr, tree_migdirs_alloc;
+	/*
+	 * The conventions of each project (indexed like config->projects),
+	 * inferred on first use by mg_context_lint_options.
+	 */
+	struct mg_conventions **conventions;
 };
 
 enum mg_check_id {
@@ -49,6 +55,15 @@ int mg_docs_check(struct mg_report *r, struct mg_context *ctx);
 
 /* The published base tree of ctx, opened on first use. */
 int mg_context_published(struct mg_tree **out, struct mg_context *ctx);
+
+/*
+ * The lint options of project p: its conventions, configured or inferred
+ * from the published migrations (--all: the head's), computed once per
+ * run (conventions.h). Borrowed until mg_context_release.
+ */
+int mg_context_lint_options(const struct mg_lint_options **out,
+			    struct mg_context *ctx,
+			    const struct mg_project *p);
 
 /* Share one head migdir per project between the checks run on ctx. */
 void mg_context_share_migdirs(struct mg_context *ctx);

@@ -8,6 +8,7 @@
 
 #include "migguard/changeset.h"
 #include "migguard/check.h"
+#include "migguard/hook.h"
 #include "migguard/report.h"
 
 enum { MG_EXIT_OK = 0, MG_EXIT_FINDINGS = 1, MG_EXIT_FAILURE = 2 };
@@ -30,15 +31,6 @@ struct mg_cli {
 	int want_apply;
 	struct mg_apply_target *apply;
 	size_t apply_nr, apply_alloc;
-};
-
-/* A project to apply after the pre-push checks, at a pushed commit. */
-struct mg_apply_target {
-	char *rev;     /* the pushed commit */
-	char *project; /* the project's name (migguard-apply --project) */
-	char *folder;  /* its migrations folder, for the message */
-	char *mode;    /* apply.prePush: dry-run, apply, fresh */
-	int required;  /* apply.required */
 };
 
 /* The options every binary shares, for its getopt_long table. */

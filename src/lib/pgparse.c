@@ -61,8 +61,9 @@ static void set_error(struct mg_pg_error *err, const char *sql,
 }
 
 /*
- * libpg_query's JSON is well formed: cJSON refuses it only when it nests
- * deeper than its limit (1000), as "1+1+...+1" with 500 terms does. The
+ * libpg_query's JSON is well formed (its strings hold the SQL's bytes, UTF-8
+ * or not): the reader refuses it only when it nests deeper than its limit
+ * (1000), as "1+1+...+1" with 500 terms does. The
  * statement cannot be reviewed: say so as the statement's parse error,
  * which a migguard-ignore comment can silence, rather than stop.
  */
@@ -373,7 +374,8 @@ int mg_pgparse_parse(struct mg_json **out, const char *sql,
 		set_error(err, sql, res.error);
 		goto out;
 	}
-	ret = mg_json_parse(out, res.parse_tree, strlen(res.parse_tree), NULL);
+	ret = mg_json_parse_flags(out, res.parse_tree, strlen(res.parse_tree),
+				  NULL, MG_JSON_ANY_BYTES);
 	if (ret < 0)
 		ret = tree_too_deep(err);
 out:
@@ -410,8 +412,9 @@ int mg_pgparse_plpgsql(struct mg_json **out, const char *body,
 		err->offset = err->offset > prefix ? err->offset - prefix : 0;
 		goto out;
 	}
-	ret = mg_json_parse(out, res.plpgsql_funcs, strlen(res.plpgsql_funcs),
-			    NULL);
+	ret = mg_json_parse_flags(out, res.plpgsql_funcs,
+				  strlen(res.plpgsql_funcs), NULL,
+				  MG_JSON_ANY_BYTES);
 	if (ret < 0)
 		ret = tree_too_deep(err);
 out:

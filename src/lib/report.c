@@ -319,22 +319,32 @@ static void format_text(struct mg_strbuf *out, const struct mg_report *r,
 	const char *reset = color ? "\033[0m" : "";
 	size_t i;
 
+	/*
+	 * Paths and messages carry names from the repository: quoted and
+	 * escaped, so that no byte of theirs ends a line or drives the
+	 * terminal (mg_strbuf_add_quoted).
+	 */
 	for (i = 0; i < r->nr; i++) {
 		const struct mg_finding *f = &r->items[i];
 		int err = f->severity == MG_SEVERITY_ERROR;
 
-		mg_strbuf_addf(out, "%s%s", bold, f->path[0] ? f->path : ".");
+		mg_strbuf_adds(out, bold);
+		mg_strbuf_add_quoted(out, f->path[0] ? f->path : ".");
 		if (f->line) {
 			mg_strbuf_addf(out, ":%u", f->line);
 			if (f->column)
 				mg_strbuf_addf(out, ":%u", f->column);
 		}
-		mg_strbuf_addf(out, ":%s %s%s:%s %s [%s]\n", reset,
+		mg_strbuf_addf(out, ":%s %s%s:%s ", reset,
 			       err ? red : magenta, err ? "error" : "warning",
-			       reset, f->message, f->rule);
-		if (f->hint)
-			mg_strbuf_addf(out, "  %shint:%s %s\n", cyan, reset,
-				       f->hint);
+			       reset);
+		mg_strbuf_add_escaped(out, f->message);
+		mg_strbuf_addf(out, " [%s]\n", f->rule);
+		if (f->hint) {
+			mg_strbuf_addf(out, "  %shint:%s ", cyan, reset);
+			mg_strbuf_add_escaped(out, f->hint);
+			mg_strbuf_addch(out, '\n');
+		}
 	}
 }
 
@@ -367,10 +377,23 @@ static void format_json(struct mg_strbuf *out, const struct mg_report *r)
 		       errors, warnings);
 }
 
-/* GitHub workflow commands: %, CR, LF always; ':' and ',' in properties. */
+/*
+ * GitHub workflow commands: %, CR, LF always; ':' and ',' in properties.
+ * With quote, s is first quoted (a property) or escaped (the message) as
+ * in the text format, so no control byte reaches the log.
+ */
 static void add_github_escaped(struct mg_strbuf *out, const char *s,
-			       int property)
+			       int property, int quote)
 {
+	struct mg_strbuf q = MG_STRBUF_INIT;
+
+	if (quote) {
+		if (property)
+			mg_strbuf_add_quoted(&q, s);
+		else
+			mg_strbuf_add_escaped(&q, s);
+		s = q.buf;
+	}
 	for (; *s; s++) {
 		if (*s == '%')
 			mg_strbuf_adds(out, "%25");
@@ -385,6 +408,7 @@ static void add_github_escaped(struct mg_strbuf *out, const char *s,
 		else
 			mg_strbuf_addch(out, *s);
 	}
+	mg_strbuf_release(&q);
 }
 
 static void format_github(struct mg_strbuf *out, const struct mg_report *r)
@@ -397,15 +421,15 @@ static void format_github(struct mg_strbuf *out, const struct mg_report *r)
 		mg_strbuf_addf(out, "::%s file=",
 			       f->severity == MG_SEVERITY_ERROR ? "error"
 								: "warning");
-		add_github_escaped(out, f->path, 1);
+		add_github_escaped(out, f->path, 1, 1);
 		mg_strbuf_addf(out, ",line=%u,col=%u,title=",
 			       f->line ? f->line : 1, f->column ? f->column : 1);
-		add_github_escaped(out, f->rule, 1);
+		add_github_escaped(out, f->rule, 1, 0);
 		mg_strbuf_adds(out, "::");
-		add_github_escaped(out, f->message, 0);
+		add_github_escaped(out, f->message, 0, 1);
 		if (f->hint) {
-			add_github_escaped(out, "\nhint: ", 0);
-			add_github_escaped(out, f->hint, 0);
+			add_github_escaped(out, "\nhint: ", 0, 0);
+			add_github_escaped(out, f->hint, 0, 1);
 		}
 		mg_strbuf_addch(out, '\n');
 	}
@@ -479,6 +503,16 @@ void mg_report_format(struct mg_strbuf *out, const struct mg_report *r,
 	case MG_FORMAT_SARIF:
 		format_sarif(out, r);
 		break;
+	}
+}
+
+void mg_report_format_notes(struct mg_strbuf *out, const struct mg_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->notes_nr; i++) {
+		mg_strbuf_add_escaped(out, r->notes[i]);
+		mg_strbuf_addch(out, '\n');
 	}
 }
 

@@ -1046,7 +1046,9 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 		goto out;
 	if (ctx->cs->mode == MG_CHANGESET_ALL)
 		for (i = 0; i < d->files.nr; i++)
-			if (d->files.items[i].type == MG_ENTRY_FILE &&
+			/* A link too: named as unreadable, never skipped. */
+			if ((d->files.items[i].type == MG_ENTRY_FILE ||
+			     d->files.items[i].type == MG_ENTRY_SYMLINK) &&
 			    is_migration_sql(p, d->files.items[i].path))
 				mg_strlist_push(&files, d->files.items[i].path);
 	for (i = 0; i < files.nr && err >= 0; i++)

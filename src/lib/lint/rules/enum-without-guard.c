@@ -20,7 +20,9 @@ static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 	char *q;
 
 	(void)state;
-	if (strcmp(type, "CreateEnumStmt") || u->guarded)
+	/* A convention: off unless the project has it (conventions.h). */
+	if (!l->opts || !l->opts->enum_guards ||
+	    strcmp(type, "CreateEnumStmt") || u->guarded)
 		return;
 	q = mg_lint_quoted(schema, name, NULL);
 	mg_lint_add(l, "enum-without-guard",

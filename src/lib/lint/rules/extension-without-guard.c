@@ -15,7 +15,9 @@ static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 	char *q;
 
 	(void)state;
-	if (strcmp(type, "CreateExtensionStmt") ||
+	/* A convention: off unless the project has it (conventions.h). */
+	if (!l->opts || !l->opts->extension_guards ||
+	    strcmp(type, "CreateExtensionStmt") ||
 	    mg_lint_jbool(s, "if_not_exists"))
 		return;
 	q = mg_lint_quoted(NULL, NULL, name ? name : "");

@@ -13,6 +13,7 @@
 #include "migguard/strbuf.h"
 #include "../rule.h"
 
+/* The project's action; NULL: the convention is off (conventions.h). */
 static const char *convention(const struct mg_lint *l)
 {
 	const char *v = l->opts ? l->opts->fk_on_delete : NULL;
@@ -89,7 +90,7 @@ static void constraint(struct mg_lint *l, const struct mg_lint_unit *u,
 	size_t ref, at;
 	char *want = NULL, *have = NULL, *subject = NULL, *fix = NULL;
 
-	if (!contype || strcmp(contype, "CONSTR_FOREIGN"))
+	if (!contype || strcmp(contype, "CONSTR_FOREIGN") || !convention(l))
 		return;
 	action = action_name(mg_json_get_string(c, "fk_del_action"));
 	want = action_key(convention(l));

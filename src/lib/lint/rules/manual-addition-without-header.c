@@ -116,6 +116,9 @@ static void file(struct mg_lint *l, void *state)
 	size_t i;
 	int group = 0;
 
+	/* A convention: off unless the project has it (conventions.h). */
+	if (!l->opts || !l->opts->manual_header)
+		return;
 	for (i = 0; i < l->stmts_nr; i++) {
 		const struct mg_lint_stmt *s = &l->stmts[i];
 		const char *manual = i < st->nr ? st->manual[i] : NULL;

@@ -96,7 +96,9 @@ static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 	char *q = NULL;
 
 	(void)state;
-	if (!mg_lint_guards_apply(l, u))
+	/* A convention: off unless the project has it (conventions.h). */
+	if (!l->opts || l->opts->guards_from_index < 0 ||
+	    !mg_lint_guards_apply(l, u))
 		return;
 	if (!strcmp(type, "AlterTableStmt")) {
 		alter_table(l, u, s);

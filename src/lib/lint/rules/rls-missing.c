@@ -17,7 +17,7 @@ static const char *tenant_column(const struct mg_lint *l)
 {
 	const char *v = l->opts ? l->opts->tenant_column : NULL;
 
-	return v && *v ? v : NULL;
+	return v && *v ? v : NULL; /* NULL: the convention is off */
 }
 
 static void create_table(struct mg_lint *l, struct state *st,
@@ -31,7 +31,7 @@ static void create_table(struct mg_lint *l, struct state *st,
 	size_t i;
 	int tenant = 0;
 
-	if (!table)
+	if (!table || !tenant_column(l))
 		return;
 	for (i = 0; elts && i < elts->nr; i++) {
 		const char *col = mg_json_get_string(
