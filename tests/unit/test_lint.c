@@ -132,6 +132,70 @@ static void test_lint__rename_as_drop_same_table(void **state)
 			       "RENAME COLUMN \"name\" TO \"nick\""));
 }
 
+static void rename_snapshot(struct fixture *f)
+{
+	const char *snap =
+		"{\"version\":\"7\",\"tables\":{\"public.user\":{\"name\":"
+		"\"user\",\"schema\":\"\",\"columns\":{\"name\":{\"name\":"
+		"\"name\",\"type\":\"varchar(64)\"},\"age\":{\"name\":"
+		"\"age\",\"type\":\"integer\"},\"status\":{\"name\":"
+		"\"status\",\"type\":\"text\"}}}}}";
+
+	assert_int_equal(mg_json_parse(&f->snapshot, snap, strlen(snap),
+				       NULL), 0);
+	f->in.prev_snapshot = f->snapshot;
+}
+
+/* The dropped column pairs with an added one of its type only. */
+static void test_lint__rename_as_drop_same_type(void **state)
+{
+	struct fixture *f = *state;
+
+	rename_snapshot(f);
+	lint(f, "ALTER TABLE \"user\" ADD COLUMN \"years\" text;" BP
+		"ALTER TABLE \"user\" ADD COLUMN \"handle\" varchar(128);" BP
+		"ALTER TABLE \"user\" DROP COLUMN \"name\";" BP
+		"ALTER TABLE \"user\" DROP COLUMN \"age\";");
+	assert_int_equal(count(f, "rename-as-drop"), 1);
+	assert_non_null(strstr(find(f, "rename-as-drop")->hint,
+			       "RENAME COLUMN \"name\" TO \"handle\""));
+}
+
+/* Data copied from the old column to the new one: a rename done right. */
+static void test_lint__rename_as_drop_with_copy(void **state)
+{
+	struct fixture *f = *state;
+
+	rename_snapshot(f);
+	lint(f, "ALTER TABLE \"user\" ADD COLUMN \"handle\" varchar(64);" BP
+		"-- Manual addition: keep the names\n"
+		"UPDATE \"user\" SET \"handle\" = lower(\"name\");" BP
+		"ALTER TABLE \"user\" DROP COLUMN \"name\";");
+	assert_int_equal(count(f, "rename-as-drop"), 0);
+}
+
+/* Dropped and added again under its own name: no rename to itself. */
+static void test_lint__rename_as_drop_not_to_itself(void **state)
+{
+	struct fixture *f = *state;
+
+	rename_snapshot(f);
+	lint(f, "ALTER TABLE \"user\" DROP COLUMN \"status\";" BP
+		"ALTER TABLE \"user\" ADD COLUMN \"status\" text;");
+	assert_int_equal(count(f, "rename-as-drop"), 0);
+}
+
+/* Without the snapshot the type is unknown: only a lone pair counts. */
+static void test_lint__rename_as_drop_unknown_type(void **state)
+{
+	struct fixture *f = *state;
+
+	lint(f, "ALTER TABLE \"user\" ADD COLUMN \"a\" text;" BP
+		"ALTER TABLE \"user\" ADD COLUMN \"b\" integer;" BP
+		"ALTER TABLE \"user\" DROP COLUMN \"name\";");
+	assert_int_equal(count(f, "rename-as-drop"), 0);
+}
+
 static void test_lint__missing_guard_respects_index(void **state)
 {
 	struct fixture *f = *state;
@@ -666,6 +730,10 @@ int main(void)
 		T(test_lint__drop_column_points_at_column),
 		T(test_lint__drop_table_each_name),
 		T(test_lint__rename_as_drop_same_table),
+		T(test_lint__rename_as_drop_same_type),
+		T(test_lint__rename_as_drop_with_copy),
+		T(test_lint__rename_as_drop_not_to_itself),
+		T(test_lint__rename_as_drop_unknown_type),
 		T(test_lint__missing_guard_respects_index),
 		T(test_lint__enum_guarded_by_do_block),
 		T(test_lint__extension_without_guard),

@@ -945,6 +945,7 @@ static const char *const snapshot_paths[] = {
 	"tables/*/uniqueConstraints/*",
 	"tables/*/compositePrimaryKeys/*",
 	"tables/*/checkConstraints/*",
+	"tables/*/columns/*/type", /* rename-as-drop */
 };
 
 /*
