@@ -388,6 +388,30 @@ static void test_lint__index_name_in_snapshot(void **state)
 			    "table \"user\" in the previous snapshot");
 }
 
+/* A name over 63 bytes dropped and made again: the parser cuts it. */
+static void test_lint__long_name_dropped_then_reused(void **state)
+{
+	struct fixture *f = *state;
+	const char *snap =
+		"{\"version\":\"7\",\"tables\":{\"public.member\":{\"name\":"
+		"\"member\",\"schema\":\"\",\"indexes\":{},\"foreignKeys\":"
+		"{\"member_organization_id_organization_id_organization_"
+		"member_tenant_fk\":{}},\"uniqueConstraints\":{},"
+		"\"compositePrimaryKeys\":{},\"checkConstraints\":{}}}}";
+
+	assert_int_equal(mg_json_parse(&f->snapshot, snap, strlen(snap),
+				       NULL), 0);
+	f->in.prev_snapshot = f->snapshot;
+	lint(f, "ALTER TABLE \"member\" DROP CONSTRAINT IF EXISTS "
+		"\"member_organization_id_organization_id_organization_"
+		"member_tenant_fk\";" BP
+		"ALTER TABLE \"member\" ADD CONSTRAINT "
+		"\"member_organization_id_organization_id_organization_"
+		"member_tenant_fk\" FOREIGN KEY (\"o\") REFERENCES \"o\"(\"id\") "
+		"ON DELETE cascade;");
+	assert_int_equal(count(f, "index-name-collision"), 0);
+}
+
 static void test_lint__index_dropped_then_reused(void **state)
 {
 	struct fixture *f = *state;
@@ -745,6 +769,7 @@ int main(void)
 		T(test_lint__identifier_too_long),
 		T(test_lint__index_name_in_snapshot),
 		T(test_lint__index_dropped_then_reused),
+		T(test_lint__long_name_dropped_then_reused),
 		T(test_lint__fk_on_delete),
 		T(test_lint__fk_without_on_delete),
 		T(test_lint__conventions_unset),
