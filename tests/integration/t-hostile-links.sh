@@ -68,6 +68,6 @@ expect_contains "$OUT" '"rule":"sql-parse-error","severity":"warning","path":"pa
 # And a linked .sql that no journal lists (lint alone, no journal rules).
 ln -s ../../../../sql/0001_research_plan.sql r/packages/db/src/migrations/0009_extra.sql
 commit_all r "an orphan linked migration"
-expect_exit 1 migguard-lint --all --repo r
+expect_exit 0 migguard-lint --all --repo r
 expect_contains "$OUT" "packages/db/src/migrations/0009_extra.sql: warning: 'packages/db/src/migrations/0009_extra.sql' is not a regular file (a symbolic link or submodule)"
 expect_contains "$OUT" "[sql-parse-error]"
