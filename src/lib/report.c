@@ -68,6 +68,20 @@ static const struct mg_rule rules[] = {
 	{ "transaction-control", "lint", MG_SEVERITY_ERROR,
 	  "COMMIT, ROLLBACK, BEGIN, SAVEPOINT... break the migrator's one "
 	  "transaction" },
+	{ "migration-empty", "lint", MG_SEVERITY_ERROR,
+	  "a migration with no statement: recorded as applied, nothing run" },
+	{ "drop-cascade", "lint", MG_SEVERITY_ERROR,
+	  "DROP SCHEMA/TYPE/DOMAIN/EXTENSION or DROP CONSTRAINT with CASCADE "
+	  "drops what depends on it, data included" },
+	{ "drop-view", "lint", MG_SEVERITY_WARNING,
+	  "a view or materialized view is dropped" },
+	{ "truncate", "lint", MG_SEVERITY_ERROR,
+	  "TRUNCATE deletes every row" },
+	{ "delete-without-where", "lint", MG_SEVERITY_ERROR,
+	  "DELETE without WHERE deletes every row" },
+	{ "update-without-where", "lint", MG_SEVERITY_WARNING,
+	  "UPDATE without WHERE overwrites every row (backfills of new "
+	  "columns excepted)" },
 	/* docs */
 	{ "doc-needs-update", "docs", MG_SEVERITY_WARNING,
 	  "a documentation page describes what changed" },

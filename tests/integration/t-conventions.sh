@@ -67,7 +67,7 @@ printf '{\n  "rules": {"enum-without-guard": "warning"},\n  "lint": {"fkOnDelete
 git add .migguard.json
 expect_exit 0 migguard check
 expect_contains "$OUT" "$m/0002_labels.sql:1:22: warning: enum \"color\" is created without a duplicate_object guard [enum-without-guard]"
-expect_contains "$OUT" "$m/0002_labels.sql:10:130: warning: foreign key \"label_task_id_task_id_fk\" uses ON DELETE no action, the convention is cascade [fk-on-delete]"
+expect_contains "$OUT" "$m/0002_labels.sql:10:130: warning: foreign key \"label_task_id_task_id_fk\" uses ON DELETE no action (the default), the convention is cascade [fk-on-delete]"
 expect_err "migguard: 0 errors, 2 warnings"
 git rm -q --cached .migguard.json
 rm .migguard.json

@@ -132,6 +132,70 @@ static void test_lint__rename_as_drop_same_table(void **state)
 			       "RENAME COLUMN \"name\" TO \"nick\""));
 }
 
+static void rename_snapshot(struct fixture *f)
+{
+	const char *snap =
+		"{\"version\":\"7\",\"tables\":{\"public.user\":{\"name\":"
+		"\"user\",\"schema\":\"\",\"columns\":{\"name\":{\"name\":"
+		"\"name\",\"type\":\"varchar(64)\"},\"age\":{\"name\":"
+		"\"age\",\"type\":\"integer\"},\"status\":{\"name\":"
+		"\"status\",\"type\":\"text\"}}}}}";
+
+	assert_int_equal(mg_json_parse(&f->snapshot, snap, strlen(snap),
+				       NULL), 0);
+	f->in.prev_snapshot = f->snapshot;
+}
+
+/* The dropped column pairs with an added one of its type only. */
+static void test_lint__rename_as_drop_same_type(void **state)
+{
+	struct fixture *f = *state;
+
+	rename_snapshot(f);
+	lint(f, "ALTER TABLE \"user\" ADD COLUMN \"years\" text;" BP
+		"ALTER TABLE \"user\" ADD COLUMN \"handle\" varchar(128);" BP
+		"ALTER TABLE \"user\" DROP COLUMN \"name\";" BP
+		"ALTER TABLE \"user\" DROP COLUMN \"age\";");
+	assert_int_equal(count(f, "rename-as-drop"), 1);
+	assert_non_null(strstr(find(f, "rename-as-drop")->hint,
+			       "RENAME COLUMN \"name\" TO \"handle\""));
+}
+
+/* Data copied from the old column to the new one: a rename done right. */
+static void test_lint__rename_as_drop_with_copy(void **state)
+{
+	struct fixture *f = *state;
+
+	rename_snapshot(f);
+	lint(f, "ALTER TABLE \"user\" ADD COLUMN \"handle\" varchar(64);" BP
+		"-- Manual addition: keep the names\n"
+		"UPDATE \"user\" SET \"handle\" = lower(\"name\");" BP
+		"ALTER TABLE \"user\" DROP COLUMN \"name\";");
+	assert_int_equal(count(f, "rename-as-drop"), 0);
+}
+
+/* Dropped and added again under its own name: no rename to itself. */
+static void test_lint__rename_as_drop_not_to_itself(void **state)
+{
+	struct fixture *f = *state;
+
+	rename_snapshot(f);
+	lint(f, "ALTER TABLE \"user\" DROP COLUMN \"status\";" BP
+		"ALTER TABLE \"user\" ADD COLUMN \"status\" text;");
+	assert_int_equal(count(f, "rename-as-drop"), 0);
+}
+
+/* Without the snapshot the type is unknown: only a lone pair counts. */
+static void test_lint__rename_as_drop_unknown_type(void **state)
+{
+	struct fixture *f = *state;
+
+	lint(f, "ALTER TABLE \"user\" ADD COLUMN \"a\" text;" BP
+		"ALTER TABLE \"user\" ADD COLUMN \"b\" integer;" BP
+		"ALTER TABLE \"user\" DROP COLUMN \"name\";");
+	assert_int_equal(count(f, "rename-as-drop"), 0);
+}
+
 static void test_lint__missing_guard_respects_index(void **state)
 {
 	struct fixture *f = *state;
@@ -324,6 +388,30 @@ static void test_lint__index_name_in_snapshot(void **state)
 			    "table \"user\" in the previous snapshot");
 }
 
+/* A name over 63 bytes dropped and made again: the parser cuts it. */
+static void test_lint__long_name_dropped_then_reused(void **state)
+{
+	struct fixture *f = *state;
+	const char *snap =
+		"{\"version\":\"7\",\"tables\":{\"public.member\":{\"name\":"
+		"\"member\",\"schema\":\"\",\"indexes\":{},\"foreignKeys\":"
+		"{\"member_organization_id_organization_id_organization_"
+		"member_tenant_fk\":{}},\"uniqueConstraints\":{},"
+		"\"compositePrimaryKeys\":{},\"checkConstraints\":{}}}}";
+
+	assert_int_equal(mg_json_parse(&f->snapshot, snap, strlen(snap),
+				       NULL), 0);
+	f->in.prev_snapshot = f->snapshot;
+	lint(f, "ALTER TABLE \"member\" DROP CONSTRAINT IF EXISTS "
+		"\"member_organization_id_organization_id_organization_"
+		"member_tenant_fk\";" BP
+		"ALTER TABLE \"member\" ADD CONSTRAINT "
+		"\"member_organization_id_organization_id_organization_"
+		"member_tenant_fk\" FOREIGN KEY (\"o\") REFERENCES \"o\"(\"id\") "
+		"ON DELETE cascade;");
+	assert_int_equal(count(f, "index-name-collision"), 0);
+}
+
 static void test_lint__index_dropped_then_reused(void **state)
 {
 	struct fixture *f = *state;
@@ -340,17 +428,60 @@ static void test_lint__fk_on_delete(void **state)
 {
 	struct fixture *f = *state;
 
+	/* The default, written out: a finding at the action. */
 	lint(f, "ALTER TABLE \"s\" ADD CONSTRAINT \"s_u_fk\" FOREIGN KEY "
 		"(\"u\") REFERENCES \"public\".\"user\"(\"id\") ON DELETE "
-		"set null ON UPDATE no action;");
+		"no action ON UPDATE no action;");
 	assert_at(f, "fk-on-delete", 1, 102);
-	f->opts.fk_on_delete = "set null";
+	assert_string_equal(find(f, "fk-on-delete")->message,
+			    "foreign key \"s_u_fk\" uses ON DELETE no action "
+			    "(the default), the convention is cascade");
+	/* Another action, written out, is a decision: no finding. */
 	mg_report_release(&f->r);
 	mg_report_init(&f->r);
 	lint(f, "ALTER TABLE \"s\" ADD CONSTRAINT \"s_u_fk\" FOREIGN KEY "
 		"(\"u\") REFERENCES \"public\".\"user\"(\"id\") ON DELETE "
 		"set null ON UPDATE no action;");
 	assert_int_equal(count(f, "fk-on-delete"), 0);
+	/* No convention: the rule is off. */
+	f->opts.fk_on_delete = NULL;
+	mg_report_release(&f->r);
+	mg_report_init(&f->r);
+	lint(f, "ALTER TABLE \"s\" ADD CONSTRAINT \"s_u_fk\" FOREIGN KEY "
+		"(\"u\") REFERENCES \"public\".\"user\"(\"id\");");
+	assert_int_equal(count(f, "fk-on-delete"), 0);
+}
+
+/* An unset convention option is a convention not in force. */
+static void test_lint__conventions_unset(void **state)
+{
+	struct fixture *f = *state;
+
+	f->opts.tenant_column = NULL;
+	f->opts.tenant_role = NULL;
+	f->opts.fk_on_delete = NULL;
+	f->opts.guards_from_index = -1;
+	lint(f, tenant_table);
+	lint(f, "CREATE TABLE \"s\" (\"u\" uuid REFERENCES \"user\"(\"id\"));");
+	assert_int_equal(count(f, "rls-missing"), 0);
+	assert_int_equal(count(f, "rls-policy-missing"), 0);
+	assert_int_equal(count(f, "fk-on-delete"), 0);
+	assert_int_equal(count(f, "missing-if-not-exists"), 0);
+	/* The column alone: RLS must be on; policies need the role too. */
+	f->opts.tenant_column = "organization_id";
+	mg_report_release(&f->r);
+	mg_report_init(&f->r);
+	lint(f, tenant_table);
+	assert_int_equal(count(f, "rls-missing"), 1);
+	assert_int_equal(count(f, "rls-policy-missing"), 0);
+	/* No options at all: no convention. */
+	mg_report_release(&f->r);
+	mg_report_init(&f->r);
+	f->in.sql = tenant_table;
+	f->in.len = strlen(tenant_table);
+	assert_int_equal(mg_lint_sql(&f->r, NULL, &f->in), 0);
+	assert_int_equal(count(f, "rls-missing"), 0);
+	assert_int_equal(count(f, "missing-if-not-exists"), 0);
 }
 
 static void test_lint__fk_without_on_delete(void **state)
@@ -403,12 +534,19 @@ static void test_lint__manual_header_group(void **state)
 	assert_at(f, "manual-addition-without-header", 5, 1);
 }
 
-static void test_lint__custom_needs_no_header(void **state)
+/* A --custom migration's SQL is a manual addition like any other. */
+static void test_lint__custom_needs_header(void **state)
 {
 	struct fixture *f = *state;
 
 	f->in.custom = 1;
 	lint(f, "INSERT INTO \"a\" VALUES (1);");
+	assert_int_equal(count(f, "manual-addition-without-header"), 1);
+	mg_report_release(&f->r);
+	mg_report_init(&f->r);
+	lint(f, "-- Custom SQL migration file, put your code below! --\n"
+		"-- Manual addition: seed the models\n"
+		"INSERT INTO \"a\" VALUES (1);");
 	assert_int_equal(f->r.nr, 0);
 }
 
@@ -501,10 +639,45 @@ static void test_lint__empty_and_comment_only(void **state)
 {
 	struct fixture *f = *state;
 
-	lint(f, "");
-	lint(f, "-- Custom SQL migration file, put your code below! --");
-	lint(f, "/* nothing */\n--> statement-breakpoint\n");
-	assert_int_equal(f->r.nr, 0);
+	static const char *const files[] = {
+		"", "-- Custom SQL migration file, put your code below! --",
+		"/* nothing */\n--> statement-breakpoint\n",
+	};
+	size_t i;
+
+	/* The migrator records each as applied having run nothing. */
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		mg_report_release(&f->r);
+		mg_report_init(&f->r);
+		lint(f, files[i]);
+		assert_int_equal(f->r.nr, 1);
+		assert_at(f, "migration-empty", 1, 1);
+	}
+}
+
+/* echo "INSERT ..." >> the --custom template: glued into its comment. */
+static void test_lint__glued_onto_custom_template(void **state)
+{
+	struct fixture *f = *state;
+
+	lint(f, "-- Custom SQL migration file, put your code below! --"
+		"INSERT INTO \"a\" VALUES (1);\n");
+	assert_int_equal(count(f, "migration-empty"), 1);
+	assert_at(f, "migration-empty", 1, 54);
+	assert_string_equal(find(f, "migration-empty")->message,
+			    "the SQL on this line is part of the --custom "
+			    "template's comment and never runs: the migration "
+			    "holds no statement");
+	/* With statements after it, the glued one is still lost. */
+	mg_report_release(&f->r);
+	mg_report_init(&f->r);
+	lint(f, "-- Custom SQL migration file, put your code below! --"
+		"INSERT INTO \"a\" VALUES (1);\n"
+		"-- Manual addition: more\nINSERT INTO \"a\" VALUES (2);\n");
+	assert_int_equal(count(f, "migration-empty"), 1);
+	assert_string_equal(find(f, "migration-empty")->message,
+			    "the SQL on this line is part of the --custom "
+			    "template's comment and never runs");
 }
 
 static char *repeat(const char *head, const char *part, size_t n,
@@ -581,6 +754,10 @@ int main(void)
 		T(test_lint__drop_column_points_at_column),
 		T(test_lint__drop_table_each_name),
 		T(test_lint__rename_as_drop_same_table),
+		T(test_lint__rename_as_drop_same_type),
+		T(test_lint__rename_as_drop_with_copy),
+		T(test_lint__rename_as_drop_not_to_itself),
+		T(test_lint__rename_as_drop_unknown_type),
 		T(test_lint__missing_guard_respects_index),
 		T(test_lint__enum_guarded_by_do_block),
 		T(test_lint__extension_without_guard),
@@ -592,12 +769,14 @@ int main(void)
 		T(test_lint__identifier_too_long),
 		T(test_lint__index_name_in_snapshot),
 		T(test_lint__index_dropped_then_reused),
+		T(test_lint__long_name_dropped_then_reused),
 		T(test_lint__fk_on_delete),
 		T(test_lint__fk_without_on_delete),
+		T(test_lint__conventions_unset),
 		T(test_lint__do_block_contents),
 		T(test_lint__concurrently),
 		T(test_lint__manual_header_group),
-		T(test_lint__custom_needs_no_header),
+		T(test_lint__custom_needs_header),
 		T(test_lint__parse_error_rest_still_linted),
 		T(test_lint__missing_semicolon_between_breakpoints),
 		T(test_lint__crlf_bom_and_utf8),
@@ -605,6 +784,7 @@ int main(void)
 		T(test_lint__ignore_file_and_unused),
 		T(test_lint__severity_off_drops),
 		T(test_lint__empty_and_comment_only),
+		T(test_lint__glued_onto_custom_template),
 #undef T
 	};
 

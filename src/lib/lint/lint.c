@@ -31,6 +31,27 @@
 
 static const char breakpoint[] = "--> statement-breakpoint";
 
+/*
+ * The next breakpoint at or after from, or NULL. memchr and memcmp, not
+ * strstr: the sanitizers' strstr reads the rest of the file on every
+ * call, which made 100,000 breakpoints quadratic.
+ */
+static const char *next_breakpoint(const char *buf, size_t len, size_t from)
+{
+	const char *p = buf + from, *end = buf + len;
+	size_t n = sizeof(breakpoint) - 1;
+
+	while ((size_t)(end - p) >= n) {
+		p = memchr(p, '-', (size_t)(end - p) - n + 1);
+		if (!p)
+			return NULL;
+		if (!memcmp(p, breakpoint, n))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 /* ---- the rules' hooks ------------------------------------------------- */
 
 static void rules_tokens(struct mg_lint *l, const struct mg_lint_unit *u)
@@ -198,23 +219,62 @@ out:
 struct do_ctx {
 	struct mg_lint_unit *u; /* the unit holding the DO statement */
 	const char *body;	/* NUL-terminated */
+	size_t body_len;
+	size_t *lines; /* offset in body of each line's start */
+	size_t lines_nr;
 	size_t body_rel;	/* offset of body in u->text */
 	int exact;		/* body is u->text's bytes at body_rel */
 	size_t fallback;	/* file offset when positions are unknown */
 	struct mg_lint_do_shape shape;
 };
 
-/* Offset in body of the first byte of 1-based line. */
-static size_t body_line(const char *body, long lineno)
+static void index_lines(struct do_ctx *d)
 {
-	size_t off = 0;
+	size_t i, alloc = 0;
 
-	while (lineno > 1 && body[off]) {
-		if (body[off] == '\n')
-			lineno--;
-		off++;
+	d->lines_nr = 1;
+	MG_ALLOC_GROW(d->lines, d->lines_nr, alloc);
+	d->lines[0] = 0;
+	for (i = 0; i < d->body_len; i++) {
+		if (d->body[i] != '\n')
+			continue;
+		d->lines_nr++;
+		MG_ALLOC_GROW(d->lines, d->lines_nr, alloc);
+		d->lines[d->lines_nr - 1] = i + 1;
 	}
-	return off;
+}
+
+/* Offset in the body of the first byte of 1-based line. */
+static size_t body_line(const struct do_ctx *d, long lineno)
+{
+	if (lineno < 1)
+		return 0;
+	if ((size_t)lineno > d->lines_nr)
+		return d->body_len;
+	return d->lines[lineno - 1];
+}
+
+/*
+ * needle in hay[from, len), or NULL: memchr and memcmp read no further
+ * than the match (the sanitizers' strstr reads all of hay each call).
+ */
+static const char *find_text(const char *hay, size_t len, size_t from,
+			     const char *needle)
+{
+	size_t n = strlen(needle);
+	const char *p = hay + from, *end = hay + len;
+
+	if (!n)
+		return p;
+	while ((size_t)(end - p) >= n) {
+		p = memchr(p, needle[0], (size_t)(end - p) - n + 1);
+		if (!p)
+			return NULL;
+		if (!memcmp(p, needle, n))
+			return p;
+		p++;
+	}
+	return NULL;
 }
 
 static int lint_do_sql(struct mg_lint *l, struct do_ctx *d, const char *query,
@@ -222,12 +282,13 @@ static int lint_do_sql(struct mg_lint *l, struct do_ctx *d, const char *query,
 {
 	struct mg_lint_unit sub;
 	struct mg_strbuf text = MG_STRBUF_INIT;
-	const char *at = strstr(d->body + body_line(d->body, lineno), query);
+	const char *at = find_text(d->body, d->body_len,
+				   body_line(d, lineno), query);
 	size_t pos, i;
 	int err, exact = 1;
 
 	if (!at)
-		at = strstr(d->body, query);
+		at = find_text(d->body, d->body_len, 0, query);
 	pos = at ? (size_t)(at - d->body) : 0;
 	if (literal) {
 		/* 'DROP TABLE "x"': the SQL inside the quotes. */
@@ -309,8 +370,7 @@ static int walk_plpgsql(struct mg_lint *l, struct do_ctx *d,
 		if (!strncmp(key, "PLpgSQL_stmt_", 13))
 			rules_plpgsql(l, d->u, key, c,
 				      d->exact ? d->body_rel +
-							 body_line(d->body,
-								   lineno)
+							 body_line(d, lineno)
 					       : d->body_rel);
 		if (!strcmp(key, "PLpgSQL_stmt_execsql")) {
 			const char *q = expr_query(mg_json_get(c, "sqlstmt"));
@@ -404,6 +464,8 @@ static void lint_do(struct mg_lint *l, struct mg_lint_unit *u,
 		return;
 	d.u = u;
 	d.body = body;
+	d.body_len = strlen(body);
+	index_lines(&d);
 	d.fallback = mg_lint_pos(u, loc);
 	/* Where the body starts: after $tag$ or the opening quote. */
 	d.body_rel = loc;
@@ -415,8 +477,8 @@ static void lint_do(struct mg_lint *l, struct mg_lint_unit *u,
 	} else if (loc < u->len && u->text[loc] == '\'') {
 		d.body_rel = loc + 1;
 	}
-	d.exact = d.body_rel + strlen(body) <= u->len &&
-		  !memcmp(u->text + d.body_rel, body, strlen(body));
+	d.exact = d.body_rel + d.body_len <= u->len &&
+		  !memcmp(u->text + d.body_rel, body, d.body_len);
 	if (mg_pgparse_plpgsql(&tree, body, &perr) < 0) {
 		l->failed = 1;
 		goto out;
@@ -437,6 +499,7 @@ static void lint_do(struct mg_lint *l, struct mg_lint_unit *u,
 out:
 	u->do_drizzle = d.shape.stmts && !d.shape.dynamic &&
 			d.shape.generated == d.shape.stmts;
+	free(d.lines);
 	mg_json_free(tree);
 	mg_pg_error_release(&perr);
 }
@@ -770,15 +833,17 @@ static int lint_sql(struct mg_report *r, const struct mg_lint_options *opts,
 	l.buf[in->len] = '\0';
 	/* The file as it is, BOM included: columns count what is there. */
 	mg_srcmap_init(&l.map, in->sql, in->len);
-	l.guards = in->index < 0 || !opts ||
-		   in->index >= (long long)opts->guards_from_index;
+	/* guardsFromIndex < 0 (or no options): no guard convention. */
+	l.guards = opts && opts->guards_from_index >= 0 &&
+		   (in->index < 0 ||
+		    in->index >= (long long)opts->guards_from_index);
 	l.custom = in->custom ||
 		   mg_starts_with(l.buf, "-- Custom SQL migration file");
 	states_init(&l);
 	check_encoding(&l);
 	/* The migrator's chunks: the file cut at every breakpoint. */
 	for (;;) {
-		mark = strstr(l.buf + start, breakpoint);
+		mark = next_breakpoint(l.buf, l.len, start);
 		err = split_chunk(&l, start,
 				  mark ? (size_t)(mark - l.buf) : l.len);
 		if (err < 0 || !mark)
@@ -880,6 +945,7 @@ static const char *const snapshot_paths[] = {
 	"tables/*/uniqueConstraints/*",
 	"tables/*/compositePrimaryKeys/*",
 	"tables/*/checkConstraints/*",
+	"tables/*/columns/*/type", /* rename-as-drop */
 };
 
 /*

@@ -22,7 +22,13 @@
 	X(fk_on_delete)                                                      \
 	X(concurrently_in_transaction)                                       \
 	X(manual_addition_without_header)                                    \
-	X(transaction_control)
+	X(transaction_control)                                               \
+	X(migration_empty)                                                   \
+	X(drop_cascade)                                                      \
+	X(drop_view)                                                         \
+	X(truncate)                                                          \
+	X(delete_without_where)                                              \
+	X(update_without_where)
 
 #define DECLARE(name) extern const struct mg_lint_rule mg_lint_rule_##name;
 MG_LINT_RULE_TABLE(DECLARE)

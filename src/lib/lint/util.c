@@ -31,10 +31,16 @@ void mg_lint_add(struct mg_lint *l, const char *rule, size_t offset,
 	f->stmt = stmt;
 	f->warning = 0;
 	f->message = mg_strbuf_detach(&msg, NULL);
-	f->hint = fix ? mg_xstrfmt("%s, or keep it with "
-				   "'-- migguard-ignore %s <reason>' on the "
-				   "line before the statement", fix, rule)
-		      : NULL;
+	if (!fix)
+		f->hint = NULL;
+	else if (stmt == MG_LINT_NO_STMT) /* only a file directive reaches it */
+		f->hint = mg_xstrfmt("%s, or keep it with "
+				     "'-- migguard-ignore-file %s <reason>'",
+				     fix, rule);
+	else
+		f->hint = mg_xstrfmt("%s, or keep it with "
+				     "'-- migguard-ignore %s <reason>' on the "
+				     "line before the statement", fix, rule);
 }
 
 /* ---- positions -------------------------------------------------------- */

@@ -1,6 +1,9 @@
 /*
- * fk-on-delete: a foreign key whose ON DELETE is not the project's
- * convention (lint.fkOnDelete, e.g. cascade).
+ * fk-on-delete: a foreign key left at the default ON DELETE (no action:
+ * written out by drizzle-kit 0.31, no clause at all by 1.0) where the
+ * project's convention (lint.fkOnDelete, e.g. cascade) is another action.
+ * An action written out that differs from the convention is a decision,
+ * not a finding. Without a convention the rule is off.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -92,15 +95,15 @@ static void constraint(struct mg_lint *l, const struct mg_lint_unit *u,
 	action = action_name(mg_json_get_string(c, "fk_del_action"));
 	want = action_key(convention(l));
 	have = action_key(action);
-	if (!strcmp(want, have))
-		goto out;
+	at = delete_at(u, loc, SIZE_MAX);
+	if (!strcmp(want, have) || strcmp(have, "noaction"))
+		goto out; /* the convention, or a decision */
 	if (conname)
 		subject = mg_lint_quoted(NULL, NULL, conname);
 	else
 		subject = mg_lint_quoted(NULL, table, column ? column :
 			mg_lint_name_part(mg_lint_jarray(c, "fk_attrs"), 0));
 	ref = mg_lint_find_keyword(u, loc, "references", loc);
-	at = delete_at(u, loc, SIZE_MAX);
 	fix = mg_xstrfmt("write ON DELETE %s (drizzle: .references(() => "
 			 "t.id, { onDelete: \"%s\" }))", convention(l),
 			 convention(l));
@@ -111,8 +114,8 @@ static void constraint(struct mg_lint *l, const struct mg_lint_unit *u,
 			    convention(l));
 	else
 		mg_lint_add(l, "fk-on-delete", mg_lint_pos(u, at), u->stmt,
-			    fix, "foreign key %s uses ON DELETE %s, the "
-			    "convention is %s", subject, action,
+			    fix, "foreign key %s uses ON DELETE %s (the "
+			    "default), the convention is %s", subject, action,
 			    convention(l));
 out:
 	free(fix);
@@ -142,7 +145,7 @@ static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 	size_t i;
 
 	(void)state;
-	if (!table)
+	if (!table || !convention(l))
 		return;
 	if (!strcmp(type, "CreateStmt")) {
 		list = mg_lint_jarray(s, "tableElts");

@@ -46,14 +46,18 @@ static void load_snapshot(struct state *st, const struct mg_json *snap)
 	}
 }
 
-/* Forget index or constraint names dropped here: they may be reused. */
+/*
+ * Forget index or constraint names dropped here: they may be reused. The
+ * parse tree holds the dropped name cut to 63 bytes, as PostgreSQL does.
+ */
 static void forget(struct mg_lint_names *n, const char *name,
 		   const char *table)
 {
 	size_t i;
 
 	for (i = 0; i < n->nr; i++) {
-		if (name && n->items[i].name && !strcmp(n->items[i].name, name))
+		if (name && n->items[i].name &&
+		    mg_lint_same_after_clip(n->items[i].name, name))
 			n->items[i].flag = 1;
 		if (table && n->items[i].table &&
 		    !strcmp(n->items[i].table, table))

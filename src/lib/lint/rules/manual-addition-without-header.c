@@ -2,8 +2,8 @@
  * manual-addition-without-header: what drizzle-kit never writes (GRANT,
  * functions, triggers, extensions, data changes, generated tsvector
  * columns, hand-made DO blocks) needs a '-- Manual addition:' comment
- * before it, as the workflow asks. One header covers the hand-written
- * statements that follow it.
+ * before it, as the workflow asks, in a --custom migration too. One
+ * header covers the hand-written statements that follow it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -127,7 +127,7 @@ static void file(struct mg_lint *l, void *state)
 			continue;
 		if (s->header)
 			group = 1;
-		if (manual && !group && !l->custom)
+		if (manual && !group)
 			mg_lint_add(l, "manual-addition-without-header",
 				    s->first, i, "put a comment such as "
 				    "'-- Manual addition: why' on the line "

@@ -1,6 +1,7 @@
 /*
  * rls-missing: a table created with the tenant column (lint.tenant.column)
- * whose row level security is not enabled in the same migration.
+ * whose row level security is not enabled in the same migration. Off
+ * without a tenant column. Names compare as whole identifiers.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,8 @@ static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 	const char *table = mg_json_get_string(rel, "relname");
 	size_t i;
 
+	if (!tenant_column(l))
+		return; /* no tenant convention */
 	if (!strcmp(type, "CreateStmt")) {
 		create_table(l, st, u, s);
 		return;

@@ -2,6 +2,7 @@
  * rls-policy-missing: a table created with the tenant column
  * (lint.tenant.column) lacks a policy for select, insert, update or
  * delete to the tenant role (lint.tenant.role) in the same migration.
+ * Off without both. Names compare as whole identifiers.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ static const char *tenant_role(const struct mg_lint *l)
 {
 	const char *v = l->opts ? l->opts->tenant_role : NULL;
 
-	return v && *v ? v : "authenticated";
+	return v && *v ? v : NULL;
 }
 
 static unsigned policy_cmd(const char *cmd)
@@ -105,6 +106,8 @@ static void policy(struct mg_lint *l, struct state *st,
 static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 		 const char *type, const struct mg_json *s, void *state)
 {
+	if (!tenant_column(l) || !tenant_role(l))
+		return; /* no tenant convention */
 	if (!strcmp(type, "CreateStmt"))
 		create_table(l, state, u, s);
 	else if (!strcmp(type, "CreatePolicyStmt"))

@@ -1,0 +1,2 @@
+-- Manual addition: start over
+DELETE FROM "session";

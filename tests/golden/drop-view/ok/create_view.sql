@@ -1,0 +1,1 @@
+CREATE VIEW "active_user" AS SELECT * FROM "user" WHERE "active";

@@ -1,0 +1,3 @@
+-- nothing to do after all
+--> statement-breakpoint
+/* still nothing */

@@ -1,0 +1,2 @@
+-- Manual addition: reset the cache
+TRUNCATE TABLE "cache", "public"."session";

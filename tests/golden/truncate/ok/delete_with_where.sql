@@ -1,0 +1,2 @@
+-- Manual addition: drop expired sessions
+DELETE FROM "session" WHERE "expires_at" < now();

@@ -1,0 +1,2 @@
+-- Manual addition: everyone is a member now
+UPDATE "user" SET "role" = 'member';
