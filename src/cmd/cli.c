@@ -294,7 +294,7 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 	struct mg_config config;
 	struct mg_strlist watched = MG_STRLIST_INIT;
 	struct mg_context ctx;
-	size_t i;
+	size_t i, since;
 	int err;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -322,12 +322,22 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 		if (cli->want_apply)
 			note_apply_targets(cli, &config, cs);
 	}
+	since = r->nr;
 	for (i = 0; i < sizeof(checks_table) / sizeof(checks_table[0]); i++) {
 		if (!(checks & checks_table[i].id))
 			continue;
 		err = checks_table[i].run(r, &ctx);
 		if (err < 0) {
 			err = mg_cli_fail(cli, "%s: %s", checks_table[i].name,
+					  mg_error_last());
+			goto out;
+		}
+	}
+	if (cs->mode != MG_CHANGESET_ALL) {
+		r->counts_preexisting = 1;
+		err = mg_context_subtract_base(r, since, &ctx, checks);
+		if (err < 0) {
+			err = mg_cli_fail(cli, "at the base: %s",
 					  mg_error_last());
 			goto out;
 		}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "migguard/check.h"
+#include "migguard/report.h"
 #include "migguard/strbuf.h"
 
 void mg_context_share_migdirs(struct mg_context *ctx)
@@ -104,4 +105,90 @@ void mg_context_release(struct mg_context *ctx)
 	ctx->tree_migdirs_nr = ctx->tree_migdirs_alloc = 0;
 	mg_tree_free(ctx->published);
 	ctx->published = NULL;
+}
+
+/* A finding of a check whose findings can hold at the base already. */
+static int about_the_tree(const struct mg_finding *f)
+{
+	const struct mg_rule *rule = mg_rule_find(f->rule);
+
+	return rule && (!strcmp(rule->check, "journal") ||
+			!strcmp(rule->check, "lint"));
+}
+
+int mg_context_subtract_base(struct mg_report *r, size_t since,
+			     struct mg_context *ctx, unsigned checks)
+{
+	const struct mg_changeset *cs = ctx->cs;
+	struct mg_changeset bcs;
+	struct mg_context bctx;
+	struct mg_report base;
+	size_t i;
+	int err = 0, any = 0;
+
+	checks &= MG_CHECK_JOURNAL | MG_CHECK_LINT;
+	if (!checks || cs->mode == MG_CHANGESET_ALL || !cs->base)
+		return 0;
+	for (i = since; i < r->nr && !any; i++)
+		any = about_the_tree(&r->items[i]);
+	if (!any)
+		return 0;
+	memset(&bcs, 0, sizeof(bcs));
+	bcs.mode = cs->mode;
+	bcs.label = cs->label;
+	bcs.head = cs->base;
+	bcs.base = cs->base;
+	bcs.base_rev = cs->base_rev;
+	bcs.head_rev = cs->base_rev;
+	bcs.repo = cs->repo;
+	bcs.nr = cs->nr;
+	bcs.changes = mg_xcalloc(cs->nr + 1, sizeof(*bcs.changes));
+	for (i = 0; i < cs->nr; i++) {
+		/*
+		 * A file the change adds is not in the base: lint skips it
+		 * as it skips a deletion; the journal check only asks
+		 * which projects the paths touch.
+		 */
+		bcs.changes[i].status = cs->changes[i].status ==
+						MG_CHANGE_ADDED
+						? MG_CHANGE_DELETED
+						: cs->changes[i].status;
+		bcs.changes[i].path = cs->changes[i].old_path
+					      ? cs->changes[i].old_path
+					      : cs->changes[i].path;
+	}
+	memset(&bctx, 0, sizeof(bctx));
+	bctx.config = ctx->config;
+	bctx.cs = &bcs;
+	bctx.repo = ctx->repo;
+	bctx.protected_ref = ctx->protected_ref;
+	bctx.published = ctx->published; /* borrowed when already open */
+	mg_context_share_migdirs(&bctx);
+	mg_report_init_like(&base, r);
+	if (checks & MG_CHECK_JOURNAL)
+		err = mg_journal_check(&base, &bctx);
+	if (err >= 0 && (checks & MG_CHECK_LINT))
+		err = mg_lint_check(&base, &bctx);
+	if (err >= 0) {
+		/* Only journal and lint findings are compared. */
+		size_t kept = since;
+		struct mg_finding tmp;
+
+		/* Move the pair and docs findings before `kept`. */
+		for (i = since; i < r->nr; i++) {
+			if (about_the_tree(&r->items[i]))
+				continue;
+			tmp = r->items[kept];
+			r->items[kept] = r->items[i];
+			r->items[i] = tmp;
+			kept++;
+		}
+		r->preexisting += mg_report_subtract(r, kept, &base);
+	}
+	if (bctx.published == ctx->published)
+		bctx.published = NULL;
+	mg_context_release(&bctx);
+	mg_report_release(&base);
+	free(bcs.changes);
+	return err;
 }

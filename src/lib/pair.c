@@ -574,8 +574,10 @@ int mg_pair_check(struct mg_report *r, struct mg_context *ctx)
 	int err;
 
 	if (ctx->cs->mode == MG_CHANGESET_ALL || !ctx->cs->base) {
-		mg_report_note(r, "pair: --all has no change to pair "
-			       "schema and migrations in: nothing checked");
+		mg_report_note(r, "pair: skipped: --all checks the whole "
+			       "tree, and pairing schema edits with their "
+			       "migrations needs a change (--staged, --base "
+			       "or --pre-push)");
 		return 0;
 	}
 	for (i = 0; i < ctx->config->projects_nr; i++) {

@@ -64,7 +64,7 @@ mv $m "$MG_TMP/elsewhere"
 ln -s "$MG_TMP/elsewhere" $m
 git add -A
 expect_exit 1 bounded 30 256 migguard check
-expect_contains "$OUT" "$m/meta/_journal.json: error: published journal '_journal.json' was deleted, with 3 migrations [migration-deleted]"
+expect_contains "$OUT" "$m/meta/_journal.json:1:1: error: published journal '_journal.json' was deleted, with 3 migrations [migration-deleted]"
 expect_not_contains "$OUT$ERR" "elsewhere"
 git reset -q --hard
 [ -d $m ] && [ ! -L $m ] || fail "the folder was not restored"

@@ -37,9 +37,9 @@ git merge -q --no-ff -m "Merge step" step
 expect_exit 0 migguard-pair --base HEAD^1
 expect_out ""
 expect_exit 1 migguard-pair --base HEAD^1 --each-commit
-expect_out "$m/0004_research_step.sql: error: new migration '0004_research_step' changes the schema snapshot but no schema file under '$s' is changed (in commit $c2 'Generate research_step') [migration-without-schema]
+expect_out "$m/0004_research_step.sql:1:1: error: new migration '0004_research_step' changes the schema snapshot but no schema file under '$s' is changed (in commit $c2 'Generate research_step') [migration-without-schema]
   hint: commit the schema edit that generated it with the migration; a hand-written migration starts from 'drizzle-kit generate --custom', which copies the previous snapshot
-$s/research.ts: error: schema file '$s/research.ts' modified without a generated migration: no new .sql, snapshot and journal entry in '$m' (in commit $c1 'Add research_step') [schema-without-migration]
+$s/research.ts:1:1: error: schema file '$s/research.ts' modified without a generated migration: no new .sql, snapshot and journal entry in '$m' (in commit $c1 'Add research_step') [schema-without-migration]
   hint: run 'npm run db:generate' in 'packages/db' and commit what it writes under '$m'; if the edit cannot change the database (comments, formatting), generate writes nothing: list such files in \"pair.ignore\" or set the rule to \"warning\""
 expect_err "migguard: 2 errors, 0 warnings"
 
@@ -52,13 +52,13 @@ git commit -q -m "Rename summary to abstract (schema only)"
 git checkout -q main
 git merge -q --no-ff --no-commit rename
 expect_exit 1 migguard-pair
-expect_out "$s/research.ts: error: schema file '$s/research.ts' modified without a generated migration: no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
+expect_out "$s/research.ts:1:1: error: schema file '$s/research.ts' modified without a generated migration: no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
   hint: run 'npm run db:generate' in 'packages/db', then git add $m; if the edit cannot change the database (comments, formatting), generate writes nothing; bypass once: MIGGUARD_SKIP=pair git commit ..."
-expect_err "migguard: 1 errors, 0 warnings"
+expect_err "migguard: 1 error, 0 warnings"
 git commit -q --no-verify -m "Merge rename"
 merge=$(git rev-parse --short=7 HEAD)
 expect_exit 1 migguard-pair --base HEAD^1
-expect_contains "$OUT" "$s/research.ts: error: schema file '$s/research.ts' modified without a generated migration"
+expect_contains "$OUT" "$s/research.ts:1:1: error: schema file '$s/research.ts' modified without a generated migration"
 expect_exit 1 migguard-pair --base HEAD^1 --each-commit
 expect_contains "$OUT" "(in commit $merge 'Merge rename')"
 expect_contains "$OUT" "'Rename summary to abstract (schema only)')"

@@ -12,9 +12,9 @@ git mv $s/research.ts $s/plans.ts
 sed -i 's|"./research"|"./plans"|' $s/index.ts
 git add $s/index.ts
 expect_exit 1 migguard-pair
-expect_out "$s/index.ts: error: schema file '$s/index.ts' modified without a generated migration: no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
+expect_out "$s/index.ts:1:1: error: schema file '$s/index.ts' modified without a generated migration: no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
   hint: run 'npm run db:generate' in 'packages/db', then git add $m; if the edit cannot change the database (comments, formatting), generate writes nothing; bypass once: MIGGUARD_SKIP=pair git commit ...
-$s/plans.ts: error: schema file '$s/plans.ts' renamed from '$s/research.ts' without a generated migration: no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
+$s/plans.ts:1:1: error: schema file '$s/plans.ts' renamed from '$s/research.ts' without a generated migration: no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
   hint: run 'npm run db:generate' in 'packages/db', then git add $m; if the edit cannot change the database (comments, formatting), generate writes nothing; bypass once: MIGGUARD_SKIP=pair git commit ..."
 expect_err "migguard: 2 errors, 0 warnings"
 
@@ -33,7 +33,7 @@ expect_out ""
 mkdir -p packages/db/src/legacy
 git mv $s/auth.ts packages/db/src/legacy/auth.ts
 expect_exit 1 migguard-pair
-expect_out "$s/auth.ts: error: schema file '$s/auth.ts' deleted without a generated migration: no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
+expect_out "$s/auth.ts:1:1: error: schema file '$s/auth.ts' deleted without a generated migration: no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
   hint: run 'npm run db:generate' in 'packages/db', then git add $m; if the edit cannot change the database (comments, formatting), generate writes nothing; bypass once: MIGGUARD_SKIP=pair git commit ..."
 git reset -q --hard
 
@@ -53,7 +53,7 @@ JSON
 git add .migguard.json
 # columns.ts was renamed from base.ts, which is not ignored.
 expect_exit 1 migguard-pair
-expect_out "$s/columns.ts: error: schema file '$s/columns.ts' renamed from '$s/base.ts' without a generated migration: no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
+expect_out "$s/columns.ts:1:1: error: schema file '$s/columns.ts' renamed from '$s/base.ts' without a generated migration: no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
   hint: run 'npm run db:generate' in 'packages/db', then git add $m; if the edit cannot change the database (comments, formatting), generate writes nothing; bypass once: MIGGUARD_SKIP=pair git commit ..."
 # A glob covers both names.
 cat >.migguard.json <<'JSON'

@@ -40,7 +40,7 @@ static void test_report__text_sorted_compiler_style(void **state)
 	fill(&r);
 	out = render(&r, MG_FORMAT_TEXT, 0);
 	assert_string_equal(out,
-		"a, b:c%.json: error: line one\nline two 100% "
+		"a, b:c%.json:1:1: error: line one\nline two 100% "
 		"[journal-invalid]\n"
 		"db/0001_b.sql:1:2: warning: foreign key 'x' has ON DELETE no "
 		"action [fk-on-delete]\n"
@@ -202,7 +202,7 @@ static void test_report__summary_line(void **state)
 	(void)state;
 	fill(&r);
 	mg_report_summary(&sb, &r);
-	assert_string_equal(sb.buf, "migguard: 2 errors, 1 warnings\n");
+	assert_string_equal(sb.buf, "migguard: 2 errors, 1 warning\n");
 	mg_strbuf_release(&sb);
 	mg_report_release(&r);
 }
