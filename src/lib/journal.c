@@ -409,22 +409,26 @@ static void check_order(struct jcheck *j)
 		}
 		if (j->opts->now_ms > 0 &&
 		    m->when > j->opts->now_ms + j->opts->future_skew_ms) {
-			size_t before = j->r->nr;
+			/*
+			 * Once applied, every later migration (generated
+			 * now, so with a smaller when) is skipped by the
+			 * migrator's when comparison, silently.
+			 */
+			char *name = entry_name(j, m);
 
 			add_journal(j, "journal-when-order",
 				    mg_json_get(m->entry, "when"), 0,
-				    "every migration generated before that "
-				    "time sorts before it and is skipped: fix "
-				    "the clock and regenerate it",
-				    mg_xstrfmt("'%s' has when %lld, more than "
-					       "a day in the future",
-					       m->tag ? m->tag : "(no tag)",
-					       m->when));
-			/* Not broken yet: at most a warning. */
-			if (j->r->nr > before &&
-			    j->r->items[before].severity > MG_SEVERITY_WARNING)
-				j->r->items[before].severity =
-					MG_SEVERITY_WARNING;
+				    "set its \"when\" to the time it was "
+				    "generated (epoch milliseconds) before any "
+				    "database applies it, and check the clock "
+				    "of the machine that generated it",
+				    mg_xstrfmt("%s has when %lld, more than a "
+					       "day in the future: once it is "
+					       "applied, the migrator skips "
+					       "every migration generated "
+					       "before that time",
+					       name, m->when));
+			free(name);
 		}
 		last_when = m;
 	}

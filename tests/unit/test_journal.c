@@ -737,7 +737,7 @@ static void test_journal__when_equal_is_skipped(void **state)
 	assert_string_equal(fx->r.items[0].rule, "journal-when-order");
 }
 
-static void test_journal__when_in_future_is_warning(void **state)
+static void test_journal__when_in_future_is_error(void **state)
 {
 	struct fx *fx = *state;
 	const struct mg_finding *f;
@@ -746,9 +746,11 @@ static void test_journal__when_in_future_is_warning(void **state)
 	fx_write(fx, fx->head);
 	fx_run(fx);
 	f = expect_one(fx, "journal-when-order", JOURNAL, WHEN_LINE(2),
-		       "'0002_odd_the_twelve' has when 1795731872285, more "
-		       "than a day in the future");
-	assert_int_equal(f->severity, MG_SEVERITY_WARNING);
+		       "journal entry 2 ('0002_odd_the_twelve') has when "
+		       "1795731872285, more than a day in the future: once it "
+		       "is applied, the migrator skips every migration "
+		       "generated before that time");
+	assert_int_equal(f->severity, MG_SEVERITY_ERROR);
 }
 
 static void test_journal__when_within_skew_is_silent(void **state)
@@ -1834,7 +1836,7 @@ int main(void)
 		T(test_journal__duplicate_prefix_in_journal),
 		T(test_journal__when_not_increasing),
 		T(test_journal__when_equal_is_skipped),
-		T(test_journal__when_in_future_is_warning),
+		T(test_journal__when_in_future_is_error),
 		T(test_journal__when_within_skew_is_silent),
 		T(test_journal__snapshot_not_json),
 		T(test_journal__snapshot_wrong_version),
