@@ -13,6 +13,7 @@
 
 #include "migguard/glob.h"
 #include "migguard/journal.h"
+#include "migguard/json.h"
 #include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
 
@@ -1004,6 +1005,43 @@ static size_t first_difference(const char *a, size_t alen, const char *b,
 	return i;
 }
 
+/* Two JSON texts are the same value (member order, spacing aside). */
+static int same_json(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct mg_strbuf ca = MG_STRBUF_INIT, cb = MG_STRBUF_INIT;
+	int same;
+
+	same = mg_json_canonical(&ca, a, alen, NULL, 0) >= 0 &&
+	       mg_json_canonical(&cb, b, blen, NULL, 0) >= 0 &&
+	       ca.len == cb.len && !memcmp(ca.buf, cb.buf, ca.len);
+	mg_strbuf_release(&ca);
+	mg_strbuf_release(&cb);
+	return same;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* a and b differ only in blanks (spaces, tabs, line ends). */
+static int same_but_whitespace(const char *a, size_t alen, const char *b,
+			       size_t blen)
+{
+	size_t i = 0, k = 0;
+
+	for (;;) {
+		while (i < alen && is_blank(a[i]))
+			i++;
+		while (k < blen && is_blank(b[k]))
+			k++;
+		if (i == alen || k == blen)
+			return i == alen && k == blen;
+		if (a[i++] != b[k++])
+			return 0;
+	}
+}
+
 /* The head bytes of a migration file, through the migdir's cache. */
 static int head_bytes(struct jcheck *j, const char *path, const char **data,
 		      size_t *len, char **owned)
@@ -1054,10 +1092,22 @@ static void check_published_file(struct jcheck *j, struct mg_migdir *pd,
 		goto out;
 	if (hlen == plen && !memcmp(head, pub, hlen))
 		goto out;
+	/*
+	 * Snapshots are data drizzle-kit reads as JSON: a reformat is not
+	 * an edit. The SQL stays byte-exact: the migrator's hash covers
+	 * its bytes.
+	 */
+	if (mg_ends_with(pe->path, ".json") &&
+	    same_json(head, hlen, pub, plen))
+		goto out;
 	off = first_difference(head, hlen, pub, plen);
 	add_text(j, "migration-edited", pe->path, head, hlen, off, hint,
-		 mg_xstrfmt("published migration file '%s' was edited",
-			    base_name(pe->path)));
+		 mg_xstrfmt("published migration file '%s' was edited%s",
+			    base_name(pe->path),
+			    same_but_whitespace(head, hlen, pub, plen)
+				    ? " (whitespace only: the migrator's hash "
+				      "still changes)"
+				    : ""));
 out:
 	free(owned);
 	free(pub);
