@@ -1705,13 +1705,16 @@ static void emit(struct lint *l, const struct finding *f)
 	mg_srcmap_locate(&l->map, f->offset, &line, &col);
 	mg_report_add(l->r, f->rule, l->in->path, line, col, f->hint, "%s",
 		      f->message);
-	/* Identity across commits: the statement's text, not its line. */
+	/*
+	 * Identity across commits: the statement's text from its first
+	 * token (comments before it aside), not its line.
+	 */
 	if (f->stmt < l->stmts_nr && l->stmts[f->stmt].end <= l->len &&
-	    l->stmts[f->stmt].start < l->stmts[f->stmt].end) {
+	    l->stmts[f->stmt].first < l->stmts[f->stmt].end) {
 		const struct stmt *s = &l->stmts[f->stmt];
 
-		mg_report_anchor(l->r, before, l->buf + s->start,
-				 s->end - s->start);
+		mg_report_anchor(l->r, before, l->buf + s->first,
+				 s->end - s->first);
 	}
 	if (f->warning && l->r->nr > before &&
 	    l->r->items[l->r->nr - 1].severity == MG_SEVERITY_ERROR)
