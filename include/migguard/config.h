@@ -20,7 +20,16 @@ struct mg_project {
 	char *migrations_table;	  /* default "__drizzle_migrations" */
 	char *migrations_schema;  /* default "drizzle" */
 	char *generate_command;	  /* e.g. "pnpm db:generate", or NULL */
+	/*
+	 * Who runs the migrations: "drizzle" (default: journal, apply),
+	 * "supabase" (files in name order, no journal rules) or "none" (no
+	 * journal or apply rules). Pair and lint apply to all.
+	 */
+	char *migrator;
 };
+
+/* 1 when drizzle's migrator runs p's folder (journal rules, apply). */
+int mg_project_drizzle_migrator(const struct mg_project *p);
 
 struct mg_lint_options {
 	int guards_from_index;	/* missing-if-not-exists from this idx on */

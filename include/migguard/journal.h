@@ -15,6 +15,11 @@
 
 /* A `when` this far past now is reported (one day, in milliseconds). */
 #define MG_JOURNAL_FUTURE_SKEW_MS (24LL * 60 * 60 * 1000)
+/*
+ * journal-partial: a folder of at least this many SQL files whose journal
+ * lists under half of them is run by another migrator.
+ */
+#define MG_JOURNAL_PARTIAL_MIN 4
 
 struct mg_journal_options {
 	/*

@@ -272,6 +272,8 @@ static void note_apply_targets(struct mg_cli *cli,
 	for (k = 0; k < config->projects_nr; k++) {
 		const struct mg_project *p = &config->projects[k];
 
+		if (!mg_project_drizzle_migrator(p))
+			continue; /* apply is drizzle's migrator only */
 		for (c = 0; c < cs->nr; c++)
 			if (mg_config_project_of_migration(
 				    config, cs->changes[c].path) == p)

@@ -578,6 +578,64 @@ static int listed(const struct mg_tree_listing *l, const char *path)
 	return e && e->type == MG_ENTRY_FILE;
 }
 
+/* A name as supabase writes them: 14 digits (UTC time) and '_'. */
+static int timestamp_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < 14; i++)
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+	return name[14] == '_';
+}
+
+/*
+ * The journal lists only a fraction of the SQL files: the folder is run
+ * by another migrator (supabase, a hand-made runner). Said once, with the
+ * setting that fits, instead of one orphan-sql a file. 1 when said.
+ */
+static int check_partial(struct jcheck *j)
+{
+	struct mg_migdir *d = j->d;
+	size_t i, sql = 0, journaled = 0, stamped = 0;
+	const char *fits;
+	char *hint;
+
+	for (i = 0; i < d->files.nr; i++) {
+		const char *path = d->files.items[i].path;
+
+		if (file_kind(d->path, path) != FILE_SQL)
+			continue;
+		sql++;
+		if (mg_migdir_find_path(d, path))
+			journaled++;
+		if (timestamp_named(base_name(path)))
+			stamped++;
+	}
+	if (sql < MG_JOURNAL_PARTIAL_MIN || journaled * 2 >= sql)
+		return 0;
+	fits = stamped * 2 > sql ? "supabase" : "none";
+	hint = mg_xstrfmt("if another migrator runs '%s', say so in "
+			  ".migguard.json: {\"projects\": [{..., \"migrator\": "
+			  "\"%s\"}]} (\"%s\": %s); if drizzle runs it, the "
+			  "files not in the journal are never applied: "
+			  "regenerate them with `%s`",
+			  d->path, fits, fits,
+			  !strcmp(fits, "supabase")
+				  ? "files applied in name order, no journal "
+				    "rules"
+				  : "no journal or apply rules",
+			  j->generate_custom);
+	add_journal(j, "journal-partial", mg_json_get(d->journal, "entries"),
+		    1, hint,
+		    mg_xstrfmt("the journal lists %zu of the %zu SQL files in "
+			       "'%s': drizzle's migrator never applies the "
+			       "other %zu",
+			       journaled, sql, d->path, sql - journaled));
+	free(hint);
+	return 1;
+}
+
 static void check_files(struct jcheck *j)
 {
 	struct mg_migdir *d = j->d;
@@ -585,6 +643,7 @@ static void check_files(struct jcheck *j)
 	struct mg_migration *last_m = NULL;
 	char *hint;
 	size_t i;
+	int partial = check_partial(j);
 
 	hint = mg_xstrfmt("restore the file from git, or remove the "
 			  "migration's journal entry and re-run `%s`",
@@ -600,7 +659,7 @@ static void check_files(struct jcheck *j)
 		j->st[i].shared =
 			mg_migdir_find_path(d, m->snapshot_path) != m;
 		name = entry_name(j, m);
-		if (!j->st[i].has_sql)
+		if (!j->st[i].has_sql && !partial)
 			add_journal(j, "journal-missing-sql", m->entry, 0, hint,
 				    mg_xstrfmt("%s has no SQL file '%s': the "
 					       "migrator fails on it",
@@ -633,7 +692,7 @@ static void check_files(struct jcheck *j)
 						    base_name(path)));
 			continue;
 		}
-		if (!m) {
+		if (!m && !partial) {
 			char *h = mg_xstrfmt(
 				"remove it, or create hand-written SQL with "
 				"`%s` so it gets a journal entry",
@@ -1352,7 +1411,8 @@ int mg_journal_check_dir(struct mg_report *r, struct mg_migdir *d,
 	if (d->journal_text)
 		mg_srcmap_init(&j.map, d->journal_text, d->journal_len);
 	index_entries(&j);
-	if (check_journal_root(&j)) {
+	/* Another migrator: the journal is not drizzle's to keep. */
+	if (mg_project_drizzle_migrator(p) && check_journal_root(&j)) {
 		for (i = 0; i < d->nr; i++)
 			check_entry_fields(&j, &d->items[i]);
 		check_duplicates(&j);

@@ -524,6 +524,24 @@ static void check_schema(struct pair_state *st)
 	mg_strbuf_release(&what);
 }
 
+/* The change adds an .sql file right in p's migrations folder. */
+static int added_sql(const struct mg_changeset *cs, const struct mg_project *p)
+{
+	size_t i, n = strlen(p->migrations);
+
+	for (i = 0; i < cs->nr; i++) {
+		const struct mg_change *c = &cs->changes[i];
+
+		if ((c->status == MG_CHANGE_ADDED ||
+		     c->status == MG_CHANGE_RENAMED) &&
+		    !strncmp(c->path, p->migrations, n) && c->path[n] == '/' &&
+		    !strchr(c->path + n + 1, '/') &&
+		    mg_ends_with(c->path, ".sql"))
+			return 1;
+	}
+	return 0;
+}
+
 static void pair_state_release(struct pair_state *st)
 {
 	size_t i;
@@ -558,6 +576,13 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 	if (err < 0)
 		goto out;
 	collect_schema(&st);
+	if (!mg_project_drizzle_migrator(p)) {
+		/* No journal: any new .sql file is the migration. */
+		st.generated = added_sql(ctx->cs, p);
+		check_schema(&st);
+		err = 0;
+		goto out;
+	}
 	collect_files(&st);
 	check_new_entries(&st);
 	check_orphans(&st);
