@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "migguard/check.h"
+#include "migguard/git.h"
 #include "migguard/glob.h"
 #include "migguard/migdir.h"
 #include "migguard/pair.h"
@@ -110,6 +111,7 @@ struct pair_state {
 	size_t orphans_nr, orphans_alloc;
 	int generated;	 /* a new migration that changes the snapshot */
 	int attempted;	 /* an incomplete one (reported on its own) */
+	int late;	 /* schema_changed_late: -1 not asked yet */
 	char *custom;	 /* tag of a new custom migration, or NULL */
 };
 
@@ -312,6 +314,67 @@ static void report_without_schema(struct pair_state *st,
 	mg_strbuf_release(&where);
 }
 
+/* How many commits the late-migration question walks at most. */
+#define LATE_WALK_MAX 20000
+
+static int watched_schema(const char *path, void *data)
+{
+	return counts_as_schema(data, path);
+}
+
+/* The base holds a schema file of the project. */
+static int base_has_schema(struct pair_state *st)
+{
+	struct mg_tree_listing l = { 0 };
+	size_t i, k;
+	int has = 0;
+
+	for (i = 0; i < st->p->schema.nr && !has; i++) {
+		if (mg_tree_list(st->ctx->cs->base, st->p->schema.items[i],
+				 &l) < 0)
+			continue;
+		for (k = 0; k < l.nr && !has; k++)
+			has = counts_as_schema(st, l.items[k].path);
+		mg_tree_listing_release(&l);
+	}
+	return has;
+}
+
+/*
+ * The late migration: the schema edit was committed earlier, and this
+ * change adds the migration it needs. 1 when a schema file changed in a
+ * commit of the base's history that came after the base's newest
+ * migration (or, without one, when the base already has the schema).
+ * Asked once per project, only when a migration-without-schema would be
+ * reported, so the walk costs nothing on the usual path.
+ */
+static int schema_changed_late(struct pair_state *st)
+{
+	const struct mg_changeset *cs = st->ctx->cs;
+	const struct mg_migration *last = NULL;
+	size_t i;
+	int err;
+
+	if (st->late >= 0)
+		return st->late;
+	st->late = 0;
+	for (i = st->base->nr; i > 0 && !last; i--)
+		if (st->base->items[i - 1].sql_path &&
+		    has_file(st->base, st->base->items[i - 1].sql_path))
+			last = &st->base->items[i - 1];
+	if (!last) {
+		st->late = base_has_schema(st);
+		return st->late;
+	}
+	if (!cs->base_rev || !st->ctx->repo)
+		return 0;
+	err = mg_git_changed_since_added(st->ctx->repo, cs->base_rev,
+					 last->sql_path, watched_schema, st,
+					 LATE_WALK_MAX);
+	st->late = err > 0;
+	return st->late;
+}
+
 static void check_new_entries(struct pair_state *st)
 {
 	size_t i;
@@ -343,7 +406,8 @@ static void check_new_entries(struct pair_state *st)
 			continue;
 		}
 		st->generated = 1;
-		if (change == SNAPSHOT_CHANGED && !st->schema_nr)
+		if (change == SNAPSHOT_CHANGED && !st->schema_nr &&
+		    !schema_changed_late(st))
 			report_without_schema(st, m);
 	}
 }
@@ -566,6 +630,7 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 	int err;
 
 	memset(&st, 0, sizeof(st));
+	st.late = -1;
 	st.r = r;
 	st.ctx = ctx;
 	st.p = p;
