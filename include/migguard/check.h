@@ -32,6 +32,12 @@ struct mg_context {
 	 */
 	struct mg_migdir **tree_migdirs;
 	size_t tree_migdirs_nr, tree_migdirs_alloc;
+	/*
+	 * The checks run on the base of the change in the role of head
+	 * (mg_context_subtract_base): a renamed file is read at its old
+	 * path, and belongs to the project of its new one.
+	 */
+	int at_base;
 };
 
 enum mg_check_id {

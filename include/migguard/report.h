@@ -39,10 +39,12 @@ struct mg_finding {
 	char *message;
 	char *hint; /* NULL when there is none */
 	/*
-	 * Stable identity across commits: rule, path and what the finding
-	 * is about (the statement or entry text when the check gave it,
-	 * else the message without its digits), never a line number. Hex
-	 * of a 64-bit FNV-1a hash. See mg_report_anchor.
+	 * Stable identity across commits, with rule and path: a hash of the
+	 * rule and what the finding is about (the statement or entry text
+	 * when the check gave it, else the message without its digits),
+	 * never a line number; the path is compared beside it, so a moved
+	 * file keeps its fingerprints. Hex of a 64-bit FNV-1a hash. See
+	 * mg_report_anchor.
 	 */
 	char fingerprint[17];
 };

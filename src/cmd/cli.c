@@ -316,6 +316,8 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 	if (cs->mode != MG_CHANGESET_ALL) {
 		mg_config_watched(&config, &watched);
 		err = mg_changeset_diff(cs, &watched);
+		if (err >= 0)
+			err = mg_changeset_diff_moves(cs, &watched);
 		if (err < 0) {
 			err = mg_cli_fail(cli, "%s", mg_error_last());
 			goto out;

@@ -153,9 +153,8 @@ int mg_context_subtract_base(struct mg_report *r, size_t since,
 						MG_CHANGE_ADDED
 						? MG_CHANGE_DELETED
 						: cs->changes[i].status;
-		bcs.changes[i].path = cs->changes[i].old_path
-					      ? cs->changes[i].old_path
-					      : cs->changes[i].path;
+		bcs.changes[i].path = cs->changes[i].path;
+		bcs.changes[i].old_path = cs->changes[i].old_path;
 	}
 	memset(&bctx, 0, sizeof(bctx));
 	bctx.config = ctx->config;
@@ -163,12 +162,26 @@ int mg_context_subtract_base(struct mg_report *r, size_t since,
 	bctx.repo = ctx->repo;
 	bctx.protected_ref = ctx->protected_ref;
 	bctx.published = ctx->published; /* borrowed when already open */
+	bctx.at_base = 1;
 	mg_context_share_migdirs(&bctx);
 	mg_report_init_like(&base, r);
 	if (checks & MG_CHECK_JOURNAL)
 		err = mg_journal_check(&base, &bctx);
 	if (err >= 0 && (checks & MG_CHECK_LINT))
 		err = mg_lint_check(&base, &bctx);
+	/* A finding of a renamed file at the base is one of its new name. */
+	for (i = 0; err >= 0 && i < base.nr; i++) {
+		size_t k;
+
+		for (k = 0; k < cs->nr; k++)
+			if (cs->changes[k].old_path &&
+			    !strcmp(cs->changes[k].old_path, base.items[i].path))
+				break;
+		if (k < cs->nr) {
+			free(base.items[i].path);
+			base.items[i].path = mg_xstrdup(cs->changes[k].path);
+		}
+	}
 	if (err >= 0) {
 		/* Only journal and lint findings are compared. */
 		size_t kept = since;

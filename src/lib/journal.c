@@ -1122,6 +1122,31 @@ static int head_bytes(struct jcheck *j, const char *path, const char **data,
 	return err;
 }
 
+/*
+ * A published file gone from its path whose bytes (blob id) are at a
+ * path the published folder did not have, of the same kind: a move, not
+ * a deletion. What the journal says about the new name is checked as any
+ * entry is.
+ */
+static int moved_within(const struct mg_migdir *d, const struct mg_migdir *pd,
+			const struct mg_tree_entry *pe)
+{
+	enum file_kind kind = file_kind(pd->path, pe->path);
+	size_t i;
+
+	if (!pe->id[0])
+		return 0;
+	for (i = 0; i < d->files.nr; i++) {
+		const struct mg_tree_entry *e = &d->files.items[i];
+
+		if (e->type == MG_ENTRY_FILE && !strcmp(e->id, pe->id) &&
+		    file_kind(d->path, e->path) == kind &&
+		    !mg_tree_listing_find(&pd->files, e->path))
+			return 1;
+	}
+	return 0;
+}
+
 static void check_published_file(struct jcheck *j, struct mg_migdir *pd,
 				 const struct mg_tree_entry *pe, int *err)
 {
@@ -1134,6 +1159,8 @@ static void check_published_file(struct jcheck *j, struct mg_migdir *pd,
 	char *pub = NULL, *owned = NULL;
 	size_t hlen = 0, plen = 0, off;
 
+	if (!he && moved_within(j->d, pd, pe))
+		goto out; /* the same bytes under another name */
 	if (!he) {
 		add_text(j, "migration-deleted", pe->path, NULL, 0, 0, hint,
 			 mg_xstrfmt("published migration file '%s' was "

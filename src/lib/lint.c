@@ -1987,6 +1987,23 @@ out:
 	return err;
 }
 
+/* A rename that keeps the bytes: no new SQL to review. */
+static int pure_move(const struct mg_changeset *cs, const struct mg_change *c)
+{
+	char *a = NULL, *b = NULL;
+	size_t alen = 0, blen = 0;
+	int same;
+
+	if (c->status != MG_CHANGE_RENAMED || !c->old_path || !cs->base)
+		return 0;
+	same = mg_tree_read(cs->base, c->old_path, &a, &alen) >= 0 &&
+	       mg_tree_read(cs->head, c->path, &b, &blen) >= 0 &&
+	       alen == blen && !memcmp(a, b, alen);
+	free(a);
+	free(b);
+	return same;
+}
+
 static int lint_project(struct mg_report *r, struct mg_context *ctx,
 			const struct mg_project *p)
 {
@@ -2001,8 +2018,12 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 			const struct mg_change *c = &ctx->cs->changes[i];
 
 			if (c->status != MG_CHANGE_DELETED &&
-			    is_migration_sql(p, c->path))
-				mg_strlist_push(&files, c->path);
+			    is_migration_sql(p, c->path) &&
+			    !pure_move(ctx->cs, c))
+				mg_strlist_push(&files,
+						ctx->at_base && c->old_path
+							? c->old_path
+							: c->path);
 		}
 		if (!files.nr)
 			return 0;
