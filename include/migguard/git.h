@@ -55,6 +55,13 @@ int mg_git_is_shallow(struct mg_repo *repo);
  * in their own commits. 1 yes, 0 no (also when rev lacks path or the
  * walk passes max commits), < 0 on failure.
  */
+/*
+ * The blob id path had in the commit that added it (the oldest one
+ * reachable from rev whose first parent lacks it, at most max commits
+ * back). MG_ENOTFOUND when history does not have it.
+ */
+int mg_git_blob_when_added(char out[MG_OID_HEXSZ], struct mg_repo *repo,
+			   const char *rev, const char *path, size_t max);
 int mg_git_changed_since_added(struct mg_repo *repo, const char *rev,
 			       const char *path,
 			       int (*watched)(const char *path, void *data),

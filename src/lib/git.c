@@ -740,6 +740,36 @@ out:
 	return hit;
 }
 
+int mg_git_blob_when_added(char out[MG_OID_HEXSZ], struct mg_repo *r,
+			   const char *rev, const char *path, size_t max)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	git_oid head, added;
+	int err;
+
+	out[0] = '\0';
+	if (git_oid_fromstr(&head, rev) < 0)
+		return mg_error_set("bad object id '%s'", rev);
+	err = oldest_adding(&added, r, &head, path, max);
+	if (err < 0)
+		return err;
+	if (git_commit_lookup(&c, r->repo, &added) < 0 ||
+	    git_commit_tree(&t, c) < 0 ||
+	    git_tree_entry_bypath(&e, t, path) < 0) {
+		err = git_fail("cannot read a commit's tree");
+		goto out;
+	}
+	oid_hex(out, git_tree_entry_id(e));
+	err = 0;
+out:
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(c);
+	return err;
+}
+
 int mg_git_changed_since_added(struct mg_repo *r, const char *rev,
 			       const char *path,
 			       int (*watched)(const char *path, void *data),

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "migguard/git.h"
 #include "migguard/glob.h"
 #include "migguard/journal.h"
 #include "migguard/json.h"
@@ -1147,6 +1148,21 @@ static int moved_within(const struct mg_migdir *d, const struct mg_migdir *pd,
 	return 0;
 }
 
+/*
+ * Edited once, and now put back: the head has the bytes the file had
+ * when it was first committed (an edit that was published is reverted).
+ */
+static int restored(const struct jcheck *j, const char *path,
+		    const struct mg_tree_entry *he)
+{
+	char first[MG_JOURNAL_OID_HEXSZ];
+
+	return j->opts->first_blob && he->id[0] &&
+	       j->opts->first_blob(j->opts->first_blob_data, path, first) >=
+		       0 &&
+	       !strcmp(first, he->id);
+}
+
 static void check_published_file(struct jcheck *j, struct mg_migdir *pd,
 				 const struct mg_tree_entry *pe, int *err)
 {
@@ -1169,6 +1185,8 @@ static void check_published_file(struct jcheck *j, struct mg_migdir *pd,
 		goto out;
 	}
 	if (pe->id[0] && he->id[0] && !strcmp(pe->id, he->id))
+		goto out;
+	if (restored(j, pe->path, he))
 		goto out;
 	*err = head_bytes(j, pe->path, &head, &hlen, &owned);
 	if (*err < 0)
@@ -1499,6 +1517,18 @@ int mg_journal_project_touched(const struct mg_context *ctx,
 	return 0;
 }
 
+/* How far back history is walked for a file's first version. */
+#define FIRST_BLOB_WALK_MAX 20000
+
+static int first_blob(void *data, const char *path,
+		      char out[MG_JOURNAL_OID_HEXSZ])
+{
+	struct mg_context *ctx = data;
+
+	return mg_git_blob_when_added(out, ctx->repo, ctx->cs->base_rev, path,
+				      FIRST_BLOB_WALK_MAX);
+}
+
 int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 			  const struct mg_journal_options *opts)
 {
@@ -1509,6 +1539,10 @@ int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 	int err = 0;
 
 	o.trust_published = ctx->cs->mode != MG_CHANGESET_ALL;
+	if (ctx->repo && ctx->cs->base_rev && !o.first_blob) {
+		o.first_blob = first_blob;
+		o.first_blob_data = ctx;
+	}
 	for (i = 0; i < ctx->config->projects_nr; i++) {
 		const struct mg_project *p = &ctx->config->projects[i];
 

@@ -29,3 +29,18 @@ printf '\n\n' >>$m/0001_research_plan.sql
 git add $m/0001_research_plan.sql
 expect_exit 1 migguard-journal
 expect_contains "$OUT" "'0001_research_plan.sql' was edited (whitespace only: the migrator's hash still changes) [migration-edited]"
+git reset -q --hard
+
+# An edit that got published, then put back as it was first committed:
+# the restore is no edit (the edit was the problem, and was reported).
+cp $m/0001_research_plan.sql "$MG_TMP/orig"
+printf -- '-- tweak\n' >>$m/0001_research_plan.sql
+git commit -q -n -a -m "edit a published migration"
+cp "$MG_TMP/orig" $m/0001_research_plan.sql
+git add $m/0001_research_plan.sql
+expect_exit 0 migguard-journal
+expect_out ""
+git commit -q -n -m "restore it"
+expect_exit 0 migguard check --base HEAD^
+expect_exit 1 migguard check --base HEAD~2 --head HEAD^
+expect_contains "$OUT" "[migration-edited]"
