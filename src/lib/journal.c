@@ -104,6 +104,28 @@ static void add_text(struct jcheck *j, const char *rule, const char *path,
 	free(msg);
 }
 
+/*
+ * The journal and snapshot versions today's migrator runs: "7" (drizzle-
+ * kit 0.21 on), and "5" / "6", which drizzle-kit wrote in 2023 (with
+ * dialect "pg" for 5). The migrator reads only the entries' tag, when
+ * and breakpoints, so they are valid input as they are.
+ */
+static int known_version(const char *v)
+{
+	return !strcmp(v, "7") || !strcmp(v, "6") || !strcmp(v, "5");
+}
+
+/* A version `drizzle-kit up` upgrades: a number below 5. */
+static int older_version(const char *v)
+{
+	return v[0] >= '0' && v[0] <= '4' && !v[1];
+}
+
+static int postgres_dialect(const char *d)
+{
+	return !strcmp(d, "postgresql") || !strcmp(d, "pg");
+}
+
 /* "journal entry 3 ('0003_x')" or "journal entry 3". New string. */
 static char *entry_name(const struct jcheck *j, const struct mg_migration *m)
 {
@@ -194,10 +216,15 @@ static int check_journal_root(struct jcheck *j)
 		goto out;
 	}
 	v = mg_json_get(d->journal, "version");
-	if (!v || v->type != MG_JSON_STRING || strcmp(v->string, "7"))
+	if (!v || v->type != MG_JSON_STRING || !known_version(v->string))
 		add_journal(j, "journal-invalid", v ? v : d->journal, 0,
-			    "drizzle-kit 0.31 writes version \"7\"; upgrade "
-			    "old folders with `drizzle-kit up`",
+			    v && v->type == MG_JSON_STRING &&
+					    older_version(v->string)
+				    ? "drizzle-kit 0.31 writes version \"7\"; "
+				      "upgrade old folders with `drizzle-kit up`"
+				    : "drizzle-kit 0.31 writes version \"7\" "
+				      "(\"5\" and \"6\", from older releases, "
+				      "are read too)",
 			    mg_xstrfmt("unsupported journal version %s%s%s",
 				       v && v->type == MG_JSON_STRING ? "'"
 								      : "",
@@ -208,8 +235,7 @@ static int check_journal_root(struct jcheck *j)
 				       v && v->type == MG_JSON_STRING ? "'"
 								      : ""));
 	v = mg_json_get(d->journal, "dialect");
-	if (!v || v->type != MG_JSON_STRING ||
-	    strcmp(v->string, "postgresql"))
+	if (!v || v->type != MG_JSON_STRING || !postgres_dialect(v->string))
 		add_journal(j, "journal-invalid", v ? v : d->journal, 0,
 			    "migguard checks PostgreSQL migrations only",
 			    mg_xstrfmt("journal dialect is '%s', expected "
@@ -817,8 +843,8 @@ static int check_snapshot(struct jcheck *j, struct mg_migration *m,
 	if (err >= 0 && f->id && *f->id && f->prev_id && *f->prev_id)
 		chain_fields(st, f);
 	/* The common case: nothing to report, no tree to build. */
-	if (err >= 0 && st->id && f->version && !strcmp(f->version, "7") &&
-	    f->dialect && !strcmp(f->dialect, "postgresql"))
+	if (err >= 0 && st->id && f->version && known_version(f->version) &&
+	    f->dialect && postgres_dialect(f->dialect))
 		return 0;
 	err = mg_migdir_snapshot(j->d, m, &s);
 	if (err == MG_ENOTFOUND)
@@ -852,19 +878,24 @@ static int check_snapshot(struct jcheck *j, struct mg_migration *m,
 		return 0;
 	}
 	v = mg_json_get(s, "version");
-	if (!v || v->type != MG_JSON_STRING || strcmp(v->string, "7"))
+	if (!v || v->type != MG_JSON_STRING || !known_version(v->string))
 		add_snapshot(j, "snapshot-invalid", m, v ? v : s,
-			     "drizzle-kit 0.31 writes version \"7\"; upgrade "
-			     "old snapshots with `drizzle-kit up`",
+			     v && v->type == MG_JSON_STRING &&
+					     older_version(v->string)
+				     ? "drizzle-kit 0.31 writes version \"7\"; "
+				       "upgrade old snapshots with `drizzle-kit "
+				       "up`"
+				     : "drizzle-kit 0.31 writes version \"7\" "
+				       "(\"5\" and \"6\", from older releases, "
+				       "are read too)",
 			     mg_xstrfmt("'%s' has version '%s', expected "
-					"'7'",
+					"'7' (or '5', '6')",
 					name,
 					v && v->type == MG_JSON_STRING
 						? v->string
 						: "(none)"));
 	v = mg_json_get(s, "dialect");
-	if (!v || v->type != MG_JSON_STRING ||
-	    strcmp(v->string, "postgresql"))
+	if (!v || v->type != MG_JSON_STRING || !postgres_dialect(v->string))
 		add_snapshot(j, "snapshot-invalid", m, v ? v : s,
 			     "migguard checks PostgreSQL migrations only",
 			     mg_xstrfmt("'%s' has dialect '%s', expected "

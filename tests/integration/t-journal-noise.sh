@@ -44,3 +44,13 @@ git commit -q -n -m "restore it"
 expect_exit 0 migguard check --base HEAD^
 expect_exit 1 migguard check --base HEAD~2 --head HEAD^
 expect_contains "$OUT" "[migration-edited]"
+
+# Folders drizzle-kit wrote in 2023 (journal and snapshots version "5",
+# dialect "pg"; snapshots "6") still run under today's migrator: valid.
+git checkout -q -b old-formats HEAD~2
+sed -i 's/"version": "7"/"version": "5"/; s/"dialect": "postgresql"/"dialect": "pg"/' $m/meta/_journal.json $m/meta/0000_snapshot.json
+sed -i 's/"version": "7"/"version": "6"/' $m/meta/0001_snapshot.json
+git commit -q -n -a -m "as drizzle-kit 0.20 wrote it"
+expect_exit 0 migguard-journal --all
+expect_out ""
+expect_not_contains "$ERR" "drizzle-kit up"

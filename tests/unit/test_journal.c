@@ -481,13 +481,49 @@ static void test_journal__journal_conflict_markers(void **state)
 static void test_journal__journal_wrong_version(void **state)
 {
 	struct fx *fx = *state;
+	const struct mg_finding *f;
+
+	fx_write(fx, fx->head);
+	edit_file(fx->head, JOURNAL, "\"version\": \"7\"",
+		  "\"version\": \"4\"");
+	fx_run(fx);
+	f = expect_one(fx, "journal-invalid", JOURNAL, 2,
+		       "unsupported journal version '4'");
+	assert_non_null(strstr(f->hint, "drizzle-kit up"));
+}
+
+/* A version up does not know: no hint to run it. */
+static void test_journal__journal_unknown_version(void **state)
+{
+	struct fx *fx = *state;
+	const struct mg_finding *f;
+
+	fx_write(fx, fx->head);
+	edit_file(fx->head, JOURNAL, "\"version\": \"7\"",
+		  "\"version\": \"9\"");
+	fx_run(fx);
+	f = expect_one(fx, "journal-invalid", JOURNAL, 2,
+		       "unsupported journal version '9'");
+	assert_null(strstr(f->hint, "drizzle-kit up"));
+}
+
+/* What drizzle-kit wrote in 2023 (journal "5", dialect "pg") still runs. */
+static void test_journal__journal_2023_formats_valid(void **state)
+{
+	struct fx *fx = *state;
 
 	fx_write(fx, fx->head);
 	edit_file(fx->head, JOURNAL, "\"version\": \"7\"",
 		  "\"version\": \"5\"");
+	edit_file(fx->head, JOURNAL, "\"postgresql\"", "\"pg\"");
+	edit_file(fx->head, DIR_ "/meta/0000_snapshot.json",
+		  "\"version\": \"7\"", "\"version\": \"5\"");
+	edit_file(fx->head, DIR_ "/meta/0000_snapshot.json", "\"postgresql\"",
+		  "\"pg\"");
+	edit_file(fx->head, DIR_ "/meta/0001_snapshot.json",
+		  "\"version\": \"7\"", "\"version\": \"6\"");
 	fx_run(fx);
-	expect_one(fx, "journal-invalid", JOURNAL, 2,
-		   "unsupported journal version '5'");
+	expect_none(fx);
 }
 
 static void test_journal__journal_wrong_dialect(void **state)
@@ -789,10 +825,11 @@ static void test_journal__snapshot_wrong_version(void **state)
 
 	fx_write(fx, fx->head);
 	edit_file(fx->head, DIR_ "/meta/0001_snapshot.json",
-		  "\"version\": \"7\"", "\"version\": \"6\"");
+		  "\"version\": \"7\"", "\"version\": \"4\"");
 	fx_run(fx);
 	expect_one(fx, "snapshot-invalid", DIR_ "/meta/0001_snapshot.json",
-		   4, "'0001_snapshot.json' has version '6', expected '7'");
+		   4, "'0001_snapshot.json' has version '4', expected '7' (or "
+		   "'5', '6')");
 }
 
 static void test_journal__snapshot_without_prev_id(void **state)
@@ -1819,6 +1856,8 @@ int main(void)
 		T(test_journal__journal_not_json),
 		T(test_journal__journal_conflict_markers),
 		T(test_journal__journal_wrong_version),
+		T(test_journal__journal_unknown_version),
+		T(test_journal__journal_2023_formats_valid),
 		T(test_journal__journal_wrong_dialect),
 		T(test_journal__entry_field_wrong_type),
 		T(test_journal__entry_field_missing),
