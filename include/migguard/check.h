@@ -84,7 +84,8 @@ void mg_context_migdir_put(struct mg_context *ctx, struct mg_migdir *d);
  * r->preexisting. Pair and docs findings are about the change itself and
  * are kept. Does nothing in ALL mode, without a base, or when no journal
  * or lint finding was added since `since` (the hooks' quiet path stays
- * as fast as it was).
+ * as fast as it was); lint runs again only for findings in files the
+ * base has (a new migration's warnings cost no second run).
  */
 int mg_context_subtract_base(struct mg_report *r, size_t since,
 			     struct mg_context *ctx, unsigned checks);

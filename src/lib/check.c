@@ -116,6 +116,18 @@ static int about_the_tree(const struct mg_finding *f)
 			!strcmp(rule->check, "lint"));
 }
 
+/* path is a file the change adds. */
+static int added_here(const struct mg_changeset *cs, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < cs->nr; i++)
+		if (cs->changes[i].status == MG_CHANGE_ADDED &&
+		    !strcmp(cs->changes[i].path, path))
+			return 1;
+	return 0;
+}
+
 int mg_context_subtract_base(struct mg_report *r, size_t since,
 			     struct mg_context *ctx, unsigned checks)
 {
@@ -129,9 +141,23 @@ int mg_context_subtract_base(struct mg_report *r, size_t since,
 	checks &= MG_CHECK_JOURNAL | MG_CHECK_LINT;
 	if (!checks || cs->mode == MG_CHANGESET_ALL || !cs->base)
 		return 0;
-	for (i = since; i < r->nr && !any; i++)
-		any = about_the_tree(&r->items[i]);
-	if (!any)
+	/*
+	 * Only the checks that can match something run again: a lint
+	 * finding in a file the change adds was not there before.
+	 */
+	for (i = since; i < r->nr; i++) {
+		const struct mg_rule *rule = mg_rule_find(r->items[i].rule);
+
+		if (!rule)
+			continue;
+		if (!strcmp(rule->check, "journal"))
+			any |= MG_CHECK_JOURNAL;
+		else if (!strcmp(rule->check, "lint") &&
+			 !added_here(cs, r->items[i].path))
+			any |= MG_CHECK_LINT;
+	}
+	checks &= (unsigned)any;
+	if (!checks)
 		return 0;
 	memset(&bcs, 0, sizeof(bcs));
 	bcs.mode = cs->mode;
