@@ -48,12 +48,19 @@ cd "$top"
 # cannot read).
 PACKAGES="build-essential cmake pkg-config git libgit2-dev libpq-dev
 libcjson-dev libcmocka-dev libpg-query-dev"
-# What the tests run: PostgreSQL 15 server, util-linux (script), clang and
+# What the tests run: PostgreSQL 15 server, util-linux (script), strace
+# (a refused host is never connected to), clang and
 # its libFuzzer runtime (the fuzz targets), time; node and npm (drizzle
-# interop, squawk, husky, lefthook) unless the machine already has them.
+# interop, squawk, husky, lefthook, the npm packages) unless the machine
+# already has them.
 if [ "$test_deps" = 1 ]; then
 	PACKAGES="$PACKAGES postgresql-15 postgresql-client-15 util-linux
-clang libclang-rt-14-dev time"
+clang libclang-rt-14-dev time strace"
+	# The release tests: install/release.sh's archives and links
+	# (postgresql-server-dev-15: libpgcommon.a, libpgport.a), a minimal
+	# Debian root (debootstrap), the real pre-commit framework.
+	PACKAGES="$PACKAGES postgresql-server-dev-15 libkrb5-dev libldap-dev
+debootstrap pre-commit"
 	command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
 	command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 fi

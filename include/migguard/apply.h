@@ -88,11 +88,16 @@ int mg_apply_run(struct mg_report *r, struct mg_apply_result *res,
  * (*name, new string) on the server conninfo points to. Dropping it
  * closes other sessions on it first (WITH (FORCE) on PostgreSQL 13+).
  */
-int mg_apply_fresh_create(char **name, const char *conninfo);
-int mg_apply_fresh_drop(const char *conninfo, const char *name);
+int mg_apply_fresh_create(char **name, const char *conninfo,
+			  int allow_remote);
+int mg_apply_fresh_drop(const char *conninfo, const char *name,
+			int allow_remote);
 
-/* The advisory lock key of a migrations table (schema and table). */
-int64_t mg_apply_lock_key(const char *schema, const char *table);
+/*
+ * The advisory lock key every run takes, first thing in its transaction:
+ * one per database, so runs on different migrations tables serialise too.
+ */
+int64_t mg_apply_lock_key(void);
 
 /* Pure helpers, exposed for tests. */
 
@@ -119,7 +124,8 @@ size_t mg_apply_check_text(const char *sql, size_t len);
 /* A row of the migrations table. */
 struct mg_apply_row {
 	long long id;
-	char *hash;
+	int id_null;
+	char *hash; /* NULL for SQL NULL */
 	long long created_at;
 	int created_at_null;
 	char *name; /* drizzle 1.0's column, or NULL */

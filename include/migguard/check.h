@@ -8,6 +8,7 @@
 
 #include "migguard/changeset.h"
 #include "migguard/config.h"
+#include "migguard/conventions.h"
 #include "migguard/migdir.h"
 #include "migguard/report.h"
 
@@ -38,6 +39,11 @@ struct mg_context {
 	 * path, and belongs to the project of its new one.
 	 */
 	int at_base;
+	/*
+	 * The conventions of each project (indexed like config->projects),
+	 * inferred on first use by mg_context_lint_options.
+	 */
+	struct mg_conventions **conventions;
 };
 
 enum mg_check_id {
@@ -55,6 +61,15 @@ int mg_docs_check(struct mg_report *r, struct mg_context *ctx);
 
 /* The published base tree of ctx, opened on first use. */
 int mg_context_published(struct mg_tree **out, struct mg_context *ctx);
+
+/*
+ * The lint options of project p: its conventions, configured or inferred
+ * from the published migrations (--all: the head's), computed once per
+ * run (conventions.h). Borrowed until mg_context_release.
+ */
+int mg_context_lint_options(const struct mg_lint_options **out,
+			    struct mg_context *ctx,
+			    const struct mg_project *p);
 
 /* Share one head migdir per project between the checks run on ctx. */
 void mg_context_share_migdirs(struct mg_context *ctx);

@@ -31,11 +31,29 @@ struct mg_project {
 /* 1 when drizzle's migrator runs p's folder (journal rules, apply). */
 int mg_project_drizzle_migrator(const struct mg_project *p);
 
+/*
+ * The conventions the convention rules enforce. Each is off unless
+ * configured or shown by the project's published migrations (see
+ * conventions.h, which fills these per project for the checks).
+ */
 struct mg_lint_options {
-	int guards_from_index;	/* missing-if-not-exists from this idx on */
-	char *tenant_column;	/* "organization_id" */
-	char *tenant_role;	/* "authenticated" */
-	char *fk_on_delete;	/* "cascade" */
+	int guards_from_index;	/* missing-if-not-exists from this idx on; -1 off */
+	char *tenant_column;	/* rls-missing, rls-policy-missing; NULL off */
+	char *tenant_role;	/* the policies' role; NULL off */
+	char *fk_on_delete;	/* fk-on-delete: "cascade", ...; NULL off */
+	int enum_guards;	/* enum-without-guard: 1 on, 0 off */
+	int extension_guards;	/* extension-without-guard */
+	int manual_header;	/* manual-addition-without-header */
+};
+
+/*
+ * Which lint options .migguard.json sets explicitly: the line of the key
+ * (1-based), 0 when not set. A set option is used as written (false, the
+ * "off" value, included); an unset one is inferred.
+ */
+struct mg_lint_configured {
+	unsigned guards_from_index, tenant, fk_on_delete;
+	unsigned enum_guards, extension_guards, manual_header;
 };
 
 struct mg_docs_map {
@@ -60,7 +78,10 @@ struct mg_config {
 	/* rule severities, applied to a report with mg_config_apply */
 	struct mg_strlist severity_rules;
 	enum mg_severity *severity_values;
+	unsigned *severity_lines; /* where each is set in .migguard.json */
+	/* The lint options as configured; lint_set says which are. */
 	struct mg_lint_options lint;
+	struct mg_lint_configured lint_set;
 	struct mg_docs_map *docs;
 	size_t docs_nr, docs_alloc;
 	struct mg_strlist docs_roots; /* default "docs" */
@@ -81,6 +102,18 @@ int mg_config_parse_json(struct mg_config *cfg, const char *path,
 int mg_config_parse_drizzle(struct mg_project *p, const char *path,
 			    const char *buf, size_t len);
 void mg_config_release(struct mg_config *cfg);
+/*
+ * The line of .migguard.json that sets rule's severity, 0 when not set.
+ * *sev gets the severity when set.
+ */
+unsigned mg_config_rule_line(const struct mg_config *cfg, const char *rule,
+			     enum mg_severity *sev);
+/*
+ * .migguard.json read from a folder on disk and its parents, for files
+ * linted from disk: the nearest one, stopping at a folder holding .git.
+ * No file is not an error (cfg is then empty, *found 0).
+ */
+int mg_config_load_dir(struct mg_config *cfg, const char *dir, int *found);
 /* Put the configured severities into a report. */
 void mg_config_apply(const struct mg_config *cfg, struct mg_report *r);
 /* 1 when path is one of the project's schema files. */

@@ -43,8 +43,11 @@ enum mg_docs_ref_kind {
 	MG_DOCS_REF_PATH,
 	/* An SQL name as a whole word ("t" not in "t_1" nor "st"). */
 	MG_DOCS_REF_NAME,
-	/* The same, counted only in `inline code` or a fenced block: for
-	 * names that are also English words ("user", "session"). */
+	/* For names that are also English words ("user", "role"): only
+	 * as code, never in prose: a whole `code span` that is the name,
+	 * quoted or part of a dotted name (`public.role`, `"role"`,
+	 * `role.name`; not `service role key`), or a whole word in a
+	 * fenced code block. */
 	MG_DOCS_REF_NAME_IN_CODE,
 };
 

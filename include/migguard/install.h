@@ -80,6 +80,12 @@ struct mg_install_result {
 	enum mg_install_action action;
 	char *path; /* the hook file */
 	char *kept; /* the kept (chained or saved) hook, or NULL */
+	/*
+	 * CHAINED, REPLACED, FOREIGN: the hook there carries migguard's
+	 * marker but is not byte for byte what migguard writes (the user
+	 * edited it), so it was kept like a foreign one.
+	 */
+	int edited;
 };
 
 /*
@@ -97,9 +103,22 @@ int mg_uninstall_hooks(struct mg_install_result *out, size_t *nr,
 		       const struct mg_install_target *t, unsigned hooks);
 void mg_install_results_release(struct mg_install_result *r, size_t nr);
 
+/*
+ * The project's node_modules/.bin/migguard (the npm package's shim), in
+ * cwd or a folder above it up to the work tree's top, relative to the
+ * top (where git runs hooks); NULL when there is none.
+ */
+char *mg_install_find_npm_bin(const struct mg_install_target *t,
+			      const char *cwd);
+
 /* The script for hook with installed= set to binary (NULL: empty). */
 char *mg_install_hook_text(enum mg_hook hook, const char *binary);
-/* 1 when text is a hook migguard wrote. */
-int mg_install_is_ours(const char *text, size_t len);
+/*
+ * 1 when text is byte for byte the hook migguard writes for hook (with
+ * any installed= path): only such a hook is rewritten or removed.
+ */
+int mg_install_is_ours(enum mg_hook hook, const char *text, size_t len);
+/* 1 when text starts like a hook migguard wrote (its marker line). */
+int mg_install_has_marker(const char *text, size_t len);
 
 #endif

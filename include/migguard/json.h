@@ -1,7 +1,18 @@
 /*
- * JSON documents with source positions. Parsing is cJSON's; this adapter
- * adds the byte offset of every value and member name, so findings can
- * name the line of a journal entry or a snapshot's "prevId".
+ * JSON documents with source positions: the byte offset of every value and
+ * member name, so findings can name the line of a journal entry or a
+ * snapshot's "prevId".
+ *
+ * Every reader here is one strict RFC 8259 reader: a text is accepted
+ * exactly when JavaScript's JSON.parse accepts it (drizzle-kit and
+ * drizzle's migrator read journals and snapshots with it: no byte order
+ * mark, white space only space, tab, CR, LF, no control character raw in
+ * a string, no leading zero, lone surrogate escapes read as U+FFFD),
+ * with three refusals JSON.parse does not make: a member name given twice
+ * in one object (JSON.parse keeps the last: a reader that checks another
+ * value than drizzle runs could hide a migration), bytes that are not
+ * UTF-8 inside a string (Node reads U+FFFD in their place), and nesting
+ * deeper than 1000 levels.
  */
 #ifndef MIGGUARD_JSON_H
 #define MIGGUARD_JSON_H
@@ -31,11 +42,16 @@ struct mg_json {
 };
 
 /*
- * Parse buf. On a syntax error returns MG_ERROR with *error_offset set to
- * where the parser stopped and the message in mg_error_last().
+ * Parse buf. On an error returns MG_ERROR with *error_offset set to the
+ * byte refused (a duplicate name: its second place; the message names
+ * both lines) and the message in mg_error_last().
  */
 int mg_json_parse(struct mg_json **out, const char *buf, size_t len,
 		  size_t *error_offset);
+/* Strings may hold any bytes (libpg_query's trees of non-UTF-8 SQL). */
+#define MG_JSON_ANY_BYTES 1u
+int mg_json_parse_flags(struct mg_json **out, const char *buf, size_t len,
+			size_t *error_offset, unsigned flags);
 void mg_json_free(struct mg_json *j);
 /* The first member named key of an object, or NULL. */
 const struct mg_json *mg_json_get(const struct mg_json *obj, const char *key);
@@ -58,11 +74,9 @@ struct mg_json_member {
  * members[i].key, without building a tree: a snapshot's "id" and "prevId"
  * out of megabytes of tables. Returns the type of the top-level value
  * (only an object has members), or MG_ERROR with *error_offset at the
- * first byte it refuses. It is stricter than mg_json_parse (RFC 8259 only:
- * no byte order mark, no control character in a string, numbers of at
- * most 63 characters, at most 512 levels): what it accepts mg_json_parse
- * accepts and reads the same, so on MG_ERROR ask mg_json_parse for the
- * message. Release the strings with mg_json_members_release.
+ * first byte it refuses and the message mg_json_parse gives: both accept
+ * the same texts and read them the same. Release the strings with
+ * mg_json_members_release.
  */
 int mg_json_top_strings(struct mg_json_member *members, size_t nr,
 			const char *buf, size_t len, size_t *error_offset);
@@ -78,9 +92,9 @@ struct mg_strbuf;
  * (escapes do not count), numbers by value as mg_json_parse reads them
  * (1, 1.0 and 1e0 are one number, -0 is 0). The form is for comparing,
  * not for reading. Top-level members named one of skip[0..skip_nr) are
- * left out. MG_ERROR (out then holds garbage) when the strict reader of
- * mg_json_top_strings refuses the text, or an object names a member twice
- * (the tree compares those as its own rules say): fall back to trees.
+ * left out. MG_ERROR (out then holds garbage) when the reader refuses the
+ * text, or an object names a member twice (but the skipped ones at the
+ * top).
  */
 int mg_json_canonical(struct mg_strbuf *out, const char *buf, size_t len,
 		      const char *const *skip, size_t skip_nr);
@@ -90,9 +104,9 @@ int mg_json_canonical(struct mg_strbuf *out, const char *buf, size_t len,
  * paths[0..nr): member names and array positions joined by '/', "*"
  * matching any one ("tables/" "*" "/indexes/" "*"). Values at the end of a
  * path are kept without their children; every other member is left out,
- * so a big document yields a small tree, built in one pass. Texts the
- * strict reader refuses are MG_ERROR with *error_offset set: fall back to
- * mg_json_parse. Positions are as mg_json_parse gives them.
+ * so a big document yields a small tree, built in one pass. It accepts
+ * what mg_json_parse accepts; MG_ERROR with *error_offset set and the same
+ * message otherwise. Positions are as mg_json_parse gives them.
  */
 int mg_json_parse_paths(struct mg_json **out, const char *buf, size_t len,
 			const char *const *paths, size_t nr,

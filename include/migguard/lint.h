@@ -32,4 +32,16 @@ int mg_lint_sql(struct mg_report *r, const struct mg_lint_options *opts,
  */
 void mg_lint_unreadable(struct mg_report *r, const char *path, int err);
 
+/*
+ * Only the transaction-control findings of one migration, as lint reports
+ * them (migguard-ignore directives honoured): migguard-apply refuses to
+ * run such a migration. Returns how many were added, < 0 when linting
+ * could not run.
+ */
+int mg_lint_transaction_control(struct mg_report *r, const char *path,
+				const char *sql, size_t len);
+
+/* The id of the i-th lint rule, NULL past the last (for tests and help). */
+const char *mg_lint_rule_id(size_t i);
+
 #endif

@@ -19,12 +19,17 @@ struct mg_pg_target {
 	char *port;	/* libpq's default (5432) if unset */
 	char *dbname;	/* "" when unset */
 	char *user;	/* "" when unset */
+	char *service;	/* the service libpq reads the host from, or "" */
 };
 
 /*
- * Parse conninfo (a postgres:// URL or key=value pairs). Missing host and
- * port come from libpq's defaults (PGHOST, PGPORT, the socket folder), the
- * ones a connection would use. MG_EUSAGE on a malformed string.
+ * Parse conninfo (a postgres:// URL or key=value pairs). Host, hostaddr
+ * and port not given come from where libpq would take them: the service
+ * file entry (service=, else PGSERVICE), then PGHOST, PGHOSTADDR, PGPORT.
+ * MG_EUSAGE on a malformed string, or one libpq would misread (an upper
+ * case scheme, an unencoded '@' or '/' in a password); the message never
+ * quotes the text. Reads the environment through libpq, and sets
+ * PGSERVICE while it asks libpq for a service: call it from one thread.
  */
 int mg_pg_target_parse(struct mg_pg_target *t, const char *conninfo);
 void mg_pg_target_release(struct mg_pg_target *t);
@@ -42,10 +47,14 @@ int mg_pg_host_is_local(const char *host);
 char *mg_pg_target_describe(const struct mg_pg_target *t);
 
 /*
- * conninfo with every password replaced by "***": the URL's user:password
- * and ?password=, or a key=value string's password=. New string. Text that
- * is neither is returned as is.
+ * conninfo for display, every password replaced by "***": the URL's
+ * user:password and ?password= (also percent-encoded, any case), a
+ * key=value string's password= (quoted or with backslash escapes), and
+ * sslpassword. New string. A text libpq cannot parse, or one where a
+ * secret libpq reads would still show, is MG_PG_HIDDEN instead.
  */
+#define MG_PG_HIDDEN "(not shown: libpq cannot read it as given, and it " \
+		     "may hold a password)"
 char *mg_pg_mask(const char *conninfo);
 
 /* A failed statement, as PostgreSQL reported it. */
@@ -63,11 +72,13 @@ void mg_pg_diag_release(struct mg_pg_diag *e);
 /*
  * Connect. dbname, when not NULL, replaces the database named by
  * conninfo. Sets client_encoding UTF8 (as node-postgres does) and
- * application_name "migguard" unless conninfo names one. On failure
- * MG_ERROR, the message naming the host and port tried.
+ * application_name "migguard" unless conninfo names one. Unless
+ * allow_remote, a target that is not local (mg_pg_target_is_local) is
+ * refused before any connection is tried. On failure MG_ERROR, the
+ * message naming the host and port tried, never a password.
  */
 int mg_pg_connect(struct mg_pg **out, const char *conninfo,
-		  const char *dbname);
+		  const char *dbname, int allow_remote);
 void mg_pg_free(struct mg_pg *c);
 /* server_version_num, e.g. 150004. */
 int mg_pg_server_version(const struct mg_pg *c);

@@ -14,6 +14,7 @@
 struct mg_pg_error {
 	char *message; /* NULL when the input was accepted */
 	size_t offset; /* byte offset where the parser stopped */
+	int limit;     /* valid input past migguard's limits, not the grammar's */
 };
 
 void mg_pg_error_release(struct mg_pg_error *err);

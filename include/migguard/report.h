@@ -118,6 +118,8 @@ int mg_format_parse(enum mg_format *out, const char *name);
 /* Render the (sorted) findings; colour applies to text only. */
 void mg_report_format(struct mg_strbuf *out, const struct mg_report *r,
 		      enum mg_format format, int color);
+/* The notes for stderr, one a line, escaped as messages are. */
+void mg_report_format_notes(struct mg_strbuf *out, const struct mg_report *r);
 /*
  * The last line for stderr: "migguard: N errors, M warnings" ("1 error",
  * "1 warning"); before it, when findings were left out as pre-existing,

@@ -47,8 +47,23 @@ void mg_strbuf_addch(struct mg_strbuf *sb, char c);
 void mg_strbuf_addf(struct mg_strbuf *sb, const char *fmt, ...) MG_PRINTF(2, 3);
 void mg_strbuf_vaddf(struct mg_strbuf *sb, const char *fmt, va_list ap)
 	MG_PRINTF(2, 0);
-/* Append `s` as a JSON string literal, quotes included. */
+/*
+ * Append `s` as a JSON string literal, quotes included. The document stays
+ * valid UTF-8 whatever s holds: each byte that is not part of a valid
+ * UTF-8 character is written as \ufffd (U+FFFD, as a UTF-8 decoder reads
+ * it); control characters as escapes.
+ */
 void mg_strbuf_add_json_string(struct mg_strbuf *sb, const char *s);
+/*
+ * Append `s` for a terminal or a log, as git quotes a path
+ * (core.quotePath=false): as it is when every byte shows as itself, else
+ * in double quotes with C escapes (\n, \t, \a, \", \\) and octal
+ * (\033) for other control bytes, DEL, C1 controls and bytes that are not
+ * UTF-8. Valid non-ASCII UTF-8 stays as it is.
+ */
+void mg_strbuf_add_quoted(struct mg_strbuf *sb, const char *s);
+/* The same escapes inside free text, without quotes (messages, notes). */
+void mg_strbuf_add_escaped(struct mg_strbuf *sb, const char *s);
 /* Take the buffer: the caller frees it; sb is reset. */
 char *mg_strbuf_detach(struct mg_strbuf *sb, size_t *len);
 

@@ -61,6 +61,12 @@ struct mg_tree {
 	int (*list_matching)(struct mg_tree *t,
 			     int (*match)(const char *path, void *payload),
 			     void *payload, struct mg_tree_listing *out);
+	/*
+	 * Optional (NULL: the view has no links): when path is a symbolic
+	 * link, 0 and its target text (*target, new); MG_ENOTFOUND when it
+	 * is anything else or nothing.
+	 */
+	int (*readlink)(struct mg_tree *t, const char *path, char **target);
 };
 
 /*
@@ -86,6 +92,17 @@ void mg_tree_free(struct mg_tree *t);
 int mg_tree_open_dir(struct mg_tree **out, const char *root);
 /* The empty tree (no HEAD yet, a deleted folder). */
 int mg_tree_open_empty(struct mg_tree **out);
+
+/*
+ * path with the symbolic links on its way (its folders and itself)
+ * followed as drizzle's fs calls follow them, within the view: a link's
+ * target is read relative to the link's folder. *out is new; *links is
+ * how many links were followed (may be NULL). MG_EUSAGE when a link
+ * leaves the view (an absolute target, or ".." above the root) or they
+ * loop, the message naming the link (not its target).
+ */
+int mg_tree_resolve(struct mg_tree *t, const char *path, char **out,
+		    unsigned *links);
 
 /* 1 when path is relative, not empty, and has no "." or ".." component. */
 int mg_path_is_safe(const char *path);

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "migguard/baseline.h"
+#include "migguard/conventions.h"
 #include "migguard/lint.h"
 
 enum {
@@ -73,13 +74,25 @@ int mg_cli_output_status(const struct mg_cli *cli, int ret)
 
 int mg_cli_fail(const struct mg_cli *cli, const char *fmt, ...)
 {
+	struct mg_strbuf msg = MG_STRBUF_INIT, out = MG_STRBUF_INIT;
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", cli->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	mg_strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	mg_strbuf_addf(&out, "%s: error: ", cli->prog);
+	/*
+	 * A reason is one line, and may name repository files: escaped as
+	 * notes are. Only a usage text (its format has lines) is kept.
+	 */
+	if (strchr(fmt, '\n'))
+		mg_strbuf_adds(&out, msg.buf);
+	else
+		mg_strbuf_add_escaped(&out, msg.buf);
+	mg_strbuf_addch(&out, '\n');
+	fwrite(out.buf, 1, out.len, stderr);
+	mg_strbuf_release(&msg);
+	mg_strbuf_release(&out);
 	return MG_EXIT_FAILURE;
 }
 
@@ -200,7 +213,7 @@ void mg_cli_release(struct mg_cli *cli)
 int mg_cli_finish(const struct mg_cli *cli, struct mg_report *r)
 {
 	struct mg_strbuf out = MG_STRBUF_INIT;
-	size_t i, errors, warnings;
+	size_t errors, warnings;
 
 	/*
 	 * A hook's findings go to stderr: git passes pre-push's stdout
@@ -217,8 +230,7 @@ int mg_cli_finish(const struct mg_cli *cli, struct mg_report *r)
 		fwrite(out.buf, 1, out.len, f);
 	fflush(f);
 	mg_strbuf_reset(&out);
-	for (i = 0; i < r->notes_nr; i++)
-		fprintf(stderr, "%s\n", r->notes[i]);
+	mg_report_format_notes(&out, r);
 	mg_report_summary(&out, r);
 	fwrite(out.buf, 1, out.len, stderr);
 	mg_strbuf_release(&out);
@@ -255,7 +267,7 @@ static const struct {
 } checks_table[] = {
 	{ MG_CHECK_PAIR, "pair", mg_pair_check },
 	{ MG_CHECK_JOURNAL, "journal", mg_journal_check },
-	{ MG_CHECK_LINT, "lint", mg_lint_check },
+	{ MG_CHECK_LINT, "lint", mg_conventions_lint_check },
 	{ MG_CHECK_DOCS, "docs", mg_docs_check },
 };
 
@@ -495,8 +507,10 @@ int mg_cli_run_checks(struct mg_cli *cli, unsigned checks)
 			if (ret >= 0)
 				goto out;
 		}
-		ret = whole ? run_changeset(cli, whole, list[i], repo, &report)
-			    : -1;
+		/* No check left still notes what the pre-push apply needs. */
+		ret = whole || cli->want_apply
+			      ? run_changeset(cli, whole, list[i], repo, &report)
+			      : -1;
 		if (ret >= 0)
 			goto out;
 	}
@@ -510,17 +524,28 @@ out:
 	return ret;
 }
 
-/* migguard-lint FILE.sql...: lint files from disk, no repository. */
+/*
+ * migguard-lint FILE.sql...: lint files from disk, no repository. No
+ * history to learn conventions from: only those .migguard.json (the
+ * nearest, up to the repository's top) configures apply.
+ */
 static int lint_files(struct mg_cli *cli)
 {
-	struct mg_lint_options opts = { 0, "organization_id", "authenticated",
-					"cascade" };
+	struct mg_conventions conv;
+	struct mg_config config;
 	struct mg_report report;
 	struct mg_tree *disk = NULL;
 	size_t i;
-	int ret = MG_EXIT_FAILURE;
+	int ret = MG_EXIT_FAILURE, found = 0;
 
 	mg_report_init(&report);
+	memset(&conv, 0, sizeof(conv));
+	if (mg_config_load_dir(&config, ".", &found) < 0 ||
+	    mg_conventions_infer(&conv, &config, NULL) < 0) {
+		mg_cli_fail(cli, "%s", mg_error_last());
+		goto out;
+	}
+	mg_config_apply(&config, &report);
 	for (i = 0; i < cli->files.nr; i++) {
 		const char *path = cli->files.items[i];
 		struct mg_lint_input in;
@@ -553,7 +578,7 @@ static int lint_files(struct mg_cli *cli)
 		in.sql = data;
 		in.len = len;
 		in.index = -1;
-		err = mg_lint_sql(&report, &opts, &in);
+		err = mg_lint_sql(&report, &conv.opts, &in);
 		free(data);
 		if (err < 0) {
 			mg_cli_fail(cli, "%s", mg_error_last());
@@ -562,6 +587,8 @@ static int lint_files(struct mg_cli *cli)
 	}
 	ret = mg_cli_finish(cli, &report);
 out:
+	mg_conventions_release(&conv);
+	mg_config_release(&config);
 	mg_report_release(&report);
 	return ret;
 }

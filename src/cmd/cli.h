@@ -8,6 +8,7 @@
 
 #include "migguard/changeset.h"
 #include "migguard/check.h"
+#include "migguard/hook.h"
 #include "migguard/report.h"
 
 enum { MG_EXIT_OK = 0, MG_EXIT_FINDINGS = 1, MG_EXIT_FAILURE = 2 };
@@ -37,15 +38,6 @@ struct mg_cli {
 	 */
 	int write_baseline;
 	char *baseline_path; /* set by the run */
-};
-
-/* A project to apply after the pre-push checks, at a pushed commit. */
-struct mg_apply_target {
-	char *rev;     /* the pushed commit */
-	char *project; /* the project's name (migguard-apply --project) */
-	char *folder;  /* its migrations folder, for the message */
-	char *mode;    /* apply.prePush: dry-run, apply, fresh */
-	int required;  /* apply.required */
 };
 
 /* The options every binary shares, for its getopt_long table. */

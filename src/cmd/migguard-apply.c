@@ -5,11 +5,13 @@
  * Ctrl-C cancels the running statement; --fresh drops its scratch
  * database on the way out) and prints; src/lib/apply.c does the rest.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -161,59 +163,159 @@ static FILE *info_stream(const struct mg_cli *cli)
 	return cli->format == MG_FORMAT_TEXT ? stdout : stderr;
 }
 
-static char *read_file(const char *path, size_t *len)
+/*
+ * A .env file of the checked tree, which a pull request can add or make a
+ * symbolic link to any file on the machine (~/.aws/credentials): read only
+ * as a regular file, reached through no link, inside root (NULL: the
+ * current folder). NULL when it is absent; *refused says why it was not
+ * read (a warning to print).
+ */
+static char *read_env_file(const char *path, const char *root, size_t *len,
+			   const char **refused)
 {
 	struct mg_strbuf sb = MG_STRBUF_INIT;
-	char buf[4096];
-	FILE *f = fopen(path, "rb");
-	size_t n;
+	char buf[4096], *dir = NULL, *p;
+	struct stat st;
+	ssize_t n;
+	int fd = -1;
+	char *text = NULL;
 
-	if (!f)
+	*refused = NULL;
+	if (lstat(path, &st) < 0)
 		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		mg_strbuf_add(&sb, buf, n);
-	fclose(f);
-	return mg_strbuf_detach(&sb, len);
+	if (!S_ISREG(st.st_mode)) {
+		*refused = S_ISLNK(st.st_mode) ? "is a symbolic link"
+					       : "is not a regular file";
+		return NULL;
+	}
+	/* No folder between the root and it may be a link either. */
+	n = root ? (ssize_t)strlen(root) : 0;
+	if (n && (strncmp(path, root, (size_t)n) || path[n] != '/')) {
+		*refused = "is not inside the repository";
+		goto out;
+	}
+	dir = mg_xstrdup(path);
+	p = strchr(dir + (n ? n + 1 : 0), '/');
+	while (p) {
+		*p = '\0';
+		if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			*refused = "is reached through a symbolic link";
+			goto out;
+		}
+		*p = '/';
+		p = strchr(p + 1, '/');
+	}
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*refused = "is not a regular file";
+		goto out;
+	}
+	mg_strbuf_init(&sb);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		mg_strbuf_add(&sb, buf, (size_t)n);
+	text = mg_strbuf_detach(&sb, len);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return text;
+}
+
+/* Where the URL came from: who can change it. */
+enum url_source {
+	URL_OPTION,	 /* --database-url: whoever runs migguard */
+	URL_ENV,	 /* $DATABASE_URL: the environment's owner */
+	URL_ENV_CONFIG,	 /* a variable the checked tree's config names */
+	URL_DOTENV,	 /* a .env file of the checked tree */
+};
+
+/*
+ * A URL from the environment or a .env file must be a postgres:// URL
+ * libpq reads: the config of a pull request may name any variable
+ * (AWS_SECRET_ACCESS_KEY), and what is not a database URL is never shown.
+ */
+static int check_url_shape(const char *url, const char *what)
+{
+	struct mg_pg_target t;
+	int err;
+
+	if (strncmp(url, "postgres://", 11) &&
+	    strncmp(url, "postgresql://", 13))
+		return mg_error_set("%s does not hold a postgres:// or "
+				    "postgresql:// URL (its value is not "
+				    "shown)", what);
+	err = mg_pg_target_parse(&t, url);
+	mg_pg_target_release(&t);
+	if (err < 0)
+		return mg_error_set("%s does not hold a database URL libpq "
+				    "reads (its value is not shown): %s",
+				    what, mg_error_last());
+	return 0;
 }
 
 /* The URL, and where it came from: option, environment, .env files. */
-static int find_url(char **url, char **source, const struct apply_opts *o,
-		    const char *env_name, const struct mg_strlist *env_files,
+static int find_url(char **url, char **source, enum url_source *kind,
+		    const struct apply_opts *o, const char *env_name,
+		    int env_from_config, const struct mg_strlist *env_files,
 		    const char *root)
 {
 	const char *v;
+	char *what = NULL;
 	size_t i;
+	int err;
 
 	if (o->url) {
 		*url = mg_xstrdup(o->url);
 		*source = mg_xstrdup("--database-url");
+		*kind = URL_OPTION;
 		return 0;
 	}
 	v = getenv(env_name);
 	if (v && *v) {
+		what = mg_xstrfmt("$%s%s", env_name, env_from_config ?
+				  " (named by apply.databaseUrlEnv)" : "");
+		err = check_url_shape(v, what);
+		if (err < 0) {
+			free(what);
+			return err;
+		}
 		*url = mg_xstrdup(v);
-		*source = mg_xstrfmt("$%s", env_name);
+		*source = what;
+		*kind = env_from_config ? URL_ENV_CONFIG : URL_ENV;
 		return 0;
 	}
 	for (i = 0; i < env_files->nr; i++) {
-		size_t len = 0;
-		char *text = read_file(env_files->items[i], &len);
+		const char *shown = env_files->items[i], *refused = NULL;
+		size_t len = 0, n = root ? strlen(root) : 0;
+		char *text;
 		unsigned line = 0;
-		int err;
 
+		/* Repository-relative, like every path shown. */
+		if (n && !strncmp(shown, root, n) && shown[n] == '/')
+			shown += n + 1;
+		text = read_env_file(env_files->items[i], root, &len,
+				     &refused);
+		if (refused)
+			fprintf(stderr, "migguard-apply: warning: '%s' %s: not "
+				"read (a .env file is read only as a regular "
+				"file inside the repository)\n", shown,
+				refused);
 		if (!text)
 			continue;
 		err = mg_dotenv_get(url, &line, text, len, env_name);
 		free(text);
 		if (err == 0 && **url) {
-			const char *shown = env_files->items[i];
-			size_t n = root ? strlen(root) : 0;
-
-			/* Repository-relative, like every path shown. */
-			if (n && !strncmp(shown, root, n) && shown[n] == '/')
-				shown += n + 1;
 			*source = mg_xstrfmt("%s in %s:%u", env_name, shown,
 					     line);
+			err = check_url_shape(*url, *source);
+			if (err < 0) {
+				free(*source);
+				*source = NULL;
+				free(*url);
+				*url = NULL;
+				return err;
+			}
+			*kind = URL_DOTENV;
 			return 0;
 		}
 		free(*url);
@@ -395,6 +497,8 @@ int main(int argc, char **argv)
 	struct source src;
 	struct mg_cli cli;
 	char *url = NULL, *from = NULL, *masked = NULL, *scratch = NULL;
+	const char *env_name;
+	enum url_source kind = URL_OPTION;
 	int ret, err;
 
 	memset(&src, 0, sizeof(src));
@@ -410,10 +514,11 @@ int main(int argc, char **argv)
 		mg_cli_fail(&cli, "%s", mg_error_last());
 		goto out;
 	}
-	if (find_url(&url, &from, &o, src.cfg_loaded &&
-		     src.cfg.apply.database_url_env ?
-		     src.cfg.apply.database_url_env : "DATABASE_URL",
-		     &src.env_files, src.root) < 0) {
+	env_name = src.cfg_loaded && src.cfg.apply.database_url_env ?
+		   src.cfg.apply.database_url_env : "DATABASE_URL";
+	if (find_url(&url, &from, &kind, &o, env_name,
+		     strcmp(env_name, "DATABASE_URL") != 0, &src.env_files,
+		     src.root) < 0) {
 		if (o.if_reachable)
 			ret = skipped_unreachable(&cli, mg_error_last());
 		else
@@ -439,21 +544,29 @@ int main(int argc, char **argv)
 			src.cfg.apply.migrations_table :
 			src.project->migrations_table;
 	req.mode = o.dry_run ? MG_APPLY_DRY_RUN : MG_APPLY_COMMIT;
+	/*
+	 * The checked tree's apply.allowRemote does not reach a URL the same
+	 * tree chose (a .env file, a variable its config names): a pull
+	 * request cannot both point at a host and allow it.
+	 */
 	req.allow_remote = o.allow_remote ||
-			   (src.cfg_loaded && src.cfg.apply.allow_remote);
+			   (src.cfg_loaded && src.cfg.apply.allow_remote &&
+			    (kind == URL_OPTION || kind == URL_ENV));
 	req.hooks = &hooks;
 	if (o.fresh) {
 		struct mg_pg_target t;
 
 		/* Judge the host before creating anything on it. */
+		/* Unparsable or refused: the run below says which. */
 		err = mg_pg_target_parse(&t, url);
-		if (err == 0 && !req.allow_remote &&
-		    !mg_pg_target_is_local(&t, NULL))
+		if (err < 0 || (!req.allow_remote &&
+				!mg_pg_target_is_local(&t, NULL)))
 			o.fresh = 0;
 		mg_pg_target_release(&t);
 	}
 	if (o.fresh) {
-		err = mg_apply_fresh_create(&scratch, url);
+		err = mg_apply_fresh_create(&scratch, url,
+					    req.allow_remote);
 		if (err < 0) {
 			if (o.if_reachable)
 				ret = skipped_unreachable(&cli,
@@ -469,7 +582,8 @@ int main(int argc, char **argv)
 	}
 	err = interrupted ? mg_error_set("interrupted") :
 			    mg_apply_run(&report, &res, &req);
-	if (scratch && mg_apply_fresh_drop(url, scratch) < 0) {
+	if (scratch && mg_apply_fresh_drop(url, scratch,
+						req.allow_remote) < 0) {
 		mg_cli_fail(&cli, "%s", mg_error_last());
 		err = MG_ERROR;
 	}

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "migguard/conventions.h"
+#include "migguard/hook.h"
 #include "migguard/install.h"
 
 static const char usage[] =
@@ -25,9 +27,10 @@ static const char usage[] =
 	"  install    write the git hooks into this repository\n"
 	"  uninstall  remove them, restoring what was there\n"
 	"  changes    print the change set the checks see (A/M/D/R path)\n"
-	"  baseline   write .migguard-baseline.json: what check --all finds "
+	"  conventions  the conventions the lint rules enforce, and why\n"
+	"  baseline     write .migguard-baseline.json: what check --all finds "
 	"now,\n"
-	"             left out of check --all from then on\n"
+	"               left out of check --all from then on\n"
 	"  version    print the version\n"
 	"  help [CMD] this text, a command's options, or 'help rules'\n"
 	"\n"
@@ -176,6 +179,91 @@ out:
 	return ret;
 }
 
+/* conventions. */
+
+static const char conventions_usage[] =
+	"usage: migguard conventions [--all] [--repo DIR] [--format text|json]"
+	"\n"
+	"\n"
+	"The conventions the convention rules enforce, per project: each one\n"
+	"configured in .migguard.json, or shown by the project's published\n"
+	"migrations (the commits the branch's upstream or protectedRef already\n"
+	"has; --all: HEAD, as 'migguard check --all' sees them), else off.\n"
+	"Prints what was counted, the migrations that show it, and the \"lint\"\n"
+	"lines of .migguard.json that pin it as it is now.\n";
+
+static int cmd_conventions(int argc, char **argv)
+{
+	struct mg_cli cli;
+	struct mg_repo_options ropts;
+	struct mg_repo *repo = NULL;
+	struct mg_changeset **list = NULL;
+	struct mg_config config;
+	struct mg_context ctx;
+	struct mg_strbuf out = MG_STRBUF_INIT;
+	const struct mg_lint_options *opts;
+	size_t nr = 0, i;
+	int ret, json;
+
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&config, 0, sizeof(config));
+	ret = mg_cli_parse(&cli, argc, argv, "migguard conventions",
+			   conventions_usage);
+	if (ret >= 0)
+		goto out;
+	ret = MG_EXIT_FAILURE;
+	if ((cli.mode_given && cli.change.mode != MG_CHANGESET_ALL) ||
+	    cli.files.nr) {
+		mg_cli_fail(&cli, "conventions takes --all, --repo and "
+			    "--format only\n%s", conventions_usage);
+		goto out;
+	}
+	if (cli.format != MG_FORMAT_TEXT && cli.format != MG_FORMAT_JSON) {
+		mg_cli_fail(&cli, "--format: text or json");
+		goto out;
+	}
+	json = cli.format == MG_FORMAT_JSON;
+	mg_cli_repo_options(&cli, &ropts);
+	if (mg_repo_open(&repo, &ropts) < 0 ||
+	    mg_changeset_list(&list, &nr, repo, &cli.change) < 0 || !nr ||
+	    mg_config_load(&config, list[0]->head) < 0) {
+		mg_cli_fail(&cli, "%s", mg_error_last());
+		goto out;
+	}
+	ctx.config = &config;
+	ctx.cs = list[0];
+	ctx.repo = repo;
+	ctx.protected_ref = config.protected_ref;
+	mg_context_share_migdirs(&ctx);
+	if (json)
+		mg_strbuf_adds(&out, "{\"version\":1,\"projects\":[");
+	for (i = 0; i < config.projects_nr; i++) {
+		if (mg_context_lint_options(&opts, &ctx,
+					    &config.projects[i]) < 0) {
+			mg_cli_fail(&cli, "%s", mg_error_last());
+			goto out;
+		}
+		if (json && i)
+			mg_strbuf_addch(&out, ',');
+		mg_conventions_describe(&out, &config.projects[i],
+					ctx.conventions[i], json);
+	}
+	if (json)
+		mg_strbuf_adds(&out, "]}\n");
+	else if (!config.projects_nr)
+		mg_strbuf_adds(&out, "no drizzle project found\n");
+	fwrite(out.buf, 1, out.len, stdout);
+	ret = mg_cli_output_status(&cli, MG_EXIT_OK);
+out:
+	mg_strbuf_release(&out);
+	mg_context_release(&ctx);
+	mg_config_release(&config);
+	mg_changeset_list_free(list, nr);
+	mg_repo_free(repo);
+	mg_cli_release(&cli);
+	return ret;
+}
+
 /* The hooks. */
 
 static const char hook_usage[] =
@@ -204,189 +292,52 @@ static const char hook_usage[] =
 	"does not.\n"
 	"Exit: 0 go on, 1 errors found, 2 could not run (both stop git).\n";
 
-/* MIGGUARD_SKIP bits: the checks of check.h, and the pre-push apply. */
-enum { SKIP_APPLY = MG_CHECK_ALL_STATIC + 1 };
-#define SKIP_EVERYTHING (MG_CHECK_ALL_STATIC | SKIP_APPLY)
-
-static const struct {
-	const char *name;
-	unsigned id;
-} skip_names[] = {
-	{ "pair", MG_CHECK_PAIR },   { "journal", MG_CHECK_JOURNAL },
-	{ "lint", MG_CHECK_LINT },   { "docs", MG_CHECK_DOCS },
-	{ "apply", SKIP_APPLY },
-};
-
-#define SKIP_NAMES_NR (sizeof(skip_names) / sizeof(skip_names[0]))
-
-/* MIGGUARD_SKIP: "1"/"all" skips everything, else a list of names. */
-static unsigned skip_parse(const char *skip)
+/* Print what a library call wrote, then let the buffer go. */
+static void put(FILE *f, struct mg_strbuf *sb)
 {
-	struct mg_strlist names = MG_STRLIST_INIT;
-	unsigned mask = 0;
-	size_t i, k;
-
-	if (!skip || !*skip || !strcmp(skip, "0"))
-		return 0;
-	if (!strcmp(skip, "1") || !strcmp(skip, "all"))
-		return SKIP_EVERYTHING;
-	mg_strlist_split(&names, skip);
-	for (k = 0; k < names.nr; k++) {
-		for (i = 0; i < SKIP_NAMES_NR; i++)
-			if (!strcmp(skip_names[i].name, names.items[k]))
-				break;
-		if (i < SKIP_NAMES_NR)
-			mask |= skip_names[i].id;
-		else
-			fprintf(stderr, "migguard: warning: MIGGUARD_SKIP: "
-				"unknown check '%s' (pair, journal, lint, "
-				"docs, apply; 1 = all)\n", names.items[k]);
-	}
-	mg_strlist_release(&names);
-	return mask;
+	if (sb->len)
+		fwrite(sb->buf, 1, sb->len, f);
+	mg_strbuf_release(sb);
 }
 
-static void skip_say(const char *hook, const char *skip, unsigned mask)
+/* The kept hook, first; an exit code (MG_EXIT_OK to go on). */
+static int hook_chained(const char *hook, const char *path, char **args,
+			int nargs, const struct mg_strbuf *input)
 {
-	const char *sep = "";
-	size_t i;
+	enum mg_hook_chained what;
+	int status;
 
-	if (mask == SKIP_EVERYTHING) {
-		fprintf(stderr, "migguard: MIGGUARD_SKIP=%s: %s: every check "
-			"skipped\n", skip, hook);
-		return;
+	if (mg_hook_run_chained(&what, &status, path, args, (size_t)nargs,
+				input) < 0) {
+		fprintf(stderr, "migguard: error: %s\n", mg_error_last());
+		return MG_EXIT_FAILURE;
 	}
-	fprintf(stderr, "migguard: MIGGUARD_SKIP=%s: %s: skipping ", skip,
-		hook);
-	for (i = 0; i < SKIP_NAMES_NR; i++) {
-		if (!(mask & skip_names[i].id))
-			continue;
-		fprintf(stderr, "%s%s", sep, skip_names[i].name);
-		sep = ", ";
-	}
-	fputc('\n', stderr);
-}
-
-/*
- * The foreign hook 'migguard install' kept: run it first, with the same
- * arguments and stdin (input, or ours when NULL), exactly once. Like git,
- * a file that is not executable is not run.
- */
-static int run_chained(const char *hook, const char *path, char **args,
-		       int nargs, const struct mg_strbuf *input)
-{
-	char **argv = mg_xcalloc((size_t)nargs + 3, sizeof(*argv));
-	FILE *tmp = NULL;
-	pid_t pid;
-	int i, status, ret = MG_EXIT_OK;
-
-	if (access(path, F_OK) < 0)
-		goto out;
-	if (access(path, X_OK) < 0) {
+	if (what == MG_HOOK_CHAINED_NOT_EXEC)
 		fprintf(stderr, "migguard: %s: the kept hook '%s' is not "
 			"executable, so it is not run (chmod +x it)\n", hook,
 			path);
-		goto out;
-	}
-	if (input) {
-		tmp = tmpfile();
-		if (!tmp || (input->len && fwrite(input->buf, 1, input->len,
-						  tmp) != input->len) ||
-		    fflush(tmp)) {
-			fprintf(stderr, "migguard: error: cannot keep stdin "
-				"for '%s': %s\n", path, strerror(errno));
-			ret = MG_EXIT_FAILURE;
-			goto out;
-		}
-		rewind(tmp);
-	}
-	argv[0] = (char *)"/bin/sh";
-	argv[1] = (char *)path;
-	for (i = 0; i < nargs; i++)
-		argv[i + 2] = args[i];
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "migguard: error: cannot run '%s': %s\n", path,
-			strerror(errno));
-		ret = MG_EXIT_FAILURE;
-		goto out;
-	}
-	if (pid == 0) {
-		if (tmp)
-			dup2(fileno(tmp), STDIN_FILENO);
-		execv(path, argv + 1);
-		if (errno == ENOEXEC) /* no #! line: git runs it with sh */
-			execv(argv[0], argv);
-		fprintf(stderr, "migguard: error: cannot run '%s': %s\n", path,
-			strerror(errno));
-		_exit(126);
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && !WEXITSTATUS(status))
-		goto out;
-	ret = WIFEXITED(status) ? WEXITSTATUS(status) : MG_EXIT_FINDINGS;
+	if (what != MG_HOOK_CHAINED_RAN || !status)
+		return MG_EXIT_OK;
 	fprintf(stderr, "migguard: %s: the kept hook '%s' failed (exit %d), "
-		"so migguard's checks did not run\n", hook, path, ret);
-out:
-	if (tmp)
-		fclose(tmp);
-	free(argv);
-	return ret;
+		"so migguard's checks did not run\n", hook, path, status);
+	return status;
 }
 
-/*
- * The pre-commit framework runs pre-push hooks without git's stdin and
- * describes the push in PRE_COMMIT_* instead.
- */
-static void pre_commit_framework_lines(struct mg_strbuf *in)
+/* migguard-X beside this binary, else the name, for PATH. */
+static char *sibling_path(const char *name)
 {
-	const char *from = getenv("PRE_COMMIT_FROM_REF");
-	const char *to = getenv("PRE_COMMIT_TO_REF");
-	const char *local = getenv("PRE_COMMIT_LOCAL_BRANCH");
-	const char *remote = getenv("PRE_COMMIT_REMOTE_BRANCH");
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
-	if (in->len || !from || !*from || !to || !*to)
-		return;
-	mg_strbuf_addf(in, "%s %s %s %s\n", local && *local ? local : "HEAD",
-		       to, remote && *remote ? remote : "refs/heads/unknown",
-		       from);
-}
-
-/*
- * APPLY (pre-push), to be wired by the migguard-apply branch: run
- * migguard-apply on the pushed commit per the config's apply.prePush
- * ("dry-run" by default, "apply", "fresh", "off"); a database that cannot
- * be reached is a warning saying how to start it, or exit 2 when
- * apply.required is true. MIGGUARD_SKIP=apply (or 1) skips it: the caller
- * does not call this then. Returns an exit code.
- */
-/* Run migguard-apply with args, its output on stderr; its exit code. */
-static int run_apply(char **args)
-{
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "migguard: error: cannot fork: %s\n",
-			strerror(errno));
-		return MG_EXIT_FAILURE;
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			slash[1] = '\0';
+			return mg_xstrfmt("%s%s", self, name);
+		}
 	}
-	if (pid == 0) {
-		dup2(STDERR_FILENO, STDOUT_FILENO);
-		exec_sibling("migguard-apply", 0, args);
-		_exit(MG_EXIT_FAILURE);
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status))
-		return MG_EXIT_FAILURE;
-	return WEXITSTATUS(status);
+	return mg_xstrdup(name);
 }
 
 /*
@@ -396,34 +347,30 @@ static int run_apply(char **args)
  */
 static int hook_apply(struct mg_cli *cli)
 {
-	size_t i;
+	char *prog = sibling_path("migguard-apply");
+	char *bare = NULL;
+	char *args[MG_HOOK_APPLY_ARGV_MAX];
 	int ret = MG_EXIT_OK;
+	size_t i;
 
+	if (access(prog, X_OK) < 0) { /* not beside us: PATH */
+		bare = prog;
+		prog = mg_xstrdup("migguard-apply");
+	}
 	for (i = 0; i < cli->apply_nr && ret == MG_EXIT_OK; i++) {
 		const struct mg_apply_target *t = &cli->apply[i];
-		char *args[10];
-		size_t n = 0;
 
 		fprintf(stderr, "migguard: pre-push apply (%s) of '%s' at "
 			"%.7s\n", t->mode, t->folder, t->rev);
-		args[n++] = (char *)"migguard-apply";
-		args[n++] = (char *)"--rev";
-		args[n++] = t->rev;
-		args[n++] = (char *)"--project";
-		args[n++] = t->project;
-		if (!strcmp(t->mode, "dry-run"))
-			args[n++] = (char *)"--dry-run";
-		else if (!strcmp(t->mode, "fresh"))
-			args[n++] = (char *)"--fresh";
-		if (!t->required)
-			args[n++] = (char *)"--if-reachable";
-		if (cli->repo_dir) {
-			args[n++] = (char *)"--repo";
-			args[n++] = (char *)cli->repo_dir;
+		mg_hook_apply_argv(args, t, cli->repo_dir);
+		if (mg_hook_spawn(&ret, prog, args, 1) < 0) {
+			fprintf(stderr, "migguard: error: %s\n",
+				mg_error_last());
+			ret = MG_EXIT_FAILURE;
 		}
-		args[n] = NULL;
-		ret = run_apply(args);
 	}
+	free(bare);
+	free(prog);
 	return ret;
 }
 
@@ -431,14 +378,17 @@ static int cmd_hook(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
 	const char *skip = getenv("MIGGUARD_SKIP");
-	const char *chain = NULL, *remote, *verb;
-	struct mg_strbuf in = MG_STRBUF_INIT;
-	unsigned skipped;
+	const char *nested = getenv("MIGGUARD_HOOK_NESTED");
+	const char *chain = NULL, *remote;
+	struct mg_strbuf in = MG_STRBUF_INIT, msg = MG_STRBUF_INIT;
+	struct mg_hook_skip skipped;
+	enum mg_hook hook;
 	struct mg_cli cli;
 	char *args[4];
 	int pre_push, first = 2, ret;
 
 	memset(&cli, 0, sizeof(cli));
+	memset(&skipped, 0, sizeof(skipped));
 	if (name && (!strcmp(name, "-h") || !strcmp(name, "--help"))) {
 		fputs(hook_usage, stdout);
 		return MG_EXIT_OK;
@@ -449,7 +399,7 @@ static int cmd_hook(int argc, char **argv)
 		return MG_EXIT_FAILURE;
 	}
 	pre_push = !strcmp(name, "pre-push");
-	verb = pre_push ? "push" : "commit";
+	hook = pre_push ? MG_HOOK_PRE_PUSH : MG_HOOK_PRE_COMMIT;
 	if (first + 1 < argc && !strcmp(argv[first], "--chain")) {
 		chain = argv[first + 1];
 		first += 2;
@@ -460,17 +410,27 @@ static int cmd_hook(int argc, char **argv)
 	if (pre_push && !isatty(STDIN_FILENO))
 		read_stdin(&in);
 	if (chain) {
-		ret = run_chained(name, chain, argv + first, argc - first,
-				  pre_push && !isatty(STDIN_FILENO) ? &in
-								    : NULL);
+		/*
+		 * A kept hook that runs `migguard hook` itself (a migguard
+		 * hook the user edited, a pasted line) must not run the
+		 * checks twice: this run does them.
+		 */
+		setenv("MIGGUARD_HOOK_NESTED", "1", 1);
+		ret = hook_chained(name, chain, argv + first, argc - first,
+				   pre_push && !isatty(STDIN_FILENO) ? &in
+								     : NULL);
+		unsetenv("MIGGUARD_HOOK_NESTED");
 		if (ret != MG_EXIT_OK)
 			goto out;
 	}
-	skipped = skip_parse(skip);
-	if (skipped)
-		skip_say(name, skip, skipped);
 	ret = MG_EXIT_OK;
-	if (skipped == SKIP_EVERYTHING)
+	if (nested && *nested)
+		goto out;
+	mg_hook_skip_parse(&skipped, skip);
+	mg_hook_skip_describe(&msg, hook, skip, &skipped);
+	put(stderr, &msg);
+	ret = MG_EXIT_OK;
+	if (!(mg_hook_runs(hook) & ~skipped.mask))
 		goto out;
 	args[0] = (char *)"migguard hook";
 	if (!pre_push) {
@@ -489,29 +449,28 @@ static int cmd_hook(int argc, char **argv)
 		goto out;
 	cli.in_hook = 1;
 	if (pre_push) {
-		pre_commit_framework_lines(&in);
+		mg_hook_framework_push_line(
+			&in, getenv("PRE_COMMIT_FROM_REF"),
+			getenv("PRE_COMMIT_TO_REF"),
+			getenv("PRE_COMMIT_LOCAL_BRANCH"),
+			getenv("PRE_COMMIT_REMOTE_BRANCH"));
 		/* Left NULL when stdin is a terminal: run_checks says so. */
 		if (in.len || !isatty(STDIN_FILENO))
 			cli.change.push_lines = in.len ? in.buf : "";
 	}
 	ret = MG_EXIT_OK;
 	/* The checks' run also notes what the pre-push apply applies. */
-	cli.want_apply = pre_push && !(skipped & SKIP_APPLY);
-	if ((skipped & MG_CHECK_ALL_STATIC) != MG_CHECK_ALL_STATIC ||
+	cli.want_apply = pre_push && !(skipped.mask & MG_HOOK_SKIP_APPLY);
+	if ((skipped.mask & MG_CHECK_ALL_STATIC) != MG_CHECK_ALL_STATIC ||
 	    cli.want_apply)
-		ret = mg_cli_run_checks(&cli, MG_CHECK_ALL_STATIC & ~skipped);
-	if (pre_push && ret == MG_EXIT_OK && !(skipped & SKIP_APPLY))
+		ret = mg_cli_run_checks(&cli,
+					MG_CHECK_ALL_STATIC & ~skipped.mask);
+	if (cli.want_apply && ret == MG_EXIT_OK)
 		ret = hook_apply(&cli);
-	if (ret == MG_EXIT_FINDINGS)
-		fprintf(stderr, "migguard: %s stopped: fix the findings above;"
-			" to bypass once: MIGGUARD_SKIP=CHECK[,CHECK] git %s "
-			"(pair, journal, lint, docs, apply; 1 = all) or git %s "
-			"--no-verify\n", verb, verb, verb);
-	else if (ret == MG_EXIT_FAILURE)
-		fprintf(stderr, "migguard: %s stopped: the %s checks could "
-			"not run (above); to bypass once: MIGGUARD_SKIP=1 git "
-			"%s or git %s --no-verify\n", verb, name, verb, verb);
+	mg_hook_stop_message(&msg, hook, ret);
+	put(stderr, &msg);
 out:
+	mg_hook_skip_release(&skipped);
 	mg_cli_release(&cli);
 	mg_strbuf_release(&in);
 	return ret;
@@ -558,123 +517,6 @@ static const struct option install_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void manager_snippet(const struct mg_install_target *t,
-			    unsigned hooks)
-{
-	static const char *const names[] = { "husky", "lefthook",
-					     "the pre-commit framework" };
-	const char *file = t->manager_file;
-
-	printf("migguard: %s runs this repository's hooks (%s): nothing "
-	       "written.\n", names[t->manager - 1], t->evidence);
-	switch (t->manager) {
-	case MG_MANAGER_HUSKY:
-		if (hooks & MG_HOOK_PRE_COMMIT)
-			printf("Add this line to %s/pre-commit:\n"
-			       "  migguard hook pre-commit\n", file);
-		if (hooks & MG_HOOK_PRE_PUSH)
-			printf("Add this line to %s/pre-push:\n"
-			       "  migguard hook pre-push \"$@\"\n", file);
-		break;
-	case MG_MANAGER_LEFTHOOK:
-		printf("Add to %s, then run 'lefthook install':\n", file);
-		if (hooks & MG_HOOK_PRE_COMMIT)
-			printf("pre-commit:\n  commands:\n    migguard:\n"
-			       "      run: migguard hook pre-commit\n");
-		if (hooks & MG_HOOK_PRE_PUSH)
-			printf("pre-push:\n  commands:\n    migguard:\n"
-			       "      run: migguard hook pre-push {1} {2}\n"
-			       "      use_stdin: true\n");
-		break;
-	case MG_MANAGER_PRE_COMMIT:
-		printf("Add to %s, then run 'pre-commit install --hook-type "
-		       "pre-commit --hook-type pre-push':\n"
-		       "  - repo: local\n    hooks:\n", file);
-		if (hooks & MG_HOOK_PRE_COMMIT)
-			printf("      - id: migguard\n"
-			       "        name: migguard\n"
-			       "        entry: migguard hook pre-commit\n"
-			       "        language: system\n"
-			       "        always_run: true\n"
-			       "        pass_filenames: false\n"
-			       "        stages: [pre-commit]\n");
-		if (hooks & MG_HOOK_PRE_PUSH)
-			printf("      - id: migguard-pre-push\n"
-			       "        name: migguard (pre-push)\n"
-			       "        entry: migguard hook pre-push\n"
-			       "        language: system\n"
-			       "        always_run: true\n"
-			       "        pass_filenames: false\n"
-			       "        stages: [pre-push]\n");
-		break;
-	case MG_MANAGER_NONE:
-		break;
-	}
-}
-
-/* A path as the user reads it: relative to the work tree's top. */
-static const char *shown(const struct mg_install_target *t, const char *path)
-{
-	if (t->workdir && mg_starts_with(path, t->workdir))
-		return path + strlen(t->workdir);
-	return path;
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
-static void say_result(const struct mg_install_target *t,
-		       const struct mg_install_result *res)
-{
-	const char *hook = mg_hook_name(res->hook);
-	const char *path = shown(t, res->path);
-	const char *kept = res->kept ? base_name(res->kept) : "";
-
-	switch (res->action) {
-	case MG_INSTALL_WROTE:
-	case MG_INSTALL_UPDATED:
-	case MG_INSTALL_UNCHANGED:
-		if (res->action == MG_INSTALL_UNCHANGED)
-			printf("migguard: the %s hook is up to date: %s", hook,
-			       path);
-		else
-			printf("migguard: installed the %s hook: %s", hook,
-			       path);
-		if (res->kept && mg_ends_with(kept, MG_INSTALL_CHAINED_SUFFIX))
-			printf(" (runs %s first)", kept);
-		putchar('\n');
-		break;
-	case MG_INSTALL_CHAINED:
-		printf("migguard: installed the %s hook: %s (the existing hook "
-		       "is kept as %s and runs first)\n", hook, path, kept);
-		break;
-	case MG_INSTALL_REPLACED:
-		printf("migguard: replaced the %s hook: %s (the existing hook "
-		       "is saved as %s; migguard uninstall puts it back)\n",
-		       hook, path, kept);
-		break;
-	case MG_UNINSTALL_REMOVED:
-		printf("migguard: removed the %s hook: %s\n", hook, path);
-		break;
-	case MG_UNINSTALL_RESTORED:
-		printf("migguard: removed the %s hook and put back the one it "
-		       "kept: %s\n", hook, path);
-		break;
-	case MG_UNINSTALL_FOREIGN:
-		printf("migguard: %s is not migguard's hook: left alone\n",
-		       path);
-		break;
-	case MG_UNINSTALL_ABSENT:
-		printf("migguard: no %s hook at %s: nothing to remove\n", hook,
-		       path);
-		break;
-	}
-}
-
 /* The absolute path of this binary, for the hook's installed=. */
 static char *self_path(void)
 {
@@ -692,7 +534,9 @@ static int cmd_install(int argc, char **argv, int install)
 	const char *prog = install ? "migguard install" : "migguard uninstall";
 	struct mg_install_result results[MG_HOOKS_NR];
 	struct mg_install_target target;
+	struct mg_strbuf msg = MG_STRBUF_INIT;
 	struct mg_repo_options ropts;
+	char cwd[PATH_MAX];
 	struct mg_repo *repo = NULL;
 	unsigned hooks = MG_HOOK_ALL;
 	char *binary = NULL;
@@ -750,12 +594,22 @@ static int cmd_install(int argc, char **argv, int install)
 		fprintf(stderr, "%s: error: %s\n", prog, mg_error_last());
 		goto out;
 	}
+	/*
+	 * Started through the npm package's shim (npx, pnpm exec): the
+	 * hooks call the project's node_modules/.bin/migguard, which
+	 * survives upgrades and finds the binary with a minimal PATH.
+	 */
+	if (install && getenv("MIGGUARD_NODE_SHIM") && getcwd(cwd, sizeof(cwd)))
+		binary = mg_install_find_npm_bin(&target, cwd);
 	if (install && target.manager != MG_MANAGER_NONE) {
-		manager_snippet(&target, hooks);
+		mg_install_manager_snippet(&msg, &target, hooks,
+					   binary ? binary : "migguard");
+		put(stdout, &msg);
 		ret = MG_EXIT_OK;
 		goto out;
 	}
-	binary = install ? self_path() : NULL;
+	if (install && !binary)
+		binary = self_path();
 	if (install)
 		err = mg_install_hooks(results, &nr, &target, hooks, binary,
 				       force);
@@ -763,7 +617,8 @@ static int cmd_install(int argc, char **argv, int install)
 		err = mg_uninstall_hooks(results, &nr, &target, hooks);
 	for (i = 0; i < nr; i++)
 		if (err >= 0 || i + 1 < nr)
-			say_result(&target, &results[i]);
+			mg_install_describe(&msg, &target, &results[i]);
+	put(stdout, &msg);
 	if (err < 0) {
 		fprintf(stderr, "%s: error: %s\n", prog, mg_error_last());
 		goto out;
@@ -823,6 +678,10 @@ static int cmd_help(int argc, char **argv)
 		fputs(install_usage, stdout);
 		return MG_EXIT_OK;
 	}
+	if (!strcmp(topic, "conventions")) {
+		fputs(conventions_usage, stdout);
+		return MG_EXIT_OK;
+	}
 	if (!strcmp(topic, "apply"))
 		return exec_sibling("migguard-apply", 2, help_argv);
 	if (!strcmp(topic, "check") || !strcmp(topic, "pair") ||
@@ -834,7 +693,7 @@ static int cmd_help(int argc, char **argv)
 	}
 	fprintf(stderr, "migguard help: error: no help on '%s' (commands: "
 		"check pair journal lint docs apply hook install uninstall "
-		"changes baseline; or rules)\n", topic);
+		"changes baseline conventions; or rules)\n", topic);
 	return MG_EXIT_FAILURE;
 }
 
@@ -897,6 +756,7 @@ static const struct {
 	{ "uninstall", cmd_uninstall_hooks },
 	{ "changes", cmd_changes },
 	{ "baseline", cmd_baseline },
+	{ "conventions", cmd_conventions },
 	{ "version", cmd_version },
 	{ "--version", cmd_version },
 	{ "help", cmd_help },

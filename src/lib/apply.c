@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "migguard/apply.h"
+#include "migguard/lint.h"
 #include "migguard/sha256.h"
 #include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
@@ -32,18 +33,22 @@ void mg_apply_result_release(struct mg_apply_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-int64_t mg_apply_lock_key(const char *schema, const char *table)
+int64_t mg_apply_lock_key(void)
 {
+	static const char name[] = "migguard-apply";
 	unsigned char digest[MG_SHA256_SIZE];
 	struct mg_sha256 ctx;
 	uint64_t key = 0;
 	unsigned i;
 
-	/* Fixed per migrations table: runs on other tables do not wait. */
+	/*
+	 * One key for every run on a database, whatever its migrations
+	 * table: two tables in one new schema both create the schema, and
+	 * the second CREATE SCHEMA IF NOT EXISTS fails on the first's
+	 * uncommitted row. Advisory locks are per database already.
+	 */
 	mg_sha256_init(&ctx);
-	mg_sha256_update(&ctx, "migguard-apply", 15);
-	mg_sha256_update(&ctx, schema, strlen(schema) + 1);
-	mg_sha256_update(&ctx, table, strlen(table));
+	mg_sha256_update(&ctx, name, sizeof(name));
 	mg_sha256_final(&ctx, digest);
 	for (i = 0; i < 8; i++)
 		key = key << 8 | digest[i];
@@ -160,6 +165,21 @@ static const struct mg_apply_entry *entry_by_hash(
 	return NULL;
 }
 
+static const struct mg_apply_entry *entry_by_when(
+	const struct mg_apply_entry *entries, size_t nr, long long when,
+	size_t *index)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (entries[i].when == when) {
+			*index = i;
+			return &entries[i];
+		}
+	}
+	return NULL;
+}
+
 static const char short_hash_fmt[] = "%.12s";
 
 void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
@@ -185,10 +205,41 @@ void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
 	for (i = 0; i < rows_nr; i++) {
 		const struct mg_apply_row *row = &rows[i];
 		const struct mg_apply_entry *e = NULL;
-		char short_hash[16];
+		char short_hash[16], id[32];
 
 		snprintf(short_hash, sizeof(short_hash), short_hash_fmt,
-			 row->hash ? row->hash : "");
+			 row->hash ? row->hash : "NULL");
+		if (row->id_null)
+			snprintf(id, sizeof(id), "NULL");
+		else
+			snprintf(id, sizeof(id), "%lld", row->id);
+		/* A hand-made or foreign table: NULL cells are findings. */
+		if (row->id_null)
+			mg_report_add(r, "applied-migration-modified",
+				journal_path, 0, 0,
+				"give the row an id, or recreate the table as "
+				"drizzle makes it (id SERIAL PRIMARY KEY)",
+				"the migrations table has a row without id "
+				"(created_at %s%lld, hash %s): drizzle's "
+				"migrator did not write it",
+				row->created_at_null ? "NULL, was " : "",
+				row->created_at, short_hash);
+		if (!row->hash) {
+			e = row->created_at_null ? NULL :
+			    entry_by_when(entries, nr, row->created_at, &j);
+			if (e)
+				applied[j] = 1;
+			mg_report_add(r, "applied-migration-modified",
+				journal_path, e ? e->journal_line : 0, 0,
+				"set hash to the sha256 of the migration's "
+				"file, or delete the row",
+				"the migrations table has a row (id %s%s%s) "
+				"without hash: it cannot be checked against "
+				"a migration", id, e ? ", migration " : "",
+				e ? e->tag : "");
+			if (!row->created_at_null)
+				continue;
+		}
 		if (row->created_at_null) {
 			e = entry_by_hash(entries, nr, row->hash, &j);
 			if (e)
@@ -197,17 +248,14 @@ void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
 				journal_path, e ? e->journal_line : 0, 0,
 				"set created_at to the migration's journal "
 				"\"when\", or delete the row",
-				"the migrations table has a row (id %lld%s%s) "
+				"the migrations table has a row (id %s%s%s) "
 				"without created_at: drizzle's migrator would "
-				"run every migration again", row->id,
+				"run every migration again", id,
 				e ? ", migration " : "", e ? e->tag : "");
 			continue;
 		}
-		for (j = 0; j < nr; j++)
-			if (entries[j].when == row->created_at)
-				break;
-		if (j < nr) {
-			e = &entries[j];
+		e = entry_by_when(entries, nr, row->created_at, &j);
+		if (e) {
 			applied[j] = 1;
 			if (row->hash && !strcmp(row->hash, e->hash))
 				continue;
@@ -238,9 +286,9 @@ void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
 			"restore the migration, or, if the database has "
 			"migrations of another branch, recreate the local "
 			"database and apply from zero",
-			"the database has an applied migration (id %lld, "
+			"the database has an applied migration (id %s, "
 			"created_at %lld, hash %s) that no journal entry "
-			"matches", row->id, row->created_at, short_hash);
+			"matches", id, row->created_at, short_hash);
 	}
 	for (i = 0; i < nr; i++) {
 		const struct mg_apply_entry *e = &entries[i];
@@ -400,6 +448,31 @@ static int load_entries(struct run *run, int *blocked)
 	return 0;
 }
 
+/*
+ * A pending migration with COMMIT, ROLLBACK, BEGIN, SAVEPOINT... would
+ * break the one transaction: lint's transaction-control findings, and
+ * nothing runs.
+ */
+static int refuse_transaction_control(struct run *run)
+{
+	struct mg_migdir *d = run->req->migdir;
+	const char *sql;
+	size_t i, len;
+	int err;
+
+	for (i = 0; i < d->nr; i++) {
+		if (!run->pending[i] ||
+		    mg_migdir_sql(d, &d->items[i], &sql, &len) < 0)
+			continue;
+		err = mg_lint_transaction_control(run->r,
+						  run->entries[i].sql_path,
+						  sql, len);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
 static int read_state(struct run *run)
 {
 	struct mg_pg_rows rows;
@@ -436,8 +509,11 @@ static int read_state(struct run *run)
 		const char *created = mg_pg_rows_get(&rows, i, 2);
 		const char *name = mg_pg_rows_get(&rows, i, 3);
 		const char *hash = mg_pg_rows_get(&rows, i, 1);
+		const char *id = mg_pg_rows_get(&rows, i, 0);
 
-		row->id = strtoll(mg_pg_rows_get(&rows, i, 0), NULL, 10);
+		/* Any cell may be NULL in a table drizzle did not make. */
+		row->id_null = !id;
+		row->id = id ? strtoll(id, NULL, 10) : 0;
 		row->hash = hash ? mg_xstrdup(hash) : NULL;
 		row->created_at_null = !created;
 		/* numeric (pg-proxy) reads as "123.0": the integer part. */
@@ -456,9 +532,11 @@ static int count_rows(struct run *run, size_t *count)
 	char *sql = mg_xstrfmt("select count(*) from %s", run->qtable);
 	int err = mg_pg_query(run->conn, &rows, sql, 0, NULL, NULL);
 
-	if (err >= 0)
-		*count = (size_t)strtoull(mg_pg_rows_get(&rows, 0, 0), NULL,
-					  10);
+	if (err >= 0) {
+		const char *v = mg_pg_rows_get(&rows, 0, 0);
+
+		*count = v ? (size_t)strtoull(v, NULL, 10) : 0;
+	}
 	mg_pg_rows_release(&rows);
 	free(sql);
 	return err;
@@ -596,9 +674,8 @@ static int begin_locked(struct run *run)
 	if (err < 0)
 		goto out;
 	run->in_transaction = 1;
-	/* Serialise runs on this table; re-read the state only after. */
-	snprintf(key, sizeof(key), "%lld",
-		 (long long)mg_apply_lock_key(run->schema, run->table));
+	/* Serialise runs on this database before creating anything. */
+	snprintf(key, sizeof(key), "%lld", (long long)mg_apply_lock_key());
 	params[0] = key;
 	err = mg_pg_query(run->conn, &rows,
 			  "select pg_advisory_xact_lock($1::bigint)", 1,
@@ -678,16 +755,18 @@ int mg_apply_run(struct mg_report *r, struct mg_apply_result *res,
 		mg_report_add(r, "remote-database-refused", "", 0, 0,
 			"pass --allow-remote (or set apply.allowRemote) to "
 			"apply to a database on another machine",
-			"refusing to connect to '%s': not a local database "
-			"(a unix socket, localhost, 127.0.0.0/8 or ::1)",
-			remote);
+			"refusing to connect to '%s'%s%s%s: not a local "
+			"database (a unix socket, localhost, 127.0.0.0/8 or "
+			"::1)", remote, *target.service ? " (from service '" :
+			"", target.service, *target.service ? "')" : "");
 		goto out;
 	}
 	err = load_entries(&run, &blocked);
 	if (err < 0 || blocked)
 		goto out;
 
-	err = mg_pg_connect(&run.conn, req->conninfo, req->dbname);
+	err = mg_pg_connect(&run.conn, req->conninfo, req->dbname,
+			    req->allow_remote);
 	if (err < 0) {
 		res->unreachable = 1;
 		goto out;
@@ -708,6 +787,11 @@ int mg_apply_run(struct mg_report *r, struct mg_apply_result *res,
 	for (i = 0; i < req->migdir->nr; i++)
 		res->pending += run.pending[i];
 	res->applied_after = res->applied_before;
+	err = refuse_transaction_control(&run);
+	if (err < 0) {
+		rollback(&run);
+		goto out;
+	}
 	if (error_count(r) > errors_before || req->mode == MG_APPLY_CHECK) {
 		rollback(&run);
 		goto out;
@@ -750,7 +834,8 @@ out:
 	return err < 0 ? err : 0;
 }
 
-int mg_apply_fresh_create(char **name, const char *conninfo)
+int mg_apply_fresh_create(char **name, const char *conninfo,
+			  int allow_remote)
 {
 	static unsigned counter;
 	struct mg_pg *c = NULL;
@@ -759,7 +844,7 @@ int mg_apply_fresh_create(char **name, const char *conninfo)
 	int err;
 
 	*name = NULL;
-	err = mg_pg_connect(&c, conninfo, NULL);
+	err = mg_pg_connect(&c, conninfo, NULL, allow_remote);
 	if (err < 0)
 		goto out;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -781,13 +866,14 @@ out:
 	return err;
 }
 
-int mg_apply_fresh_drop(const char *conninfo, const char *name)
+int mg_apply_fresh_drop(const char *conninfo, const char *name,
+			int allow_remote)
 {
 	struct mg_pg *c = NULL;
 	char *sql = NULL, *quoted = mg_pg_quote_ident(name);
 	int err;
 
-	err = mg_pg_connect(&c, conninfo, NULL);
+	err = mg_pg_connect(&c, conninfo, NULL, allow_remote);
 	if (err < 0)
 		goto out;
 	sql = mg_xstrfmt("DROP DATABASE IF EXISTS %s%s", quoted,

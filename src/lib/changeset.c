@@ -305,6 +305,95 @@ static int open_push(struct mg_changeset *cs, const char *remote,
 	return open_range(cs, base, local);
 }
 
+struct update_key {
+	const struct mg_push_update *u;
+	size_t i;
+};
+
+static int cmp_update_key(const void *a_, const void *b_)
+{
+	const struct update_key *a = a_, *b = b_;
+	int c = strcmp(a->u->local_oid, b->u->local_oid);
+
+	if (!c)
+		c = strcmp(a->u->remote_oid, b->u->remote_oid);
+	if (c)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * Which updates repeat an earlier one's local and remote oids (git push
+ * --all or --mirror: thousands of refs at a few commits): those have the
+ * same change set, opened and checked once. Sorting keeps it n log n.
+ */
+static char *repeated_updates(const struct mg_push_update *u, size_t nr)
+{
+	struct update_key *keys = mg_xcalloc(nr ? nr : 1, sizeof(*keys));
+	char *repeated = mg_xcalloc(nr ? nr : 1, 1);
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		keys[i].u = &u[i];
+		keys[i].i = i;
+	}
+	qsort(keys, nr, sizeof(*keys), cmp_update_key);
+	for (i = 1; i < nr; i++)
+		repeated[keys[i].i] =
+			!strcmp(keys[i - 1].u->local_oid, keys[i].u->local_oid) &&
+			!strcmp(keys[i - 1].u->remote_oid, keys[i].u->remote_oid);
+	free(keys);
+	return repeated;
+}
+
+struct range_key {
+	const struct mg_changeset *cs;
+	size_t i;
+};
+
+static int cmp_range_key(const void *a_, const void *b_)
+{
+	const struct range_key *a = a_, *b = b_;
+	int c = strcmp(a->cs->base_rev ? a->cs->base_rev : "",
+		       b->cs->base_rev ? b->cs->base_rev : "");
+
+	if (!c)
+		c = strcmp(a->cs->head_rev ? a->cs->head_rev : "",
+			   b->cs->head_rev ? b->cs->head_rev : "");
+	if (c)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Drop the change sets whose range an earlier one has, keeping order. */
+static void drop_repeated_ranges(struct mg_changeset **list, size_t *nr)
+{
+	struct range_key *keys = mg_xcalloc(*nr ? *nr : 1, sizeof(*keys));
+	char *repeated = mg_xcalloc(*nr ? *nr : 1, 1);
+	size_t i, out = 0;
+
+	for (i = 0; i < *nr; i++) {
+		keys[i].cs = list[i];
+		keys[i].i = i;
+	}
+	qsort(keys, *nr, sizeof(*keys), cmp_range_key);
+	for (i = 1; i < *nr; i++) {
+		struct range_key a = keys[i - 1], b = keys[i];
+
+		a.i = b.i = 0;
+		repeated[keys[i].i] = !cmp_range_key(&a, &b);
+	}
+	for (i = 0; i < *nr; i++) {
+		if (repeated[i])
+			mg_changeset_free(list[i]);
+		else
+			list[out++] = list[i];
+	}
+	*nr = out;
+	free(repeated);
+	free(keys);
+}
+
 static void list_push(struct mg_changeset ***list, size_t *nr,
 		      size_t *alloc, struct mg_changeset *cs)
 {
@@ -320,6 +409,7 @@ int mg_changeset_list(struct mg_changeset ***out, size_t *nr,
 	struct mg_changeset **list = NULL, *cs = NULL;
 	struct mg_push_update *updates = NULL;
 	size_t n = 0, alloc = 0, nupdates = 0, i;
+	char *repeated = NULL;
 	int err = 0;
 
 	*out = NULL;
@@ -341,7 +431,11 @@ int mg_changeset_list(struct mg_changeset ***out, size_t *nr,
 		err = mg_push_updates_parse(&updates, &nupdates,
 					    opts->push_lines ? opts->push_lines
 							     : "");
+		if (err >= 0)
+			repeated = repeated_updates(updates, nupdates);
 		for (i = 0; err >= 0 && i < nupdates; i++) {
+			if (repeated[i])
+				continue;
 			cs = changeset_new(repo, opts->mode);
 			err = open_push(cs, opts->remote, &updates[i]);
 			if (err == 0)
@@ -350,6 +444,8 @@ int mg_changeset_list(struct mg_changeset ***out, size_t *nr,
 				mg_changeset_free(cs);
 			cs = NULL;
 		}
+		if (err >= 0)
+			drop_repeated_ranges(list, &n);
 		break;
 	}
 	if (err < 0) {
@@ -363,6 +459,7 @@ int mg_changeset_list(struct mg_changeset ***out, size_t *nr,
 	*nr = n;
 	err = 0;
 out:
+	free(repeated);
 	mg_push_updates_free(updates, nupdates);
 	return err;
 }

@@ -103,6 +103,10 @@ void mg_context_release(struct mg_context *ctx)
 	free(ctx->tree_migdirs);
 	ctx->tree_migdirs = NULL;
 	ctx->tree_migdirs_nr = ctx->tree_migdirs_alloc = 0;
+	for (i = 0; ctx->conventions && i < ctx->config->projects_nr; i++)
+		mg_conventions_free(ctx->conventions[i]);
+	free(ctx->conventions);
+	ctx->conventions = NULL;
 	mg_tree_free(ctx->published);
 	ctx->published = NULL;
 }

@@ -1,5 +1,9 @@
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "migguard/config.h"
 #include "migguard/glob.h"
@@ -45,10 +49,8 @@ static void set_str(char **dst, const char *value)
 static void config_defaults(struct mg_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->lint.guards_from_index = 0;
-	set_str(&cfg->lint.tenant_column, "organization_id");
-	set_str(&cfg->lint.tenant_role, "authenticated");
-	set_str(&cfg->lint.fk_on_delete, "cascade");
+	/* The conventions are off until configured or inferred. */
+	cfg->lint.guards_from_index = -1;
 	set_str(&cfg->apply.database_url_env, "DATABASE_URL");
 	set_str(&cfg->apply.pre_push, "dry-run");
 }
@@ -78,6 +80,7 @@ void mg_config_release(struct mg_config *cfg)
 	free(cfg->source);
 	mg_strlist_release(&cfg->severity_rules);
 	free(cfg->severity_values);
+	free(cfg->severity_lines);
 	free(cfg->lint.tenant_column);
 	free(cfg->lint.tenant_role);
 	free(cfg->lint.fk_on_delete);
@@ -148,7 +151,8 @@ static char *normalize_path(const char *dir, const char *path)
  * file and what it imports, which lives beside it); folders and globs are
  * kept as they are.
  */
-static void add_schema_watch(struct mg_project *p, char *path)
+/* A schema path as watched: a schema file means its folder. */
+static void schema_watch_path(char *path)
 {
 	const char *base = strrchr(path, '/');
 
@@ -165,9 +169,67 @@ static void add_schema_watch(struct mg_project *p, char *path)
 		else
 			path[0] = '\0';
 	}
+}
+
+static void add_schema_watch(struct mg_project *p, char *path)
+{
+	schema_watch_path(path);
 	if (!mg_strlist_has(&p->schema, path))
 		mg_strlist_push(&p->schema, path);
 	free(path);
+}
+
+struct str_index {
+	const char *s;
+	size_t i;
+};
+
+static int cmp_str_index(const void *a_, const void *b_)
+{
+	const struct str_index *a = a_, *b = b_;
+	int c = strcmp(a->s, b->s);
+
+	if (c)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * items[0..nr) with their indexes, sorted by string, then by index: equal
+ * strings end up next to each other, the first one first. In n log n,
+ * where a has-check per item is quadratic on a 10 MiB config.
+ */
+static struct str_index *sorted_strings(const char *const *items, size_t nr)
+{
+	struct str_index *v = mg_xcalloc(nr ? nr : 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		v[i].s = items[i];
+		v[i].i = i;
+	}
+	qsort(v, nr, sizeof(*v), cmp_str_index);
+	return v;
+}
+
+/* A new project watches every path of paths, each once, in order. */
+static void add_schema_watches(struct mg_project *p, struct mg_strlist *paths)
+{
+	struct str_index *v;
+	size_t i;
+	char *keep;
+
+	for (i = 0; i < paths->nr; i++)
+		schema_watch_path(paths->items[i]);
+	v = sorted_strings((const char *const *)paths->items, paths->nr);
+	keep = mg_xcalloc(paths->nr ? paths->nr : 1, 1);
+	for (i = 0; i < paths->nr; i++)
+		keep[v[i].i] = !i || strcmp(v[i - 1].s, v[i].s);
+	for (i = 0; i < paths->nr; i++)
+		if (keep[i])
+			mg_strlist_push(&p->schema, paths->items[i]);
+	free(keep);
+	free(v);
 }
 
 static void project_defaults(struct mg_project *p)
@@ -289,6 +351,53 @@ static int read_bool(struct cfg_src *src, const struct mg_json *obj,
 	return 0;
 }
 
+/*
+ * Project names are unique: the pre-push apply and --project pick a
+ * project by name, and would run the wrong one. The error is at the
+ * second project of the first pair in the text, naming both lines.
+ */
+static int check_project_names(struct mg_config *cfg, struct cfg_src *src,
+			       const struct mg_json *v)
+{
+	const char **names = mg_xcalloc(v->nr ? v->nr : 1, sizeof(*names));
+	struct str_index *sorted;
+	size_t i, first = 0, second = 0;
+	int err = 0;
+
+	for (i = 0; i < v->nr; i++)
+		names[i] = cfg->projects[cfg->projects_nr - v->nr + i].name;
+	sorted = sorted_strings(names, v->nr);
+	for (i = 1; i < v->nr; i++) {
+		if (strcmp(sorted[i - 1].s, sorted[i].s))
+			continue;
+		if (i >= 2 && !strcmp(sorted[i - 2].s, sorted[i].s))
+			continue; /* a third: the pair before counts */
+		if (!second || sorted[i].i < second) {
+			first = sorted[i - 1].i;
+			second = sorted[i].i;
+		}
+	}
+	if (second) {
+		const struct mg_json *a = v->children[first];
+		const struct mg_json *b = v->children[second];
+		const struct mg_json *name = mg_json_get(b, "name");
+		unsigned line_a, line_b, col;
+
+		if (mg_json_get(a, "name"))
+			a = mg_json_get(a, "name");
+		mg_srcmap_locate(&src->map, a->offset, &line_a, &col);
+		mg_srcmap_locate(&src->map, (name ? name : b)->offset,
+				 &line_b, &col);
+		err = cfg_error(src, (name ? name : b)->offset,
+				"two projects are named '%s' (lines %u and "
+				"%u): give each its own \"name\"",
+				names[second], line_a, line_b);
+	}
+	free(sorted);
+	free(names);
+	return err;
+}
+
 static int parse_projects(struct mg_config *cfg, struct cfg_src *src,
 			  const struct mg_json *v)
 {
@@ -304,7 +413,6 @@ static int parse_projects(struct mg_config *cfg, struct cfg_src *src,
 		const struct mg_json *schema, *migrations;
 		struct mg_strlist paths = MG_STRLIST_INIT;
 		struct mg_project *p;
-		size_t k;
 		int err;
 
 		if (want_type(src, o, MG_JSON_OBJECT, "a project") < 0 ||
@@ -319,8 +427,7 @@ static int parse_projects(struct mg_config *cfg, struct cfg_src *src,
 		p->config_path = mg_xstrdup(CONFIG_FILE);
 		p->root = mg_xstrdup("");
 		err = read_paths(src, schema, "\"schema\"", &paths, 1);
-		for (k = 0; k < paths.nr; k++)
-			add_schema_watch(p, mg_xstrdup(paths.items[k]));
+		add_schema_watches(p, &paths);
 		mg_strlist_release(&paths);
 		if (err < 0)
 			return err;
@@ -356,7 +463,7 @@ static int parse_projects(struct mg_config *cfg, struct cfg_src *src,
 			p->name = mg_xstrdup(p->migrations);
 		project_defaults(p);
 	}
-	return 0;
+	return check_project_names(cfg, src, v);
 }
 
 static int parse_rules(struct mg_config *cfg, struct cfg_src *src,
@@ -367,9 +474,11 @@ static int parse_rules(struct mg_config *cfg, struct cfg_src *src,
 	if (want_type(src, v, MG_JSON_OBJECT, "\"rules\"") < 0)
 		return MG_ERROR;
 	cfg->severity_values = mg_xcalloc(v->nr, sizeof(*cfg->severity_values));
+	cfg->severity_lines = mg_xcalloc(v->nr, sizeof(*cfg->severity_lines));
 	for (i = 0; i < v->nr; i++) {
 		const struct mg_json *r = v->children[i];
 		enum mg_severity sev;
+		unsigned col;
 
 		if (!mg_rule_find(r->key))
 			return cfg_error(src, r->key_offset,
@@ -381,37 +490,73 @@ static int parse_rules(struct mg_config *cfg, struct cfg_src *src,
 				"the severity of '%s' must be \"error\", "
 				"\"warning\" or \"off\"", r->key);
 		cfg->severity_values[cfg->severity_rules.nr] = sev;
+		mg_srcmap_locate(&src->map, r->key_offset,
+				 &cfg->severity_lines[cfg->severity_rules.nr],
+				 &col);
 		mg_strlist_push(&cfg->severity_rules, r->key);
 	}
 	return 0;
+}
+
+/* The line of member key of obj, 0 when absent. */
+static unsigned key_line(struct cfg_src *src, const struct mg_json *obj,
+			 const char *key)
+{
+	const struct mg_json *v = mg_json_get(obj, key);
+	unsigned line = 0, col;
+
+	if (v)
+		mg_srcmap_locate(&src->map, v->key_offset, &line, &col);
+	return line;
+}
+
+/* A lint boolean ("enumGuards": true); false turns it off explicitly. */
+static int read_lint_flag(struct cfg_src *src, const struct mg_json *v,
+			  const char *key, int *out, unsigned *line)
+{
+	char *what = mg_xstrfmt("\"%s\"", key);
+	int err = read_bool(src, v, key, what, out);
+
+	free(what);
+	if (err >= 0)
+		*line = key_line(src, v, key);
+	return err;
 }
 
 static int parse_lint(struct mg_config *cfg, struct cfg_src *src,
 		      const struct mg_json *v)
 {
 	static const char *const keys[] = { "guardsFromIndex", "tenant",
-					    "fkOnDelete", NULL };
+		"fkOnDelete", "enumGuards", "extensionGuards", "manualHeader",
+		NULL };
 	static const char *const tenant_keys[] = { "column", "role", NULL };
 	static const char *const actions[] = { "cascade", "restrict",
 		"no action", "set null", "set default", NULL };
-	const struct mg_json *g, *t;
+	struct mg_lint_configured *set = &cfg->lint_set;
+	const struct mg_json *g, *t, *f;
 	size_t i;
 
 	if (want_type(src, v, MG_JSON_OBJECT, "\"lint\"") < 0 ||
 	    check_keys(src, v, "\"lint\"", keys) < 0)
 		return MG_ERROR;
 	g = mg_json_get(v, "guardsFromIndex");
-	if (g) {
+	if (g && g->type == MG_JSON_FALSE) {
+		cfg->lint.guards_from_index = -1;
+	} else if (g) {
 		if (g->type != MG_JSON_NUMBER || !g->is_integer ||
 		    g->number < 0 || g->number > 1e9)
 			return cfg_error(src, g->offset,
 				"\"guardsFromIndex\" must be a whole number "
 				"(the first migration idx that needs IF NOT "
-				"EXISTS guards)");
+				"EXISTS guards) or false");
 		cfg->lint.guards_from_index = (int)g->number;
 	}
+	set->guards_from_index = key_line(src, v, "guardsFromIndex");
 	t = mg_json_get(v, "tenant");
-	if (t) {
+	if (t && t->type == MG_JSON_FALSE) {
+		set_str(&cfg->lint.tenant_column, NULL);
+		set_str(&cfg->lint.tenant_role, NULL);
+	} else if (t) {
 		if (want_type(src, t, MG_JSON_OBJECT, "\"tenant\"") < 0 ||
 		    check_keys(src, t, "\"tenant\"", tenant_keys) < 0 ||
 		    read_string(src, t, "column", "\"column\"",
@@ -419,6 +564,27 @@ static int parse_lint(struct mg_config *cfg, struct cfg_src *src,
 		    read_string(src, t, "role", "\"role\"",
 				&cfg->lint.tenant_role) < 0)
 			return MG_ERROR;
+		if (!cfg->lint.tenant_column)
+			return cfg_error(src, t->offset,
+				"\"tenant\" needs a \"column\" (or write "
+				"\"tenant\": false)");
+	}
+	set->tenant = key_line(src, v, "tenant");
+	if (read_lint_flag(src, v, "enumGuards", &cfg->lint.enum_guards,
+			   &set->enum_guards) < 0 ||
+	    read_lint_flag(src, v, "extensionGuards",
+			   &cfg->lint.extension_guards,
+			   &set->extension_guards) < 0 ||
+	    read_lint_flag(src, v, "manualHeader", &cfg->lint.manual_header,
+			   &set->manual_header) < 0)
+		return MG_ERROR;
+	f = mg_json_get(v, "fkOnDelete");
+	set->fk_on_delete = key_line(src, v, "fkOnDelete");
+	if (!f)
+		return 0;
+	if (f->type == MG_JSON_FALSE) {
+		set_str(&cfg->lint.fk_on_delete, NULL);
+		return 0;
 	}
 	if (read_string(src, v, "fkOnDelete", "\"fkOnDelete\"",
 			&cfg->lint.fk_on_delete) < 0)
@@ -426,16 +592,17 @@ static int parse_lint(struct mg_config *cfg, struct cfg_src *src,
 	for (i = 0; actions[i]; i++)
 		if (!strcmp(actions[i], cfg->lint.fk_on_delete))
 			return 0;
-	return cfg_error(src, mg_json_get(v, "fkOnDelete")->offset,
+	return cfg_error(src, f->offset,
 		"\"fkOnDelete\" must be one of cascade, restrict, no action, "
-		"set null, set default");
+		"set null, set default, or false");
 }
 
 static int parse_docs(struct mg_config *cfg, struct cfg_src *src,
 		      const struct mg_json *v)
 {
 	static const char *const keys[] = { "when", "pages", NULL };
-	size_t i;
+	size_t i, counted = 0;
+	unsigned line = 1;
 
 	if (want_type(src, v, MG_JSON_ARRAY, "\"docs\"") < 0)
 		return MG_ERROR;
@@ -443,7 +610,6 @@ static int parse_docs(struct mg_config *cfg, struct cfg_src *src,
 		const struct mg_json *o = v->children[i];
 		const struct mg_json *when, *pages;
 		struct mg_docs_map *m;
-		unsigned col;
 
 		if (want_type(src, o, MG_JSON_OBJECT, "a docs mapping") < 0 ||
 		    check_keys(src, o, "a docs mapping", keys) < 0)
@@ -457,7 +623,13 @@ static int parse_docs(struct mg_config *cfg, struct cfg_src *src,
 		MG_ALLOC_GROW(cfg->docs, cfg->docs_nr, cfg->docs_alloc);
 		m = &cfg->docs[cfg->docs_nr - 1];
 		memset(m, 0, sizeof(*m));
-		mg_srcmap_locate(&src->map, o->offset, &m->line, &col);
+		/*
+		 * Mappings come in text order: count the lines between
+		 * them, where locating each one on a long line is slow.
+		 */
+		for (; counted < o->offset; counted++)
+			line += src->buf[counted] == '\n';
+		m->line = line;
 		if (read_paths(src, when, "\"when\"", &m->when, 1) < 0 ||
 		    read_paths(src, pages, "\"pages\"", &m->pages, 1) < 0)
 			return MG_ERROR;
@@ -471,7 +643,7 @@ static int parse_apply(struct mg_config *cfg, struct cfg_src *src,
 	static const char *const keys[] = { "databaseUrlEnv", "prePush",
 		"required", "allowRemote", "migrationsSchema",
 		"migrationsTable", NULL };
-	const char *pp;
+	const char *pp, *name;
 
 	if (want_type(src, v, MG_JSON_OBJECT, "\"apply\"") < 0 ||
 	    check_keys(src, v, "\"apply\"", keys) < 0 ||
@@ -488,6 +660,15 @@ static int parse_apply(struct mg_config *cfg, struct cfg_src *src,
 	    read_string(src, v, "migrationsTable", "\"migrationsTable\"",
 			&cfg->apply.migrations_table) < 0)
 		return MG_ERROR;
+	/* An environment variable's name, nothing else. */
+	name = cfg->apply.database_url_env;
+	if (name && (!*name || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					    "abcdefghijklmnopqrstuvwxyz"
+					    "0123456789_") != strlen(name) ||
+		     (*name >= '0' && *name <= '9')))
+		return cfg_error(src, mg_json_get(v, "databaseUrlEnv")->offset,
+			"\"databaseUrlEnv\" must name an environment "
+			"variable (letters, digits, '_')");
 	/* NULL when parsed without mg_config_load's defaults (tests). */
 	pp = cfg->apply.pre_push;
 	if (pp && strcmp(pp, "dry-run") && strcmp(pp, "apply") &&
@@ -990,6 +1171,17 @@ static int discover(struct mg_config *cfg, struct mg_tree *tree,
 	return err;
 }
 
+/* A link's target holds something (else mg_migdir_load says so). */
+static int real_folder_has_files(struct mg_tree *tree, const char *path)
+{
+	struct mg_tree_listing l;
+	int found;
+
+	found = mg_tree_list(tree, path, &l) == 0 && l.nr > 0;
+	mg_tree_listing_release(&l);
+	return found;
+}
+
 int mg_config_load(struct mg_config *cfg, struct mg_tree *tree)
 {
 	struct mg_tree_listing all = { 0 };
@@ -1023,6 +1215,23 @@ int mg_config_load(struct mg_config *cfg, struct mg_tree *tree)
 	for (i = 0; i < cfg->projects_nr; i++) {
 		struct mg_project *p = &cfg->projects[i];
 
+		char *real = NULL;
+		unsigned links = 0;
+
+		/*
+		 * A migrations folder that is a symbolic link to the real
+		 * one (drizzle follows it): every check then reads and
+		 * matches the real folder. A link out of the tree is left
+		 * for mg_migdir_load to report.
+		 */
+		if (p->migrations && *p->migrations &&
+		    mg_tree_resolve(tree, p->migrations, &real, &links) == 0 &&
+		    links && real_folder_has_files(tree, real)) {
+			free(p->migrations);
+			p->migrations = real;
+			real = NULL;
+		}
+		free(real);
 		if (!p->generate_command)
 			p->generate_command =
 				find_generate_command(tree, p, &all);
@@ -1036,6 +1245,95 @@ int mg_config_load(struct mg_config *cfg, struct mg_tree *tree)
 	err = 0;
 out:
 	mg_tree_listing_release(&all);
+	return err;
+}
+
+unsigned mg_config_rule_line(const struct mg_config *cfg, const char *rule,
+			     enum mg_severity *sev)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->severity_rules.nr; i++) {
+		if (strcmp(cfg->severity_rules.items[i], rule))
+			continue;
+		if (sev)
+			*sev = cfg->severity_values[i];
+		return cfg->severity_lines ? cfg->severity_lines[i] : 1;
+	}
+	return 0;
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/* dir is the file system's root: its ".." is itself. */
+static int is_root(const char *dir)
+{
+	char *up = mg_path_join(dir, "..");
+	struct stat a, b;
+	int ret = stat(dir, &a) < 0 || stat(up, &b) < 0 ||
+		  (a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+
+	free(up);
+	return ret;
+}
+
+int mg_config_load_dir(struct mg_config *cfg, const char *dir, int *found)
+{
+	char *cur = mg_xstrdup(dir), *path = NULL, *git = NULL, *up;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int err = 0;
+
+	config_defaults(cfg);
+	*found = 0;
+	for (;;) {
+		free(path);
+		free(git);
+		path = mg_path_join(cur, CONFIG_FILE);
+		git = mg_path_join(cur, ".git");
+		f = fopen(path, "rb");
+		if (f)
+			break;
+		if (access(git, F_OK) == 0 || is_root(cur))
+			goto out;
+		up = mg_path_join(cur, "..");
+		free(cur);
+		cur = up;
+	}
+	if (is_dir(path)) {
+		fclose(f);
+		goto out;
+	}
+	{
+		struct mg_strbuf sb = MG_STRBUF_INIT;
+		char chunk[4096];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			mg_strbuf_add(&sb, chunk, n);
+		if (ferror(f)) {
+			mg_error_set("cannot read '%s'", path);
+			err = MG_ERROR;
+		}
+		fclose(f);
+		buf = mg_strbuf_detach(&sb, &len);
+	}
+	if (err < 0)
+		goto out;
+	*found = 1;
+	cfg->source = mg_xstrdup(path);
+	err = mg_config_parse_json(cfg, path, buf, len);
+out:
+	free(buf);
+	free(path);
+	free(git);
+	free(cur);
 	return err;
 }
 

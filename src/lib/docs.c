@@ -288,17 +288,88 @@ static int is_fence(const char *buf, size_t pos, size_t eol)
 				  !memcmp(buf + pos, "~~~", 3));
 }
 
-/* 1 when an odd number of backticks precede at on its line. */
-static int in_code_span(const char *buf, size_t line_start, size_t at)
+/*
+ * A code span [start, end) (between its backticks) that is an identifier
+ * reference: blanks around, then a dotted name whose parts are words or
+ * "quoted" names; 1 and *at of the part equal to needle (its first byte
+ * after any quote). `public.role`, `"role"`, `role.name` are the table
+ * role; `service role key` is prose in backticks.
+ */
+static int span_names(size_t *at, const char *buf, size_t start,
+		      size_t end, const char *needle, size_t n)
 {
-	size_t i, ticks = 0;
+	size_t p = start, q;
 
-	for (i = line_start; i < at; i++)
-		if (buf[i] == '`')
-			ticks++;
-	return ticks % 2;
+	while (p < end && is_blank(buf[p]))
+		p++;
+	while (end > p && is_blank(buf[end - 1]))
+		end--;
+	if (p == end)
+		return 0;
+	for (;;) {
+		size_t part, part_len;
+
+		if (buf[p] == '"') {
+			part = ++p;
+			while (p < end && buf[p] != '"')
+				p++;
+			if (p == end)
+				return 0;
+			part_len = p++ - part;
+		} else {
+			part = p;
+			while (p < end && is_word_char((unsigned char)buf[p]))
+				p++;
+			part_len = p - part;
+			if (!part_len)
+				return 0;
+		}
+		if (part_len == n && !memcmp(buf + part, needle, n)) {
+			/* the rest must still be a dotted name */
+			for (q = p; q < end; q++)
+				if (buf[q] != '.' && buf[q] != '"' &&
+				    !is_word_char((unsigned char)buf[q]))
+					return 0;
+			*at = part;
+			return 1;
+		}
+		if (p == end || buf[p] != '.')
+			return 0;
+		p++;
+		if (p == end)
+			return 0;
+	}
 }
 
+/* needle in the line [pos, eol) as mention_ok allows; 1 and *at. */
+static int find_in_line(size_t *at, const char *buf, size_t len, size_t pos,
+			size_t eol, const char *needle, size_t n,
+			enum mg_docs_ref_kind kind)
+{
+	const char *hit;
+	size_t p = pos;
+
+	while (p + n <= eol) {
+		hit = memchr(buf + p, needle[0], eol - p - n + 1);
+		if (!hit)
+			return 0;
+		p = (size_t)(hit - buf);
+		if (!memcmp(hit, needle, n) &&
+		    mention_ok(buf, len, p, n, kind)) {
+			*at = p;
+			return 1;
+		}
+		p++;
+	}
+	return 0;
+}
+
+/*
+ * One pass over the page: fences toggle code blocks; inside one, a name
+ * is a token; in prose, a word-like name counts only as a whole code
+ * span (span_names), each span looked at once, so a page of one long
+ * line is read in linear time.
+ */
 int mg_docs_find_reference(size_t *offset, const char *buf, size_t len,
 			   const char *needle, enum mg_docs_ref_kind kind)
 {
@@ -308,7 +379,7 @@ int mg_docs_find_reference(size_t *offset, const char *buf, size_t len,
 	if (!n)
 		return 0;
 	for (pos = 0; pos < len; pos = eol + 1) {
-		const char *hit;
+		const char *open, *close;
 		size_t p = pos;
 
 		eol = line_end(buf, len, pos);
@@ -316,19 +387,24 @@ int mg_docs_find_reference(size_t *offset, const char *buf, size_t len,
 			fenced = !fenced;
 			continue;
 		}
-		while (p + n <= eol) {
-			hit = memchr(buf + p, needle[0], eol - p - n + 1);
-			if (!hit)
-				break;
-			p = (size_t)(hit - buf);
-			if (!memcmp(hit, needle, n) &&
-			    mention_ok(buf, len, p, n, kind) &&
-			    (kind != MG_DOCS_REF_NAME_IN_CODE || fenced ||
-			     in_code_span(buf, pos, p))) {
-				*offset = p;
+		if (kind != MG_DOCS_REF_NAME_IN_CODE || fenced) {
+			if (find_in_line(offset, buf, len, pos, eol, needle, n,
+					 kind))
 				return 1;
-			}
-			p++;
+			continue;
+		}
+		for (;;) {
+			open = memchr(buf + p, '`', eol - p);
+			if (!open)
+				break;
+			p = (size_t)(open - buf) + 1;
+			close = memchr(buf + p, '`', eol - p);
+			if (!close)
+				break; /* an unclosed backtick: no span */
+			if (span_names(offset, buf, p, (size_t)(close - buf),
+				       needle, n))
+				return 1;
+			p = (size_t)(close - buf) + 1;
 		}
 	}
 	return 0;

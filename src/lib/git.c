@@ -26,6 +26,7 @@ struct mg_repo {
 	git_index *index; /* NULL until read; NULL too when libgit2 can't */
 	int index_fallback; /* libgit2 refused the index: spawned git */
 	char *index_error;
+	int index_checked; /* index_count_possible ran */
 	struct fast_index *fast; /* the index read directly, or NULL */
 };
 
@@ -575,6 +576,30 @@ static int shallow_error(struct mg_repo *r, const char *what)
 	return git_fail(what);
 }
 
+/* merge-base by spawned git (a shallow clone). */
+static int shallow_merge_base(char out[MG_OID_HEXSZ], struct mg_repo *r,
+			      const char *a, const char *b)
+{
+	const char *args[] = { "merge-base", a, b, NULL };
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	git_oid oid;
+	int err;
+
+	mg_strbuf_init(&sb);
+	err = run_git(r, args, &sb);
+	while (sb.len && (sb.buf[sb.len - 1] == '\n' ||
+			  sb.buf[sb.len - 1] == '\r'))
+		sb.buf[--sb.len] = '\0';
+	if (err < 0 || git_oid_fromstr(&oid, sb.buf) < 0) {
+		git_error_clear();
+		err = shallow_error(r, "no merge base");
+	} else {
+		oid_hex(out, &oid);
+	}
+	mg_strbuf_release(&sb);
+	return err;
+}
+
 int mg_git_merge_base(char out[MG_OID_HEXSZ], struct mg_repo *r,
 		      const char *a, const char *b)
 {
@@ -584,6 +609,13 @@ int mg_git_merge_base(char out[MG_OID_HEXSZ], struct mg_repo *r,
 	out[0] = '\0';
 	if (git_oid_fromstr(&oa, a) < 0 || git_oid_fromstr(&ob, b) < 0)
 		return mg_error_set("bad object id");
+	/*
+	 * libgit2 1.5 does not read the shallow graft points: git_merge_base
+	 * walks into the missing parents, fails, and leaks its commit list
+	 * on the way out. git itself knows where the history stops.
+	 */
+	if (mg_git_is_shallow(r))
+		return shallow_merge_base(out, r, a, b);
 	err = git_merge_base(&base, r->repo, &oa, &ob);
 	if (err == GIT_ENOTFOUND) {
 		if (mg_git_is_shallow(r))
@@ -1005,6 +1037,42 @@ static int commit_read(struct mg_tree *t, const char *path, char **data,
 	return err;
 }
 
+/* A link's target: its blob's text (no NUL, a sane length). */
+static int link_target(struct mg_repo *r, const git_oid *id,
+		       const char *path, char **target)
+{
+	size_t len = 0;
+	int err = read_blob(r, id, path, target, &len);
+
+	if (err < 0)
+		return err;
+	if (!len || len > 4095 || memchr(*target, '\0', len)) {
+		free(*target);
+		*target = NULL;
+		return mg_error_set_code(MG_EUSAGE, "'%s' is a symbolic link "
+					 "with an unusable target", path);
+	}
+	return 0;
+}
+
+static int commit_readlink(struct mg_tree *t, const char *path,
+			   char **target)
+{
+	struct commit_view *v = (struct commit_view *)t;
+	git_tree_entry *e = NULL;
+	int err = MG_ENOTFOUND;
+
+	*target = NULL;
+	if (git_tree_entry_bypath(&e, v->tree, path) < 0) {
+		git_error_clear();
+		return MG_ENOTFOUND;
+	}
+	if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
+		err = link_target(v->repo, git_tree_entry_id(e), path, target);
+	git_tree_entry_free(e);
+	return err;
+}
+
 struct walk_ctx {
 	struct mg_tree_listing *out;
 	const char *prefix;
@@ -1163,6 +1231,7 @@ int mg_git_tree_commit(struct mg_tree **out, struct mg_repo *r,
 	git_oid_tostr(v->base.id, sizeof(v->base.id), git_tree_id(v->tree));
 	v->base.ops = &commit_ops;
 	v->base.list_matching = commit_list_matching;
+	v->base.readlink = commit_readlink;
 	v->base.label = mg_xstrfmt("commit %.7s", id);
 	v->repo = r;
 	*out = &v->base;
@@ -1212,11 +1281,55 @@ static int trailer_is_zero(const char *path)
 	return zero;
 }
 
+/*
+ * Before anyone reads the index: its header's entry count must fit in the
+ * file (an entry takes 62 bytes at least). libgit2 sizes its tables from
+ * the count, so a damaged count (0x7fffffff) costs gigabytes before it
+ * fails. A missing or short file is left to the readers.
+ */
+static int index_count_possible(struct mg_repo *r)
+{
+	unsigned char hdr[12];
+	struct stat st;
+	uint32_t version, count;
+	int fd;
+
+	if (r->index_checked)
+		return 0;
+	r->index_checked = 1;
+	fd = open(r->index_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || read(fd, hdr, sizeof(hdr)) !=
+				       (ssize_t)sizeof(hdr)) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	version = be32(hdr + 4);
+	count = be32(hdr + 8);
+	if (memcmp(hdr, "DIRC", 4) || version < 2 || version > 4 ||
+	    st.st_size < 12 + 20 ||
+	    count <= (unsigned long long)(st.st_size - 12 - 20) / 62)
+		return 0;
+	free(r->index_error);
+	r->index_error = mg_xstrfmt("its header claims %lu entries, more "
+				    "than its %lld bytes can hold",
+				    (unsigned long)count,
+				    (long long)st.st_size);
+	return index_unreadable(r);
+}
+
 /* libgit2's index, for what the direct reader leaves to it. */
 static int load_libgit2_index(struct mg_repo *r)
 {
+	int err;
+
 	if (r->index || r->index_fallback)
 		return 0;
+	err = index_count_possible(r);
+	if (err < 0)
+		return err;
 	if (git_index_open(&r->index, r->index_path) < 0) {
 		const git_error *e = git_error_last();
 
@@ -1247,6 +1360,9 @@ static int load_index(struct mg_repo *r)
 
 	if (r->fast || r->index || r->index_fallback)
 		return 0;
+	err = index_count_possible(r);
+	if (err < 0)
+		return err;
 	err = fast_index_read(&r->fast, r->index_path);
 	if (err <= 0)
 		return err;
@@ -1460,6 +1576,41 @@ static void index_free(struct mg_tree *t)
 static const struct mg_tree_ops index_ops = { index_read, index_list,
 					      index_free };
 
+static int index_readlink(struct mg_tree *t, const char *path,
+			  char **target)
+{
+	struct index_view *v = (struct index_view *)t;
+	const git_index_entry *e;
+	git_oid oid;
+
+	*target = NULL;
+	if (v->repo->index_fallback) {
+		const struct mg_tree_entry *fe;
+		int err = fallback_load(v);
+
+		if (err < 0)
+			return err;
+		fe = mg_tree_listing_find(&v->files, path);
+		if (!fe || fe->type != MG_ENTRY_SYMLINK)
+			return MG_ENOTFOUND;
+		git_oid_fromstr(&oid, fe->id);
+		return link_target(v->repo, &oid, path, target);
+	}
+	if (v->repo->fast) {
+		const struct fast_entry *fe =
+			fast_index_get(v->repo->fast, path);
+
+		if (!fe || mode_type(fe->mode) != MG_ENTRY_SYMLINK)
+			return MG_ENOTFOUND;
+		return link_target(v->repo, &fe->id, path, target);
+	}
+	e = git_index_get_bypath(v->repo->index, path, 0);
+	if (!index_entry_live(e) || mode_type(e->mode) != MG_ENTRY_SYMLINK)
+		return MG_ENOTFOUND;
+	oid = e->id;
+	return link_target(v->repo, &oid, path, target);
+}
+
 int mg_git_tree_index(struct mg_tree **out, struct mg_repo *r)
 {
 	struct index_view *v;
@@ -1472,6 +1623,7 @@ int mg_git_tree_index(struct mg_tree **out, struct mg_repo *r)
 	v = mg_xcalloc(1, sizeof(*v));
 	v->base.ops = &index_ops;
 	v->base.list_matching = index_list_matching;
+	v->base.readlink = index_readlink;
 	v->base.label = mg_xstrdup("the index");
 	v->repo = r;
 	*out = &v->base;

@@ -84,7 +84,7 @@ char *mg_install_hook_text(enum mg_hook hook, const char *binary)
 	return mg_strbuf_detach(&sb, NULL);
 }
 
-int mg_install_is_ours(const char *text, size_t len)
+int mg_install_has_marker(const char *text, size_t len)
 {
 	const char *nl = memchr(text, '\n', len);
 	size_t rest, mlen = strlen(MG_INSTALL_MARKER);
@@ -93,6 +93,60 @@ int mg_install_is_ours(const char *text, size_t len)
 		return 0;
 	rest = len - (size_t)(nl + 1 - text);
 	return rest >= mlen && !memcmp(nl + 1, MG_INSTALL_MARKER, mlen);
+}
+
+/*
+ * The binary of an installed= value as mg_install_hook_text quotes it:
+ * '...' with each ' as '\''. NULL when value is not quoted that way.
+ */
+static char *unquote_installed(const char *value, size_t len)
+{
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	size_t i;
+
+	if (len < 2 || value[0] != '\'' || value[len - 1] != '\'')
+		return NULL;
+	for (i = 1; i + 1 < len; i++) {
+		if (value[i] != '\'') {
+			mg_strbuf_addch(&sb, value[i]);
+			continue;
+		}
+		if (i + 4 >= len || memcmp(value + i, "'\\''", 4)) {
+			mg_strbuf_release(&sb);
+			return NULL;
+		}
+		mg_strbuf_addch(&sb, '\'');
+		i += 3;
+	}
+	return mg_strbuf_detach(&sb, NULL);
+}
+
+int mg_install_is_ours(enum mg_hook hook, const char *text, size_t len)
+{
+	static const char key[] = "\ninstalled=";
+	const char *at, *end;
+	char *binary = NULL, *want;
+	int ours;
+
+	if (!mg_install_has_marker(text, len) || memchr(text, '\0', len))
+		return 0;
+	at = strstr(text, key);
+	if (!at)
+		return 0;
+	at += strlen(key);
+	end = strchr(at, '\n');
+	if (!end)
+		return 0;
+	if (end > at) {
+		binary = unquote_installed(at, (size_t)(end - at));
+		if (!binary)
+			return 0;
+	}
+	want = mg_install_hook_text(hook, binary);
+	ours = strlen(want) == len && !memcmp(want, text, len);
+	free(want);
+	free(binary);
+	return ours;
 }
 
 /* Files. */
@@ -185,19 +239,25 @@ out:
 	return err;
 }
 
-/* Write text to path through a temporary file, executable. */
+/*
+ * Write text to path through a temporary file, executable. The file is
+ * made anew (mkstemp: O_EXCL, a fresh name) in the hooks folder, so that
+ * nothing planted there, a symlink in a shared core.hooksPath say, is
+ * followed or overwritten.
+ */
 static int write_hook(const char *path, const char *text)
 {
-	char *tmp = mg_xstrfmt("%s.migguard-tmp", path);
+	char *tmp = mg_xstrfmt("%s.migguard-tmp-XXXXXX", path);
 	size_t len = strlen(text), done = 0;
 	ssize_t n;
 	int fd, err = 0;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	fd = mkstemp(tmp);
 	if (fd < 0) {
 		err = mg_error_set("cannot write '%s': %s", tmp,
 				   strerror(errno));
-		goto out;
+		free(tmp);
+		return err;
 	}
 	while (done < len) {
 		n = write(fd, text + done, len - done);
@@ -210,7 +270,7 @@ static int write_hook(const char *path, const char *text)
 		}
 		done += (size_t)n;
 	}
-	/* The umask must not leave a hook git would ignore. */
+	/* mkstemp makes it 0600; git runs only an executable hook. */
 	if (fchmod(fd, 0755) < 0 || close(fd) < 0) {
 		fd = -1;
 		err = mg_error_set("cannot write '%s': %s", tmp,
@@ -433,6 +493,43 @@ void mg_install_target_release(struct mg_install_target *t)
 	memset(t, 0, sizeof(*t));
 }
 
+char *mg_install_find_npm_bin(const struct mg_install_target *t,
+			      const char *cwd)
+{
+	static const char bin[] = "node_modules/.bin/migguard";
+	size_t top, len = strlen(cwd);
+	char *dir, *path, *found = NULL;
+
+	if (!t->workdir)
+		return NULL;
+	top = strlen(t->workdir); /* with its '/' */
+	if (len + 1 < top || strncmp(cwd, t->workdir, top - 1) ||
+	    (cwd[top - 1] && cwd[top - 1] != '/'))
+		return NULL; /* cwd is not in the work tree */
+	dir = mg_xstrdup(cwd);
+	for (;;) {
+		path = mg_path_join(dir, bin);
+		if (is_executable_file(path)) {
+			len = strlen(dir);
+			found = len + 1 > top ? mg_path_join(dir + top, bin)
+					      : mg_xstrdup(bin);
+			free(path);
+			break;
+		}
+		free(path);
+		len = strlen(dir);
+		if (len + 1 <= top)
+			break;
+		while (len > 0 && dir[len - 1] != '/')
+			len--;
+		while (len > 1 && dir[len - 1] == '/')
+			len--;
+		dir[len] = '\0';
+	}
+	free(dir);
+	return found;
+}
+
 /* Installing. */
 
 static int install_one(struct mg_install_result *res, enum mg_hook hook,
@@ -456,7 +553,7 @@ static int install_one(struct mg_install_result *res, enum mg_hook hook,
 	}
 	if (err < 0)
 		goto out;
-	if (mg_install_is_ours(have, len)) {
+	if (mg_install_is_ours(hook, have, len)) {
 		if (exists(chained))
 			res->kept = mg_xstrdup(chained);
 		else if (exists(saved))
@@ -470,7 +567,11 @@ static int install_one(struct mg_install_result *res, enum mg_hook hook,
 		err = write_hook(res->path, want);
 		goto out;
 	}
-	/* A foreign hook: keep it, to run first (or, forced, aside). */
+	/*
+	 * A foreign hook, or one of ours the user edited (their lines are
+	 * theirs): keep it, to run first (or, forced, aside).
+	 */
+	res->edited = mg_install_has_marker(have, len);
 	keep = force ? &saved : &chained;
 	if (exists(*keep)) {
 		err = mg_error_set("cannot keep the existing hook '%s': '%s' "
@@ -497,7 +598,7 @@ out:
 	return err;
 }
 
-static int uninstall_one(struct mg_install_result *res)
+static int uninstall_one(struct mg_install_result *res, enum mg_hook hook)
 {
 	char *chained = mg_xstrfmt("%s%s", res->path,
 				   MG_INSTALL_CHAINED_SUFFIX);
@@ -509,8 +610,9 @@ static int uninstall_one(struct mg_install_result *res)
 	err = read_hook(&have, &len, res->path);
 	if (err < 0 && err != MG_ENOTFOUND)
 		goto out;
-	if (err == 0 && !mg_install_is_ours(have, len)) {
+	if (err == 0 && !mg_install_is_ours(hook, have, len)) {
 		res->action = MG_UNINSTALL_FOREIGN;
+		res->edited = mg_install_has_marker(have, len);
 		goto out;
 	}
 	if (err == 0 && unlink(res->path) < 0) {
@@ -565,7 +667,7 @@ static int for_each_hook(struct mg_install_result *out, size_t *nr,
 		if (install)
 			err = install_one(res, order[i], binary, force);
 		else
-			err = uninstall_one(res);
+			err = uninstall_one(res, order[i]);
 		if (err < 0)
 			goto out;
 	}

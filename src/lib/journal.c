@@ -668,6 +668,7 @@ static void check_files(struct jcheck *j)
 	struct mg_migdir *d = j->d;
 	const char *last_sql = NULL;
 	struct mg_migration *last_m = NULL;
+	const struct mg_tree_entry *link;
 	char *hint;
 	size_t i;
 	int partial = check_partial(j);
@@ -686,7 +687,25 @@ static void check_files(struct jcheck *j)
 		j->st[i].shared =
 			mg_migdir_find_path(d, m->snapshot_path) != m;
 		name = entry_name(j, m);
-		if (!j->st[i].has_sql && !partial)
+		link = mg_tree_listing_find(&d->files, m->sql_path);
+		if (link && link->type != MG_ENTRY_FILE)
+			/*
+			 * drizzle's fs follows a link; git keeps only the
+			 * link, so an edit of its target is a changed
+			 * migration no check sees.
+			 */
+			add_journal(j, "journal-missing-sql", m->entry, 0,
+				    "commit the SQL itself: replace the link "
+				    "with a copy of the file it points to",
+				    mg_xstrfmt("%s's SQL file '%s' is %s, "
+					       "not a file: what it runs can "
+					       "change with no change to the "
+					       "migration", name,
+					       base_name(m->sql_path),
+					       link->type == MG_ENTRY_SYMLINK
+					       ? "a symbolic link"
+					       : "a submodule or folder"));
+		else if (!j->st[i].has_sql && !partial)
 			add_journal(j, "journal-missing-sql", m->entry, 0, hint,
 				    mg_xstrfmt("%s has no SQL file '%s': the "
 					       "migrator fails on it",

@@ -1,19 +1,46 @@
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "migguard/json.h"
+#include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
 
 /*
- * cJSON has no positions. After it accepted the text, walk the same text in
- * step with its tree: children come in source order, so a small scanner
- * that only skips strings, numbers and literals finds every offset.
+ * One strict RFC 8259 reader serves every entry point: it accepts exactly
+ * what JavaScript's JSON.parse accepts (drizzle-kit and drizzle's migrator
+ * read journals and snapshots with it), less two things JSON.parse lets
+ * through and migguard refuses on purpose: a member name given twice in
+ * one object (JSON.parse keeps the last, a reader keeping the first checks
+ * another document than drizzle runs) and bytes that are not UTF-8 inside
+ * a string (Node would read U+FFFD in their place). Nesting is limited to
+ * MAX_DEPTH levels.
  */
+#define MAX_DEPTH 1000
+
+struct key_ref {
+	const char *name; /* decoded (owned) or in the text */
+	size_t len;
+	size_t offset; /* the name's opening quote */
+	char *owned;
+};
+
+/* The member names of the object open at each depth, for duplicates. */
+struct key_level {
+	struct key_ref *items;
+	size_t nr, alloc;
+};
+
+struct key_stack {
+	struct key_level *levels;
+	size_t nr;
+};
+
 struct scan {
 	const char *buf;
 	size_t len, pos;
+	struct key_stack *keys; /* NULL: duplicates are not looked for */
+	int any_bytes;		/* MG_JSON_ANY_BYTES */
 };
 
 static void skip_ws(struct scan *s)
@@ -25,19 +52,6 @@ static void skip_ws(struct scan *s)
 		s->pos++;
 }
 
-static void skip_string(struct scan *s)
-{
-	s->pos++; /* opening quote */
-	while (s->pos < s->len && s->buf[s->pos] != '"') {
-		if (s->buf[s->pos] == '\\')
-			s->pos++;
-		s->pos++;
-	}
-	s->pos++; /* closing quote */
-}
-
-static struct mg_json *convert(const cJSON *c, struct scan *s, int depth);
-
 static void add_child(struct mg_json *parent, struct mg_json *child,
 		      size_t *alloc)
 {
@@ -46,235 +60,37 @@ static void add_child(struct mg_json *parent, struct mg_json *child,
 	parent->children[parent->nr - 1] = child;
 }
 
-static struct mg_json *convert(const cJSON *c, struct scan *s, int depth)
+/* A refusal at s->pos: the end of the text, or a byte that cannot be. */
+static int top_fail(struct scan *s)
 {
-	struct mg_json *j = mg_xcalloc(1, sizeof(*j));
-	const cJSON *child;
-	size_t alloc = 0, start;
+	if (s->pos >= s->len)
+		return mg_error_set("unexpected end of JSON (truncated file?)");
+	return mg_error_set("invalid JSON");
+}
 
+static int top_fail_deep(void)
+{
+	return mg_error_set("JSON nested deeper than %d levels", MAX_DEPTH);
+}
+
+/* What every reader checks first: a byte order mark, then white space. */
+static int top_begin(struct scan *s)
+{
+	if (s->len >= 3 && !memcmp(s->buf, "\xEF\xBB\xBF", 3))
+		return mg_error_set("a byte order mark at the start "
+				    "(JSON.parse refuses it: save the file "
+				    "as UTF-8 without BOM)");
 	skip_ws(s);
-	j->offset = s->pos;
-	switch (c->type & 0xFF) {
-	case cJSON_NULL:
-		j->type = MG_JSON_NULL;
-		s->pos += 4;
-		break;
-	case cJSON_False:
-		j->type = MG_JSON_FALSE;
-		s->pos += 5;
-		break;
-	case cJSON_True:
-		j->type = MG_JSON_TRUE;
-		s->pos += 4;
-		break;
-	case cJSON_Number:
-		j->type = MG_JSON_NUMBER;
-		j->number = c->valuedouble;
-		j->is_integer = 1;
-		start = s->pos;
-		while (s->pos < s->len &&
-		       strchr("+-0123456789.eE", s->buf[s->pos]) &&
-		       s->buf[s->pos]) {
-			if (strchr(".eE", s->buf[s->pos]))
-				j->is_integer = 0;
-			s->pos++;
-		}
-		(void)start;
-		break;
-	case cJSON_String:
-		j->type = MG_JSON_STRING;
-		j->string = mg_xstrdup(c->valuestring ? c->valuestring : "");
-		skip_string(s);
-		break;
-	case cJSON_Array:
-	case cJSON_Object:
-		j->type = (c->type & 0xFF) == cJSON_Array ? MG_JSON_ARRAY
-							  : MG_JSON_OBJECT;
-		s->pos++; /* [ or { */
-		for (child = c->child; child; child = child->next) {
-			struct mg_json *cj;
-			size_t key_offset = 0;
-
-			skip_ws(s);
-			if (s->buf[s->pos] == ',') {
-				s->pos++;
-				skip_ws(s);
-			}
-			if (j->type == MG_JSON_OBJECT) {
-				key_offset = s->pos;
-				skip_string(s);
-				skip_ws(s);
-				s->pos++; /* : */
-			}
-			cj = convert(child, s, depth + 1);
-			if (j->type == MG_JSON_OBJECT) {
-				cj->key = mg_xstrdup(child->string
-							     ? child->string
-							     : "");
-				cj->key_offset = key_offset;
-			}
-			add_child(j, cj, &alloc);
-		}
-		skip_ws(s);
-		s->pos++; /* ] or } */
-		break;
-	default:
-		j->type = MG_JSON_NULL;
-	}
-	return j;
-}
-
-/*
- * What a text cJSON refused looks like: *truncated when brackets or a
- * string are still open at the end; the deepest nesting of brackets.
- */
-static size_t json_shape(const char *buf, size_t len, int *truncated)
-{
-	size_t i, depth = 0, max = 0;
-	int in_string = 0;
-
-	for (i = 0; i < len; i++) {
-		char c = buf[i];
-
-		if (in_string) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_string = 0;
-		} else if (c == '"') {
-			in_string = 1;
-		} else if (c == '{' || c == '[') {
-			depth++;
-			if (depth > max)
-				max = depth;
-		} else if ((c == '}' || c == ']') && depth) {
-			depth--;
-		}
-	}
-	*truncated = in_string || depth > 0 || len == 0;
-	return max;
-}
-
-int mg_json_parse(struct mg_json **out, const char *buf, size_t len,
-		  size_t *error_offset)
-{
-	const char *end = NULL;
-	cJSON *root;
-	struct scan s = { buf, len, 0 };
-	size_t i, depth;
-	int truncated;
-
-	*out = NULL;
-	if (error_offset)
-		*error_offset = 0;
-	/* cJSON stops at a NUL: a NUL inside the text is an error there. */
-	for (i = 0; i < len; i++) {
-		if (!buf[i]) {
-			if (error_offset)
-				*error_offset = i;
-			return mg_error_set("NUL byte in JSON");
-		}
-	}
-	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
-	if (!root) {
-		const char *at = cJSON_GetErrorPtr();
-
-		if (error_offset)
-			*error_offset = at && at >= buf && at <= buf + len
-						? (size_t)(at - buf)
-						: len;
-		depth = json_shape(buf, len, &truncated);
-		if (depth > CJSON_NESTING_LIMIT)
-			return mg_error_set("JSON nested deeper than %d levels",
-					    CJSON_NESTING_LIMIT);
-		if (truncated) {
-			if (error_offset)
-				*error_offset = len;
-			return mg_error_set("unexpected end of JSON "
-					    "(truncated file?)");
-		}
-		return mg_error_set("invalid JSON");
-	}
-	/* Anything but white space after the value is an error. */
-	s.pos = (size_t)(end - buf);
-	skip_ws(&s);
-	if (s.pos < len) {
-		cJSON_Delete(root);
-		if (error_offset)
-			*error_offset = s.pos;
-		return mg_error_set("unexpected text after the JSON value");
-	}
-	s.pos = 0;
-	*out = convert(root, &s, 0);
-	cJSON_Delete(root);
 	return 0;
 }
 
-void mg_json_free(struct mg_json *j)
+/* After the value: only white space. */
+static int top_end(struct scan *s)
 {
-	size_t i;
-
-	if (!j)
-		return;
-	for (i = 0; i < j->nr; i++)
-		mg_json_free(j->children[i]);
-	free(j->children);
-	free(j->key);
-	free(j->string);
-	free(j);
-}
-
-const struct mg_json *mg_json_get(const struct mg_json *obj, const char *key)
-{
-	size_t i;
-
-	if (!obj || obj->type != MG_JSON_OBJECT)
-		return NULL;
-	for (i = 0; i < obj->nr; i++)
-		if (!strcmp(obj->children[i]->key, key))
-			return obj->children[i];
-	return NULL;
-}
-
-const char *mg_json_get_string(const struct mg_json *obj, const char *key)
-{
-	const struct mg_json *v = mg_json_get(obj, key);
-
-	return v && v->type == MG_JSON_STRING ? v->string : NULL;
-}
-
-const char *mg_json_type_name(enum mg_json_type type)
-{
-	switch (type) {
-	case MG_JSON_NULL:
-		return "null";
-	case MG_JSON_FALSE:
-	case MG_JSON_TRUE:
-		return "a boolean";
-	case MG_JSON_NUMBER:
-		return "a number";
-	case MG_JSON_STRING:
-		return "a string";
-	case MG_JSON_ARRAY:
-		return "an array";
-	default:
-		return "an object";
-	}
-}
-
-/*
- * The tree-less reader. A strict RFC 8259 scanner: every text it accepts
- * is one cJSON accepts too (cJSON is laxer: any byte <= ' ' is white
- * space, a byte order mark is skipped, control characters may appear in
- * strings, a number is whatever strtod reads), so callers can fall back
- * to mg_json_parse for anything refused and get its exact message.
- */
-#define TOP_MAX_DEPTH 512
-#define TOP_MAX_NUMBER 63 /* cJSON 1.7.15 reads numbers into char[64] */
-
-static int top_fail(struct scan *s)
-{
-	return mg_error_set("invalid JSON at offset %zu", s->pos);
+	skip_ws(s);
+	if (s->pos < s->len)
+		return mg_error_set("unexpected text after the JSON value");
+	return 0;
 }
 
 /*
@@ -319,25 +135,39 @@ static int hex4(const char *p, unsigned *out)
 	return 0;
 }
 
-/* A \\u escape at p (the backslash), surrogate pairs joined. Its length. */
+/*
+ * A \\u escape at p (the backslash), surrogate pairs joined; its length,
+ * 0 when malformed. JSON.parse takes a lone surrogate: it reads as U+FFFD,
+ * as Node writes it to a file name or a database.
+ */
 static size_t unicode_escape(const char *p, size_t avail, unsigned *cp)
 {
 	unsigned lo;
 
-	if (avail < 6 || hex4(p + 2, cp) < 0)
+	if (avail < 6 || p[1] != 'u' || hex4(p + 2, cp) < 0)
 		return 0;
-	if (*cp >= 0xDC00 && *cp <= 0xDFFF)
-		return 0; /* a lone low surrogate */
-	if (*cp < 0xD800 || *cp > 0xDBFF)
+	if (*cp < 0xD800 || *cp > 0xDFFF)
 		return 6;
-	if (avail < 12 || p[6] != '\\' || p[7] != 'u' ||
-	    hex4(p + 8, &lo) < 0 || lo < 0xDC00 || lo > 0xDFFF)
-		return 0;
+	if (*cp >= 0xDC00 || avail < 12 || p[6] != '\\' || p[7] != 'u' ||
+	    hex4(p + 8, &lo) < 0 || lo < 0xDC00 || lo > 0xDFFF) {
+		*cp = 0xFFFD;
+		return 6;
+	}
 	*cp = 0x10000 + (((*cp & 0x3FF) << 10) | (lo & 0x3FF));
 	return 12;
 }
 
-/* Skip a string at s->pos (its opening quote); 1 when it had escapes. */
+/* The length of the UTF-8 character at p, 0 when it is not one. */
+static size_t utf8_char(const unsigned char *p, size_t avail)
+{
+	size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC0 ? 2 : 1;
+
+	if (n > avail || mg_utf8_valid_prefix((const char *)p, n) != n)
+		return 0;
+	return n;
+}
+
+/* Skip a string at s->pos (its opening quote); *escaped when it has any. */
 static int top_string(struct scan *s, int *escaped)
 {
 	const unsigned char *b = (const unsigned char *)s->buf;
@@ -348,12 +178,35 @@ static int top_string(struct scan *s, int *escaped)
 	s->pos++;
 	for (;;) {
 		while (s->pos < s->len && b[s->pos] >= 0x20 &&
-		       b[s->pos] != '"' && b[s->pos] != '\\')
+		       b[s->pos] < 0x80 && b[s->pos] != '"' &&
+		       b[s->pos] != '\\')
 			s->pos++;
-		if (s->pos >= s->len || b[s->pos] < 0x20)
+		if (s->pos >= s->len)
 			return top_fail(s);
 		if (b[s->pos] == '"')
 			break;
+		if (b[s->pos] < 0x20)
+			return mg_error_set("a raw control character (0x%02x) "
+				"in a string: write it escaped, as %s\\u%04x",
+				b[s->pos],
+				b[s->pos] == '\t'   ? "\\t or "
+				: b[s->pos] == '\n' ? "\\n or "
+				: b[s->pos] == '\r' ? "\\r or "
+						    : "",
+				b[s->pos]);
+		if (b[s->pos] >= 0x80 && s->any_bytes) {
+			s->pos++;
+			continue;
+		}
+		if (b[s->pos] >= 0x80) {
+			n = utf8_char(b + s->pos, s->len - s->pos);
+			if (!n)
+				return mg_error_set("bytes that are not UTF-8 "
+					"in a string (drizzle would read "
+					"U+FFFD in their place)");
+			s->pos += n;
+			continue;
+		}
 		*escaped = 1;
 		if (s->pos + 1 >= s->len)
 			return top_fail(s);
@@ -410,9 +263,11 @@ static void put_utf8(struct mg_strbuf *sb, unsigned cp)
 
 /*
  * The decoded string between the quotes at start and end (a string the
- * scanner accepted). Like cJSON's, it ends at a decoded NUL.
+ * scanner accepted), its length in *len. A decoded NUL is kept in the
+ * bytes; as a C string the value ends there.
  */
-static char *decode_string(const char *buf, size_t start, size_t end)
+static char *decode_string_len(const char *buf, size_t start, size_t end,
+			       size_t *len)
 {
 	static const char short_escapes[] = "bfnrt";
 	struct mg_strbuf sb = MG_STRBUF_INIT;
@@ -442,23 +297,30 @@ static char *decode_string(const char *buf, size_t start, size_t end)
 		mg_strbuf_add(&sb, &c, 1);
 		i += 2;
 	}
-	return mg_strbuf_detach(&sb, NULL);
+	return mg_strbuf_detach(&sb, len);
+}
+
+static char *decode_string(const char *buf, size_t start, size_t end)
+{
+	return decode_string_len(buf, start, end, NULL);
 }
 
 static int top_number(struct scan *s)
 {
 	const char *b = s->buf;
-	size_t start = s->pos;
 
 	if (b[s->pos] == '-')
 		s->pos++;
 	if (s->pos >= s->len || b[s->pos] < '0' || b[s->pos] > '9')
 		return top_fail(s);
-	if (b[s->pos] == '0')
+	if (b[s->pos] == '0') {
 		s->pos++;
-	else
+		if (s->pos < s->len && b[s->pos] >= '0' && b[s->pos] <= '9')
+			return mg_error_set("a number with a leading zero");
+	} else {
 		while (s->pos < s->len && b[s->pos] >= '0' && b[s->pos] <= '9')
 			s->pos++;
+	}
 	if (s->pos < s->len && b[s->pos] == '.') {
 		s->pos++;
 		if (s->pos >= s->len || b[s->pos] < '0' || b[s->pos] > '9')
@@ -475,11 +337,21 @@ static int top_number(struct scan *s)
 		while (s->pos < s->len && b[s->pos] >= '0' && b[s->pos] <= '9')
 			s->pos++;
 	}
-	if (s->pos - start > TOP_MAX_NUMBER) {
-		s->pos = start;
-		return top_fail(s);
-	}
 	return 0;
+}
+
+/* The value of a number the scanner accepted, as JSON.parse reads it. */
+static double number_value(const char *p, size_t n)
+{
+	char small[64], *digits = n < sizeof(small) ? small : mg_xmalloc(n + 1);
+	double v;
+
+	memcpy(digits, p, n);
+	digits[n] = '\0';
+	v = strtod(digits, NULL);
+	if (digits != small)
+		free(digits);
+	return v;
 }
 
 static int top_literal(struct scan *s, const char *word)
@@ -492,7 +364,130 @@ static int top_literal(struct scan *s, const char *word)
 	return 0;
 }
 
-static int top_value(struct scan *s, int depth);
+/* Member names: a level per depth, checked when the object closes. */
+static void keys_begin(struct scan *s, int depth)
+{
+	struct key_stack *ks = s->keys;
+	size_t d = (size_t)depth, i;
+
+	if (!ks)
+		return;
+	if (d >= ks->nr) {
+		ks->levels = mg_xrealloc(ks->levels,
+					 (d + 1) * sizeof(*ks->levels));
+		for (i = ks->nr; i <= d; i++)
+			memset(&ks->levels[i], 0, sizeof(ks->levels[i]));
+		ks->nr = d + 1;
+	}
+	ks->levels[d].nr = 0;
+}
+
+/* The name whose quotes are at start and end - 1. */
+static void keys_push(struct scan *s, int depth, size_t start, size_t end,
+		      int escaped)
+{
+	struct key_level *l;
+	struct key_ref *k;
+
+	if (!s->keys)
+		return;
+	l = &s->keys->levels[depth];
+	l->nr++;
+	MG_ALLOC_GROW(l->items, l->nr, l->alloc);
+	k = &l->items[l->nr - 1];
+	k->offset = start;
+	k->owned = NULL;
+	if (escaped) {
+		k->owned = decode_string_len(s->buf, start, end, &k->len);
+		k->name = k->owned;
+	} else {
+		k->name = s->buf + start + 1;
+		k->len = end - start - 2;
+	}
+}
+
+static int cmp_key_ref(const void *a_, const void *b_)
+{
+	const struct key_ref *a = a_, *b = b_;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->name, b->name, n);
+
+	if (c)
+		return c;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return a->offset < b->offset ? -1 : a->offset > b->offset;
+}
+
+static void key_level_clear(struct key_level *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		free(l->items[i].owned);
+	l->nr = 0;
+}
+
+/*
+ * The object at depth closed: a name given twice is an error at its
+ * second place (the first such place in the text), naming both lines.
+ */
+static int keys_end(struct scan *s, int depth)
+{
+	struct key_level *l;
+	const struct key_ref *first = NULL, *second = NULL;
+	size_t i;
+	int err = 0;
+
+	if (!s->keys)
+		return 0;
+	l = &s->keys->levels[depth];
+	if (l->nr > 1)
+		qsort(l->items, l->nr, sizeof(*l->items), cmp_key_ref);
+	for (i = 1; i < l->nr; i++) {
+		const struct key_ref *a = &l->items[i - 1], *b = &l->items[i];
+
+		if (a->len != b->len || memcmp(a->name, b->name, a->len))
+			continue;
+		if (i >= 2 && l->items[i - 2].len == a->len &&
+		    !memcmp(l->items[i - 2].name, a->name, a->len))
+			continue; /* a third one: the pair before counts */
+		if (!second || b->offset < second->offset) {
+			first = a;
+			second = b;
+		}
+	}
+	if (second) {
+		struct mg_srcmap map;
+		unsigned line1, line2, col;
+		char *name = mg_xstrndup(first->name, first->len);
+
+		mg_srcmap_init(&map, s->buf, s->len);
+		mg_srcmap_locate(&map, first->offset, &line1, &col);
+		mg_srcmap_locate(&map, second->offset, &line2, &col);
+		mg_srcmap_release(&map);
+		s->pos = second->offset;
+		err = mg_error_set("the key \"%s\" is given twice, on lines "
+				   "%u and %u (JSON.parse keeps the last one)",
+				   name, line1, line2);
+		free(name);
+	}
+	key_level_clear(l);
+	return err;
+}
+
+static void keys_release(struct key_stack *ks)
+{
+	size_t i;
+
+	for (i = 0; i < ks->nr; i++) {
+		key_level_clear(&ks->levels[i]);
+		free(ks->levels[i].items);
+	}
+	free(ks->levels);
+	ks->levels = NULL;
+	ks->nr = 0;
+}
 
 /* The type of the (accepted) value starting with c. */
 static enum mg_json_type value_type(char c)
@@ -515,6 +510,220 @@ static enum mg_json_type value_type(char c)
 	}
 }
 
+/*
+ * A member name at s->pos, then ':' and white space; the name's quotes
+ * are at *start and *end - 1.
+ */
+static int top_key(struct scan *s, int depth, size_t *start, size_t *end,
+		   int *escaped)
+{
+	int err;
+
+	*start = s->pos;
+	if (s->pos >= s->len || s->buf[s->pos] != '"')
+		return top_fail(s);
+	err = top_string(s, escaped);
+	if (err < 0)
+		return err;
+	*end = s->pos;
+	keys_push(s, depth, *start, *end, *escaped);
+	skip_ws(s);
+	if (s->pos >= s->len || s->buf[s->pos] != ':')
+		return top_fail(s);
+	s->pos++;
+	skip_ws(s);
+	return 0;
+}
+
+/* The tree (mg_json_parse). */
+static int tree_value(struct scan *s, int depth, struct mg_json **out);
+
+static int tree_children(struct scan *s, int depth, struct mg_json *j)
+{
+	int object = j->type == MG_JSON_OBJECT, err, escaped = 0;
+	char close = object ? '}' : ']';
+	size_t alloc = 0, key_start = 0, key_end = 0;
+
+	s->pos++;
+	skip_ws(s);
+	if (s->pos < s->len && s->buf[s->pos] == close) {
+		s->pos++;
+		return 0;
+	}
+	if (object)
+		keys_begin(s, depth);
+	for (;;) {
+		struct mg_json *child = NULL;
+
+		if (object) {
+			err = top_key(s, depth, &key_start, &key_end,
+				      &escaped);
+			if (err < 0)
+				return err;
+		}
+		err = tree_value(s, depth + 1, &child);
+		if (err < 0)
+			return err;
+		if (object) {
+			child->key_offset = key_start;
+			child->key = escaped ? decode_string(s->buf, key_start,
+							     key_end)
+					     : mg_xstrndup(s->buf + key_start + 1,
+							   key_end - key_start - 2);
+		}
+		add_child(j, child, &alloc);
+		err = after_item(s, close);
+		if (err < 0)
+			return err;
+		if (err)
+			break;
+	}
+	return object ? keys_end(s, depth) : 0;
+}
+
+static int tree_value(struct scan *s, int depth, struct mg_json **out)
+{
+	struct mg_json *j;
+	size_t start = s->pos;
+	int err, escaped;
+
+	*out = NULL;
+	if (s->pos >= s->len)
+		return top_fail(s);
+	if (depth >= MAX_DEPTH)
+		return top_fail_deep();
+	j = mg_xcalloc(1, sizeof(*j));
+	j->offset = start;
+	j->type = value_type(s->buf[start]);
+	switch (j->type) {
+	case MG_JSON_OBJECT:
+	case MG_JSON_ARRAY:
+		err = tree_children(s, depth, j);
+		break;
+	case MG_JSON_STRING:
+		err = top_string(s, &escaped);
+		if (err >= 0)
+			j->string = escaped ? decode_string(s->buf, start,
+							    s->pos)
+					    : mg_xstrndup(s->buf + start + 1,
+							  s->pos - start - 2);
+		break;
+	case MG_JSON_NUMBER:
+		err = top_number(s);
+		if (err >= 0) {
+			j->number = number_value(s->buf + start,
+						 s->pos - start);
+			j->is_integer = 1;
+			for (; start < s->pos; start++)
+				if (strchr(".eE", s->buf[start]))
+					j->is_integer = 0;
+		}
+		break;
+	case MG_JSON_TRUE:
+		err = top_literal(s, "true");
+		break;
+	case MG_JSON_FALSE:
+		err = top_literal(s, "false");
+		break;
+	default:
+		err = top_literal(s, "null");
+	}
+	if (err < 0) {
+		mg_json_free(j);
+		return err;
+	}
+	*out = j;
+	return 0;
+}
+
+int mg_json_parse(struct mg_json **out, const char *buf, size_t len,
+		  size_t *error_offset)
+{
+	return mg_json_parse_flags(out, buf, len, error_offset, 0);
+}
+
+int mg_json_parse_flags(struct mg_json **out, const char *buf, size_t len,
+			size_t *error_offset, unsigned flags)
+{
+	struct key_stack keys = { NULL, 0 };
+	struct scan s = { buf, len, 0, &keys, 0 };
+	int err;
+
+	s.any_bytes = !!(flags & MG_JSON_ANY_BYTES);
+	*out = NULL;
+	if (error_offset)
+		*error_offset = 0;
+	err = top_begin(&s);
+	if (err >= 0)
+		err = tree_value(&s, 0, out);
+	if (err >= 0)
+		err = top_end(&s);
+	keys_release(&keys);
+	if (err < 0) {
+		mg_json_free(*out);
+		*out = NULL;
+		if (error_offset)
+			*error_offset = s.pos;
+		return err;
+	}
+	return 0;
+}
+
+void mg_json_free(struct mg_json *j)
+{
+	size_t i;
+
+	if (!j)
+		return;
+	for (i = 0; i < j->nr; i++)
+		mg_json_free(j->children[i]);
+	free(j->children);
+	free(j->key);
+	free(j->string);
+	free(j);
+}
+
+const struct mg_json *mg_json_get(const struct mg_json *obj, const char *key)
+{
+	size_t i;
+
+	if (!obj || obj->type != MG_JSON_OBJECT)
+		return NULL;
+	for (i = 0; i < obj->nr; i++)
+		if (!strcmp(obj->children[i]->key, key))
+			return obj->children[i];
+	return NULL;
+}
+
+const char *mg_json_get_string(const struct mg_json *obj, const char *key)
+{
+	const struct mg_json *v = mg_json_get(obj, key);
+
+	return v && v->type == MG_JSON_STRING ? v->string : NULL;
+}
+
+const char *mg_json_type_name(enum mg_json_type type)
+{
+	switch (type) {
+	case MG_JSON_NULL:
+		return "null";
+	case MG_JSON_FALSE:
+	case MG_JSON_TRUE:
+		return "a boolean";
+	case MG_JSON_NUMBER:
+		return "a number";
+	case MG_JSON_STRING:
+		return "a string";
+	case MG_JSON_ARRAY:
+		return "an array";
+	default:
+		return "an object";
+	}
+}
+
+/* The tree-less reader (mg_json_top_strings). */
+static int top_value(struct scan *s, int depth);
+
 /* An array or object at s->pos; members of the top level are picked. */
 static int top_container(struct scan *s, int depth,
 			 struct mg_json_member *members, size_t nr)
@@ -523,26 +732,28 @@ static int top_container(struct scan *s, int depth,
 	int err, escaped;
 	size_t i, key_start;
 
-	if (depth >= TOP_MAX_DEPTH)
-		return top_fail(s);
+	if (depth >= MAX_DEPTH)
+		return top_fail_deep();
 	s->pos++;
 	skip_ws(s);
 	if (s->pos < s->len && s->buf[s->pos] == close) {
 		s->pos++;
 		return 0;
 	}
+	if (close == '}')
+		keys_begin(s, depth);
 	for (;;) {
 		struct mg_json_member *want = NULL;
 
 		if (close == '}') {
-			key_start = s->pos;
-			if (s->pos >= s->len || s->buf[s->pos] != '"')
-				return top_fail(s);
-			err = top_string(s, &escaped);
+			size_t key_end;
+
+			err = top_key(s, depth, &key_start, &key_end,
+				      &escaped);
 			if (err < 0)
 				return err;
 			for (i = 0; i < nr && !escaped; i++) {
-				size_t n = s->pos - key_start - 2;
+				size_t n = key_end - key_start - 2;
 
 				if (!members[i].found &&
 				    strlen(members[i].key) == n &&
@@ -552,7 +763,7 @@ static int top_container(struct scan *s, int depth,
 			}
 			if (escaped && nr) {
 				char *key = decode_string(s->buf, key_start,
-							  s->pos);
+							  key_end);
 
 				for (i = 0; i < nr; i++)
 					if (!members[i].found &&
@@ -560,11 +771,6 @@ static int top_container(struct scan *s, int depth,
 						want = &members[i];
 				free(key);
 			}
-			skip_ws(s);
-			if (s->pos >= s->len || s->buf[s->pos] != ':')
-				return top_fail(s);
-			s->pos++;
-			skip_ws(s);
 			if (want) {
 				want->found = 1;
 				want->key_offset = key_start;
@@ -582,9 +788,12 @@ static int top_container(struct scan *s, int depth,
 							     s->pos);
 		}
 		err = after_item(s, close);
+		if (err < 0)
+			return err;
 		if (err)
-			return err < 0 ? err : 0;
+			break;
 	}
+	return close == '}' ? keys_end(s, depth) : 0;
 }
 
 static int top_value(struct scan *s, int depth)
@@ -613,8 +822,9 @@ static int top_value(struct scan *s, int depth)
 int mg_json_top_strings(struct mg_json_member *members, size_t nr,
 			const char *buf, size_t len, size_t *error_offset)
 {
-	struct scan s = { buf, len, 0 };
-	enum mg_json_type type;
+	struct key_stack keys = { NULL, 0 };
+	struct scan s = { buf, len, 0, &keys, 0 };
+	enum mg_json_type type = MG_JSON_NULL;
 	int err;
 	size_t i;
 
@@ -624,17 +834,17 @@ int mg_json_top_strings(struct mg_json_member *members, size_t nr,
 		members[i].string = NULL;
 		members[i].key_offset = members[i].offset = 0;
 	}
-	skip_ws(&s);
-	type = s.pos < len ? value_type(buf[s.pos]) : MG_JSON_NULL;
-	if (type == MG_JSON_OBJECT)
-		err = top_container(&s, 0, members, nr);
-	else
-		err = top_value(&s, 0);
+	err = top_begin(&s);
 	if (err >= 0) {
-		skip_ws(&s);
-		if (s.pos < len)
-			err = top_fail(&s);
+		type = s.pos < len ? value_type(buf[s.pos]) : MG_JSON_NULL;
+		if (type == MG_JSON_OBJECT)
+			err = top_container(&s, 0, members, nr);
+		else
+			err = top_value(&s, 0);
 	}
+	if (err >= 0)
+		err = top_end(&s);
+	keys_release(&keys);
 	if (err < 0) {
 		if (error_offset)
 			*error_offset = s.pos;
@@ -717,7 +927,6 @@ static int canon_string(struct canon *c, struct mg_strbuf *out,
 
 static int canon_number(struct canon *c, struct mg_strbuf *out)
 {
-	char digits[TOP_MAX_NUMBER + 1];
 	size_t start = c->s.pos;
 	double v;
 	int err;
@@ -725,9 +934,7 @@ static int canon_number(struct canon *c, struct mg_strbuf *out)
 	err = top_number(&c->s);
 	if (err < 0)
 		return err;
-	memcpy(digits, c->s.buf + start, c->s.pos - start);
-	digits[c->s.pos - start] = '\0';
-	v = strtod(digits, NULL);
+	v = number_value(c->s.buf + start, c->s.pos - start);
 	if (!(v < 0 || v > 0))
 		v = 0; /* -0 equals 0, as the tree compares them */
 	mg_strbuf_addch(out, 'd');
@@ -905,8 +1112,10 @@ static int canon_value(struct canon *c, int depth, struct mg_strbuf *out)
 	char first;
 	int err;
 
-	if (c->s.pos >= c->s.len || depth >= TOP_MAX_DEPTH)
+	if (c->s.pos >= c->s.len)
 		return top_fail(&c->s);
+	if (depth >= MAX_DEPTH)
+		return top_fail_deep();
 	first = c->s.buf[c->s.pos];
 	switch (first) {
 	case '{':
@@ -945,13 +1154,11 @@ int mg_json_canonical(struct mg_strbuf *out, const char *buf, size_t len,
 	c.s.len = len;
 	c.skip = skip;
 	c.skip_nr = skip_nr;
-	skip_ws(&c.s);
-	err = canon_value(&c, 0, out);
-	if (err >= 0) {
-		skip_ws(&c.s);
-		if (c.s.pos < len)
-			err = top_fail(&c.s);
-	}
+	err = top_begin(&c.s);
+	if (err >= 0)
+		err = canon_value(&c, 0, out);
+	if (err >= 0)
+		err = top_end(&c.s);
 	for (i = 0; i < c.levels_nr; i++) {
 		mg_strbuf_release(&c.levels[i]->buf);
 		free(c.levels[i]->items);
@@ -1022,29 +1229,23 @@ static int paths_children(struct paths *p, struct mg_json *j, path_set set,
 		s->pos++;
 		return 0;
 	}
+	if (close == '}')
+		keys_begin(s, (int)depth);
 	for (;;) {
 		struct mg_json *child = NULL;
 		char *key = NULL, num[32];
-		size_t key_start = s->pos, name_len;
+		size_t key_start = s->pos, key_end, name_len;
 		const char *name;
 		path_set next, ends;
 
 		if (close == '}') {
-			if (s->pos >= s->len || s->buf[s->pos] != '"')
-				return top_fail(s);
-			err = top_string(s, &escaped);
+			err = top_key(s, (int)depth, &key_start, &key_end,
+				      &escaped);
 			if (err < 0)
 				return err;
-			key = decode_string(s->buf, key_start, s->pos);
+			key = decode_string(s->buf, key_start, key_end);
 			name = key;
 			name_len = strlen(key);
-			skip_ws(s);
-			if (s->pos >= s->len || s->buf[s->pos] != ':') {
-				free(key);
-				return top_fail(s);
-			}
-			s->pos++;
-			skip_ws(s);
 		} else {
 			name_len = (size_t)snprintf(num, sizeof(num), "%zu",
 						    index);
@@ -1070,9 +1271,12 @@ static int paths_children(struct paths *p, struct mg_json *j, path_set set,
 		}
 		free(key);
 		err = after_item(s, close);
+		if (err < 0)
+			return err;
 		if (err)
-			return err < 0 ? err : 0;
+			break;
 	}
+	return close == '}' ? keys_end(s, (int)depth) : 0;
 }
 
 /* The value at s->pos as a node; a leaf keeps no children. */
@@ -1082,12 +1286,13 @@ static int paths_value(struct paths *p, struct mg_json **out, path_set set,
 	struct scan *s = &p->s;
 	struct mg_json *j;
 	size_t start = s->pos;
-	char digits[TOP_MAX_NUMBER + 1];
 	int err;
 
 	*out = NULL;
-	if (s->pos >= s->len || depth >= TOP_MAX_DEPTH)
+	if (s->pos >= s->len)
 		return top_fail(s);
+	if (depth >= MAX_DEPTH)
+		return top_fail_deep();
 	j = mg_xcalloc(1, sizeof(*j));
 	j->offset = start;
 	j->type = value_type(s->buf[start]);
@@ -1100,10 +1305,13 @@ static int paths_value(struct paths *p, struct mg_json **out, path_set set,
 	if (j->type == MG_JSON_STRING) {
 		j->string = decode_string(s->buf, start, s->pos);
 	} else if (j->type == MG_JSON_NUMBER) {
-		memcpy(digits, s->buf + start, s->pos - start);
-		digits[s->pos - start] = '\0';
-		j->number = strtod(digits, NULL);
-		j->is_integer = !strpbrk(digits, ".eE");
+		size_t k;
+
+		j->number = number_value(s->buf + start, s->pos - start);
+		j->is_integer = 1;
+		for (k = start; k < s->pos; k++)
+			if (strchr(".eE", s->buf[k]))
+				j->is_integer = 0;
 	}
 	*out = j;
 	return 0;
@@ -1116,6 +1324,7 @@ int mg_json_parse_paths(struct mg_json **out, const char *buf, size_t len,
 			const char *const *paths, size_t nr,
 			size_t *error_offset)
 {
+	struct key_stack keys = { NULL, 0 };
 	struct paths *p = NULL;
 	path_set all = 0;
 	size_t i;
@@ -1152,13 +1361,13 @@ int mg_json_parse_paths(struct mg_json **out, const char *buf, size_t len,
 		}
 		all |= 1ULL << i;
 	}
-	skip_ws(&p->s);
-	err = paths_value(p, out, all, 0, !nr);
-	if (err >= 0) {
-		skip_ws(&p->s);
-		if (p->s.pos < len)
-			err = top_fail(&p->s);
-	}
+	p->s.keys = &keys;
+	err = top_begin(&p->s);
+	if (err >= 0)
+		err = paths_value(p, out, all, 0, !nr);
+	if (err >= 0)
+		err = top_end(&p->s);
+	keys_release(&keys);
 	if (err < 0) {
 		if (error_offset)
 			*error_offset = p->s.pos;

@@ -86,15 +86,39 @@ int mg_migdir_load(struct mg_migdir **out, struct mg_tree *tree,
 		   const char *path)
 {
 	struct mg_migdir *d = mg_xcalloc(1, sizeof(*d));
+	char *real = NULL;
+	unsigned links = 0;
 	int err;
 
 	*out = NULL;
 	d->tree = tree;
-	d->path = mg_xstrdup(path);
-	d->journal_path = mg_path_join(path, "meta/_journal.json");
-	err = mg_tree_list(tree, path, &d->files);
+	/*
+	 * drizzle reads the folder through symbolic links (a folder linked
+	 * to the real one): so do we, within the tree. A link out of it is
+	 * a journal finding, never a folder silently empty.
+	 */
+	err = *path ? mg_tree_resolve(tree, path, &real, &links) : 0;
+	if (err == MG_EUSAGE) {
+		d->path = mg_xstrdup(path);
+		d->journal_path = mg_path_join(path, "meta/_journal.json");
+		d->journal_state = MG_ERROR;
+		d->journal_error = mg_xstrdup(mg_error_last());
+		goto done;
+	}
 	if (err < 0)
 		goto fail;
+	d->path = real ? real : mg_xstrdup(path);
+	d->journal_path = mg_path_join(d->path, "meta/_journal.json");
+	err = mg_tree_list(tree, d->path, &d->files);
+	if (err < 0)
+		goto fail;
+	if (links && !d->files.nr) {
+		d->journal_state = MG_ERROR;
+		d->journal_error = mg_xstrfmt("'%s' is a symbolic link to "
+					      "'%s', which holds no file",
+					      path, d->path);
+		goto done;
+	}
 	err = mg_tree_read(tree, d->journal_path, &d->journal_text,
 			   &d->journal_len);
 	if (err == MG_ENOTFOUND) {

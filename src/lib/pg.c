@@ -52,23 +52,148 @@ static char *dup_or_empty(const char *s)
 	return mg_xstrdup(s ? s : "");
 }
 
+/* The options libpq hides when it lists them ("*": password fields). */
+static int is_secret_option(const PQconninfoOption *o)
+{
+	return o->dispchar && strchr(o->dispchar, '*');
+}
+
+static const char *const url_schemes[] = { "postgresql://", "postgres://" };
+
+/* Length of the URL scheme libpq recognises (lower case only), or 0. */
+static size_t url_scheme_len(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (!strncmp(s, url_schemes[i], strlen(url_schemes[i])))
+			return strlen(url_schemes[i]);
+	return 0;
+}
+
+/*
+ * Text libpq would misread in a way that puts a password where it is
+ * shown: a scheme in another case (libpq then parses the URL as
+ * key=value and quotes it whole in its error), or a URL whose user:password
+ * holds an unencoded '@' or '/' (libpq ends the password at the first
+ * one, and the rest becomes the host, port or database it names in its
+ * messages). NULL when the text is fine, else the reason.
+ */
+static const char *misread(const char *s)
+{
+	const char *auth, *at, *slash, *query, *colon;
+	size_t i, n;
+
+	for (i = 0; i < 2; i++) {
+		n = strlen(url_schemes[i]);
+		if (!strncasecmp(s, url_schemes[i], n) &&
+		    strncmp(s, url_schemes[i], n))
+			return "the URL scheme must be written in lower case "
+			       "(postgres:// or postgresql://)";
+	}
+	n = url_scheme_len(s);
+	if (!n)
+		return NULL;
+	auth = s + n;
+	query = auth + strcspn(auth, "?");
+	slash = auth + strcspn(auth, "/");
+	at = auth + strcspn(auth, "@");
+	colon = auth + strcspn(auth, ":");
+	if (*at == '@' && at < slash && strchr(at + 1, '@') &&
+	    strchr(at + 1, '@') < (slash < query ? slash : query))
+		return "the URL's user or password holds an unencoded '@': "
+		       "write it as %40";
+	if (*at == '@' && at > slash && at < query && colon < slash)
+		return "the URL's user or password holds an unencoded '/': "
+		       "write it as %2F";
+	return NULL;
+}
+
+static const char unparsable[] =
+	"invalid connection string (not shown, it may hold a password): "
+	"check its quoting, and percent-encode '@', '/', ':' and '%' in a "
+	"URL's user name and password";
+
+/* PQconninfoParse, with a message that never quotes the text. */
+static int parse_conninfo(PQconninfoOption **out, const char *conninfo)
+{
+	const char *why = misread(conninfo);
+	char *errmsg = NULL;
+
+	*out = NULL;
+	if (why)
+		return mg_error_set_code(MG_EUSAGE,
+			"invalid connection string (not shown, it may hold a "
+			"password): %s", why);
+	/* libpq's message quotes the text, password and all: never shown. */
+	*out = PQconninfoParse(conninfo, &errmsg);
+	if (errmsg)
+		PQfreemem(errmsg);
+	if (!*out)
+		return mg_error_set_code(MG_EUSAGE, "%s", unparsable);
+	return 0;
+}
+
+static const char *option_value(const PQconninfoOption *opts,
+				const char *keyword)
+{
+	const PQconninfoOption *o;
+
+	for (o = opts; o && o->keyword; o++)
+		if (!strcmp(o->keyword, keyword))
+			return o->val;
+	return NULL;
+}
+
+/*
+ * libpq's defaults as a connection would fill them in for what conninfo
+ * leaves unset: first the service's entry (the conninfo's "service", else
+ * PGSERVICE) in the service files, then PGHOST, PGHOSTADDR, PGPORT...,
+ * then the compiled defaults. PQconndefaults() does the same for the
+ * service PGSERVICE names, so the conninfo's service is put there while
+ * it runs (single-threaded: the CLI's main thread), and libpq itself
+ * reads the files (PGSERVICEFILE, ~/.pg_service.conf, PGSYSCONFDIR).
+ */
+static PQconninfoOption *conn_defaults(const char *service)
+{
+	PQconninfoOption *d;
+	char *saved = NULL;
+	const char *old;
+
+	if (!service)
+		return PQconndefaults();
+	old = getenv("PGSERVICE");
+	if (old)
+		saved = mg_xstrdup(old);
+	setenv("PGSERVICE", service, 1);
+	d = PQconndefaults();
+	if (saved)
+		setenv("PGSERVICE", saved, 1);
+	else
+		unsetenv("PGSERVICE");
+	free(saved);
+	return d;
+}
+
 int mg_pg_target_parse(struct mg_pg_target *t, const char *conninfo)
 {
 	PQconninfoOption *opts = NULL, *defaults = NULL, *o;
-	char *errmsg = NULL;
-	int err = 0;
+	const char *service;
+	int err;
 
 	memset(t, 0, sizeof(*t));
-	opts = PQconninfoParse(conninfo ? conninfo : "", &errmsg);
-	if (!opts) {
-		char *msg = one_line(errmsg ? errmsg : "out of memory");
-
-		err = mg_error_set_code(MG_EUSAGE,
-					"invalid connection string: %s", msg);
-		free(msg);
+	err = parse_conninfo(&opts, conninfo ? conninfo : "");
+	if (err < 0)
+		goto out;
+	service = option_value(opts, "service");
+	defaults = conn_defaults(service);
+	if (!defaults) {
+		err = mg_error_set("cannot read libpq's defaults (a service "
+				   "file?): out of memory");
 		goto out;
 	}
-	defaults = PQconndefaults();
+	t->service = dup_or_empty(service ? service
+					  : option_value(defaults, "service"));
 	for (o = opts; o->keyword; o++) {
 		const char *v = o->val;
 		char **slot = NULL;
@@ -85,14 +210,9 @@ int mg_pg_target_parse(struct mg_pg_target *t, const char *conninfo)
 			slot = &t->user;
 		if (!slot)
 			continue;
-		if ((!v || !*v) && defaults && slot != &t->dbname &&
-		    slot != &t->user) {
-			PQconninfoOption *d;
-
-			for (d = defaults; d->keyword; d++)
-				if (!strcmp(d->keyword, o->keyword))
-					v = d->val;
-		}
+		/* As libpq: only an option not given at all is filled in. */
+		if (!v && slot != &t->dbname && slot != &t->user)
+			v = option_value(defaults, o->keyword);
 		*slot = dup_or_empty(v);
 	}
 	if (!*t->port) {
@@ -104,8 +224,6 @@ out:
 		PQconninfoFree(defaults);
 	if (opts)
 		PQconninfoFree(opts);
-	if (errmsg)
-		PQfreemem(errmsg);
 	return err;
 }
 
@@ -116,6 +234,7 @@ void mg_pg_target_release(struct mg_pg_target *t)
 	free(t->port);
 	free(t->dbname);
 	free(t->user);
+	free(t->service);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -138,66 +257,79 @@ int mg_pg_host_is_local(const char *host)
 	return 0;
 }
 
-/* The i-th comma-separated item of list into buf; 0 past the end. */
-static int list_item(char *buf, size_t size, const char *list, size_t i)
+/* The i-th comma-separated item of list, new string; NULL past the end. */
+static char *list_item(const char *list, size_t i)
 {
 	const char *p = list;
-	size_t n;
 
 	while (i > 0) {
 		p = strchr(p, ',');
 		if (!p)
-			return 0;
+			return NULL;
 		p++;
 		i--;
 	}
-	n = strcspn(p, ",");
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	return 1;
+	return mg_xstrndup(p, strcspn(p, ","));
 }
 
 int mg_pg_target_is_local(const struct mg_pg_target *t, char **remote)
 {
 	static char bad[256];
-	char host[256], addr[256];
 	size_t i;
+	int local = 1;
 
 	if (remote)
 		*remote = NULL;
-	for (i = 0;; i++) {
-		int have_host = list_item(host, sizeof(host), t->host, i);
-		int have_addr = list_item(addr, sizeof(addr), t->hostaddr, i);
+	/* Every host of the list, as libpq pairs host[i] with hostaddr[i]. */
+	for (i = 0; local; i++) {
+		char *host = list_item(t->host, i);
+		char *addr = list_item(t->hostaddr, i);
 		const char *judged;
 
-		if (!have_host && !have_addr)
+		if (!host && !addr)
 			break;
-		judged = have_addr && *addr ? addr : (have_host ? host : "");
+		judged = addr && *addr ? addr : (host ? host : "");
 		if (!mg_pg_host_is_local(judged)) {
-			if (remote) {
-				snprintf(bad, sizeof(bad), "%s", judged);
+			local = 0;
+			if (remote)
 				*remote = bad;
-			}
-			return 0;
+			/* Shown only: cut, never judged cut. */
+			snprintf(bad, sizeof(bad), "%s", judged);
 		}
+		free(host);
+		free(addr);
 	}
-	return 1;
+	return local;
 }
 
 char *mg_pg_target_describe(const struct mg_pg_target *t)
 {
 	const char *host = *t->hostaddr ? t->hostaddr : t->host;
+	char *d;
 
 	if (!*host)
 		host = "the default unix socket";
 	if (strchr(host, ':') && !strchr(host, ','))
-		return mg_xstrfmt("[%s]:%s", host, t->port);
-	return mg_xstrfmt("%s:%s", host, t->port);
+		d = mg_xstrfmt("[%s]:%s", host, t->port);
+	else
+		d = mg_xstrfmt("%s:%s", host, t->port);
+	if (t->service && *t->service) {
+		char *with = mg_xstrfmt("%s (service '%s')", d, t->service);
+
+		free(d);
+		d = with;
+	}
+	return d;
 }
 
-/* Mask "password=value" pairs of a key=value connection string. */
+/* The keys whose values are secrets, whatever case they are written in. */
+static int is_secret_key(const char *key, size_t len)
+{
+	return (len == 8 && !strncasecmp(key, "password", 8)) ||
+	       (len == 11 && !strncasecmp(key, "sslpassword", 11));
+}
+
+/* Mask the secrets of a key=value connection string, read as libpq does. */
 static char *mask_keyvalue(const char *s)
 {
 	struct mg_strbuf sb = MG_STRBUF_INIT;
@@ -206,7 +338,7 @@ static char *mask_keyvalue(const char *s)
 	mg_strbuf_init(&sb);
 	while (*p) {
 		const char *key, *key_end, *val;
-		int is_password;
+		int secret;
 
 		while (isspace((unsigned char)*p))
 			mg_strbuf_addch(&sb, *p++);
@@ -220,16 +352,16 @@ static char *mask_keyvalue(const char *s)
 			p++;
 		mg_strbuf_add(&sb, key, (size_t)(key_end - key));
 		if (*p != '=') {
-			/* Not key=value: copy the rest untouched. */
-			mg_strbuf_adds(&sb, key_end);
+			/* Not key=value (libpq refuses it): show no more. */
+			if (*p)
+				mg_strbuf_adds(&sb, " ***");
 			break;
 		}
 		p++;
 		mg_strbuf_addch(&sb, '=');
 		while (isspace((unsigned char)*p))
 			p++;
-		is_password = (size_t)(key_end - key) == 8 &&
-			      !strncmp(key, "password", 8);
+		secret = is_secret_key(key, (size_t)(key_end - key));
 		val = p;
 		if (*p == '\'') {
 			for (p++; *p && *p != '\''; p++)
@@ -238,13 +370,46 @@ static char *mask_keyvalue(const char *s)
 			if (*p)
 				p++;
 		} else {
-			while (*p && !isspace((unsigned char)*p))
-				p++;
+			/* Unquoted: a backslash escapes the next character. */
+			for (; *p && !isspace((unsigned char)*p); p++)
+				if (*p == '\\' && p[1])
+					p++;
 		}
-		if (is_password)
+		if (secret)
 			mg_strbuf_adds(&sb, "***");
 		else
 			mg_strbuf_add(&sb, val, (size_t)(p - val));
+	}
+	return mg_strbuf_detach(&sb, NULL);
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* A URL query key, percent-decoded as libpq decodes it. New string. */
+static char *url_decode(const char *s, size_t n)
+{
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	size_t i;
+
+	mg_strbuf_init(&sb);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hex_value(s[i + 1]) >= 0 &&
+		    hex_value(s[i + 2]) >= 0) {
+			mg_strbuf_addch(&sb, (char)(hex_value(s[i + 1]) << 4 |
+						    hex_value(s[i + 2])));
+			i += 2;
+		} else {
+			mg_strbuf_addch(&sb, s[i]);
+		}
 	}
 	return mg_strbuf_detach(&sb, NULL);
 }
@@ -277,12 +442,16 @@ static char *mask_url(const char *s, size_t scheme_len)
 	mg_strbuf_add(&sb, p, (size_t)(q - p) + 1);
 	p = q + 1;
 	while (*p) {
-		size_t n = strcspn(p, "&");
+		size_t n = strcspn(p, "&"), klen = strcspn(p, "=&");
+		char *key = url_decode(p, klen);
 
-		if (n >= 9 && !strncmp(p, "password=", 9))
-			mg_strbuf_adds(&sb, "password=***");
-		else
+		if (p[klen] == '=' && is_secret_key(key, strlen(key))) {
+			mg_strbuf_add(&sb, p, klen);
+			mg_strbuf_adds(&sb, "=***");
+		} else {
 			mg_strbuf_add(&sb, p, n);
+		}
+		free(key);
 		p += n;
 		if (*p == '&')
 			mg_strbuf_addch(&sb, *p++);
@@ -292,17 +461,31 @@ static char *mask_url(const char *s, size_t scheme_len)
 
 char *mg_pg_mask(const char *conninfo)
 {
-	static const char *const schemes[] = { "postgresql://",
-					       "postgres://" };
-	size_t i;
+	PQconninfoOption *opts = NULL, *o;
+	char *errmsg = NULL, *masked;
+	size_t n;
 
-	for (i = 0; i < 2; i++) {
-		size_t n = strlen(schemes[i]);
-
-		if (!strncmp(conninfo, schemes[i], n))
-			return mask_url(conninfo, n);
+	/* What libpq cannot read is shown as nothing but that. */
+	if (misread(conninfo))
+		return mg_xstrdup(MG_PG_HIDDEN);
+	opts = PQconninfoParse(conninfo, &errmsg);
+	if (errmsg)
+		PQfreemem(errmsg);
+	if (!opts)
+		return mg_xstrdup(MG_PG_HIDDEN);
+	n = url_scheme_len(conninfo);
+	masked = n ? mask_url(conninfo, n) : mask_keyvalue(conninfo);
+	/* Whatever the text's form, no secret libpq read is shown. */
+	for (o = opts; o->keyword; o++) {
+		if (is_secret_option(o) && o->val && strlen(o->val) >= 3 &&
+		    strstr(masked, o->val)) {
+			free(masked);
+			masked = mg_xstrdup(MG_PG_HIDDEN);
+			break;
+		}
 	}
-	return mask_keyvalue(conninfo);
+	PQconninfoFree(opts);
+	return masked;
 }
 
 void mg_pg_diag_release(struct mg_pg_diag *e)
@@ -322,17 +505,63 @@ static void drop_notice(void *arg, const char *message)
 	(void)message;
 }
 
+/* msg with every secret of conninfo replaced by "***". */
+static char *scrub(char *msg, const char *conninfo)
+{
+	PQconninfoOption *opts = NULL, *o;
+	char *errmsg = NULL;
+
+	opts = PQconninfoParse(conninfo, &errmsg);
+	if (errmsg)
+		PQfreemem(errmsg);
+	for (o = opts; o && o->keyword; o++) {
+		struct mg_strbuf sb = MG_STRBUF_INIT;
+		const char *p, *hit;
+		size_t n;
+
+		if (!is_secret_option(o) || !o->val || !*o->val ||
+		    !strstr(msg, o->val))
+			continue;
+		n = strlen(o->val);
+		mg_strbuf_init(&sb);
+		for (p = msg; (hit = strstr(p, o->val)); p = hit + n) {
+			mg_strbuf_add(&sb, p, (size_t)(hit - p));
+			mg_strbuf_adds(&sb, "***");
+		}
+		mg_strbuf_adds(&sb, p);
+		free(msg);
+		msg = mg_strbuf_detach(&sb, NULL);
+	}
+	if (opts)
+		PQconninfoFree(opts);
+	return msg;
+}
+
 int mg_pg_connect(struct mg_pg **out, const char *conninfo,
-		  const char *dbname)
+		  const char *dbname, int allow_remote)
 {
 	const char *keys[8], *values[8];
 	struct mg_pg_target target;
 	struct mg_pg *c = NULL;
-	char *where = NULL, *msg = NULL;
+	char *where = NULL, *msg = NULL, *remote = NULL;
 	int n = 0, err = 0;
 
 	*out = NULL;
-	memset(&target, 0, sizeof(target));
+	/*
+	 * Judged here, on what libpq will use, so no caller connects to a
+	 * host it did not mean to, and libpq never quotes a text it cannot
+	 * parse (its message would show the password).
+	 */
+	err = mg_pg_target_parse(&target, conninfo);
+	if (err < 0)
+		goto out;
+	where = mg_pg_target_describe(&target);
+	if (!allow_remote && !mg_pg_target_is_local(&target, &remote)) {
+		err = mg_error_set("refusing to connect to '%s' (%s): not a "
+				   "local database; pass --allow-remote",
+				   remote, where);
+		goto out;
+	}
 	/* Ours first: what conninfo says overrides them. */
 	keys[n] = "fallback_application_name";
 	values[n++] = "migguard";
@@ -356,12 +585,9 @@ int mg_pg_connect(struct mg_pg **out, const char *conninfo,
 		goto out;
 	}
 	if (PQstatus(c->conn) != CONNECTION_OK) {
-		if (mg_pg_target_parse(&target, conninfo) == 0)
-			where = mg_pg_target_describe(&target);
-		msg = one_line(PQerrorMessage(c->conn));
+		msg = scrub(one_line(PQerrorMessage(c->conn)), conninfo);
 		err = mg_error_set("cannot connect to PostgreSQL at %s: %s",
-				   where ? where : "(unparsable address)",
-				   msg);
+				   where, msg);
 		goto out;
 	}
 	PQsetNoticeProcessor(c->conn, drop_notice, NULL);

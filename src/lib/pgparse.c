@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "migguard/pgparse.h"
 #include "migguard/strbuf.h"
@@ -22,6 +23,7 @@ void mg_pg_error_release(struct mg_pg_error *err)
 	free(err->message);
 	err->message = NULL;
 	err->offset = 0;
+	err->limit = 0;
 }
 
 /*
@@ -59,8 +61,9 @@ static void set_error(struct mg_pg_error *err, const char *sql,
 }
 
 /*
- * libpg_query's JSON is well formed: cJSON refuses it only when it nests
- * deeper than its limit (1000), as "1+1+...+1" with 500 terms does. The
+ * libpg_query's JSON is well formed (its strings hold the SQL's bytes, UTF-8
+ * or not): the reader refuses it only when it nests deeper than its limit
+ * (1000), as "1+1+...+1" with 500 terms does. The
  * statement cannot be reviewed: say so as the statement's parse error,
  * which a migguard-ignore comment can silence, rather than stop.
  */
@@ -69,6 +72,7 @@ static int tree_too_deep(struct mg_pg_error *err)
 	err->message = mg_xstrfmt("statement too deeply nested to review "
 				  "(%s)", mg_error_last());
 	err->offset = 0;
+	err->limit = 1;
 	return 0;
 }
 
@@ -259,18 +263,119 @@ out:
 	return 0;
 }
 
+/*
+ * libpg_query writes its tree out recursively, one level per node. The
+ * grammar bounds right nesting (bison's stack: "memory exhausted" near
+ * 10,000) but not a left-deep chain, "1+1+...+1" or "x::a::b...", which
+ * nests once per operator: 100,000 of them overflow the stack. Before
+ * parsing, an upper bound of that depth from the tokens: operators in a
+ * row, through open brackets, a ',' ending a list item and AND/OR (which
+ * the parser flattens) ending an operand. Over MAX_CHAIN the statement is
+ * not parsed; brackets alone the grammar bounds.
+ */
+#define MAX_CHAIN 10000
+
+static int is_operator(const char *sql, const struct mg_pg_token *t)
+{
+	static const char *const words[] = {
+		"is", "isnull", "notnull", "collate", "at", "like", "ilike",
+		"similar", "between", "in", "not", "overlaps",
+	};
+	size_t i, n = t->end - t->start;
+
+	if (t->kind == MG_PG_TOKEN_KEYWORD) {
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (n == strlen(words[i]) &&
+			    !strncasecmp(sql + t->start, words[i], n))
+				return 1;
+		return 0;
+	}
+	if (t->kind != MG_PG_TOKEN_OTHER || !n)
+		return 0;
+	for (i = t->start; i < t->end; i++)
+		if (!strchr("+-*/<>=~!@#%^&|`?:", sql[i]))
+			return 0; /* a number, a parameter, punctuation */
+	return 1;
+}
+
+static int too_deep(const char *sql, struct mg_pg_error *err)
+{
+	struct mg_pg_error serr = { NULL, 0, 0 };
+	struct mg_pg_token *toks = NULL;
+	size_t *count = NULL, alloc = 0, depth = 0, total = 0, ntoks = 0, i;
+	int ret;
+
+	ret = mg_pgparse_scan(&toks, &ntoks, sql, &serr);
+	if (ret < 0 || serr.message)
+		goto out; /* the parser says what is wrong */
+	MG_ALLOC_GROW(count, 1, alloc);
+	count[0] = 0;
+	for (i = 0; i < ntoks; i++) {
+		const struct mg_pg_token *t = &toks[i];
+		char c = t->end - t->start == 1 ? sql[t->start] : 0;
+
+		if (t->kind == MG_PG_TOKEN_OTHER && (c == '(' || c == '[')) {
+			depth++;
+			MG_ALLOC_GROW(count, depth + 1, alloc);
+			count[depth] = 0;
+		} else if (t->kind == MG_PG_TOKEN_OTHER &&
+			   (c == ')' || c == ']')) {
+			total -= count[depth];
+			if (depth)
+				depth--;
+		} else if ((t->kind == MG_PG_TOKEN_OTHER && c == ',') ||
+			   (t->kind == MG_PG_TOKEN_KEYWORD &&
+			    t->end - t->start <= 3 &&
+			    (!strncasecmp(sql + t->start, "and",
+					  t->end - t->start) ||
+			     !strncasecmp(sql + t->start, "or",
+					  t->end - t->start)))) {
+			total -= count[depth];
+			count[depth] = 0;
+		} else if (t->kind == MG_PG_TOKEN_SEMICOLON) {
+			depth = total = count[0] = 0;
+		} else if (is_operator(sql, t)) {
+			count[depth]++;
+			total++;
+		}
+		if (total > MAX_CHAIN) {
+			err->message = mg_xstrfmt("statement too deeply nested "
+						  "to review (over %d "
+						  "operators in a row)",
+						  MAX_CHAIN);
+			err->offset = t->start;
+			err->limit = 1;
+			ret = 1;
+			goto out;
+		}
+	}
+out:
+	mg_pg_error_release(&serr);
+	free(count);
+	free(toks);
+	return ret;
+}
+
 int mg_pgparse_parse(struct mg_json **out, const char *sql,
 		     struct mg_pg_error *err)
 {
-	PgQueryParseResult res = pg_query_parse(sql);
+	PgQueryParseResult res;
 	int ret = 0;
 
 	*out = NULL;
+	/* A chain needs a byte per operator: short text cannot be deep. */
+	if (strlen(sql) > MAX_CHAIN) {
+		ret = too_deep(sql, err);
+		if (ret)
+			return ret < 0 ? ret : 0;
+	}
+	res = pg_query_parse(sql);
 	if (res.error) {
 		set_error(err, sql, res.error);
 		goto out;
 	}
-	ret = mg_json_parse(out, res.parse_tree, strlen(res.parse_tree), NULL);
+	ret = mg_json_parse_flags(out, res.parse_tree, strlen(res.parse_tree),
+				  NULL, MG_JSON_ANY_BYTES);
 	if (ret < 0)
 		ret = tree_too_deep(err);
 out:
@@ -307,8 +412,9 @@ int mg_pgparse_plpgsql(struct mg_json **out, const char *body,
 		err->offset = err->offset > prefix ? err->offset - prefix : 0;
 		goto out;
 	}
-	ret = mg_json_parse(out, res.plpgsql_funcs, strlen(res.plpgsql_funcs),
-			    NULL);
+	ret = mg_json_parse_flags(out, res.plpgsql_funcs,
+				  strlen(res.plpgsql_funcs), NULL,
+				  MG_JSON_ANY_BYTES);
 	if (ret < 0)
 		ret = tree_too_deep(err);
 out:

@@ -43,8 +43,8 @@ static const struct mg_rule rules[] = {
 	  "the journal lists only a fraction of the SQL files: another "
 	  "migrator" },
 	/* lint */
-	{ "sql-parse-error", "lint", MG_SEVERITY_WARNING,
-	  "a statement the PostgreSQL 15 grammar rejects" },
+	{ "sql-parse-error", "lint", MG_SEVERITY_ERROR,
+	  "a statement the PostgreSQL 15 grammar rejects: it fails at deploy" },
 	{ "drop-table", "lint", MG_SEVERITY_ERROR, "a table is dropped" },
 	{ "drop-column", "lint", MG_SEVERITY_ERROR, "a column is dropped" },
 	{ "rename-as-drop", "lint", MG_SEVERITY_ERROR,
@@ -69,6 +69,9 @@ static const struct mg_rule rules[] = {
 	  "CONCURRENTLY cannot run inside the migrator's transaction" },
 	{ "manual-addition-without-header", "lint", MG_SEVERITY_WARNING,
 	  "hand-written SQL without a '-- Manual addition:' header" },
+	{ "transaction-control", "lint", MG_SEVERITY_ERROR,
+	  "COMMIT, ROLLBACK, BEGIN, SAVEPOINT... break the migrator's one "
+	  "transaction" },
 	/* docs */
 	{ "doc-needs-update", "docs", MG_SEVERITY_WARNING,
 	  "a documentation page describes what changed" },
@@ -428,21 +431,30 @@ static void format_text(struct mg_strbuf *out, const struct mg_report *r,
 	const char *reset = color ? "\033[0m" : "";
 	size_t i;
 
+	/*
+	 * Paths and messages carry names from the repository: quoted and
+	 * escaped, so that no byte of theirs ends a line or drives the
+	 * terminal (mg_strbuf_add_quoted).
+	 */
 	for (i = 0; i < r->nr; i++) {
 		const struct mg_finding *f = &r->items[i];
 		int err = f->severity == MG_SEVERITY_ERROR;
 
 		/* Editors' problem matchers want path:line:col: always. */
-		mg_strbuf_addf(out, "%s%s:%u:%u", bold,
-			       f->path[0] ? f->path : ".",
-			       f->line ? f->line : 1,
+		mg_strbuf_adds(out, bold);
+		mg_strbuf_add_quoted(out, f->path[0] ? f->path : ".");
+		mg_strbuf_addf(out, ":%u:%u", f->line ? f->line : 1,
 			       f->column ? f->column : 1);
-		mg_strbuf_addf(out, ":%s %s%s:%s %s [%s]\n", reset,
+		mg_strbuf_addf(out, ":%s %s%s:%s ", reset,
 			       err ? red : magenta, err ? "error" : "warning",
-			       reset, f->message, f->rule);
-		if (f->hint)
-			mg_strbuf_addf(out, "  %shint:%s %s\n", cyan, reset,
-				       f->hint);
+			       reset);
+		mg_strbuf_add_escaped(out, f->message);
+		mg_strbuf_addf(out, " [%s]\n", f->rule);
+		if (f->hint) {
+			mg_strbuf_addf(out, "  %shint:%s ", cyan, reset);
+			mg_strbuf_add_escaped(out, f->hint);
+			mg_strbuf_addch(out, '\n');
+		}
 	}
 }
 
@@ -478,10 +490,23 @@ static void format_json(struct mg_strbuf *out, const struct mg_report *r)
 	mg_strbuf_adds(out, "}}\n");
 }
 
-/* GitHub workflow commands: %, CR, LF always; ':' and ',' in properties. */
+/*
+ * GitHub workflow commands: %, CR, LF always; ':' and ',' in properties.
+ * With quote, s is first quoted (a property) or escaped (the message) as
+ * in the text format, so no control byte reaches the log.
+ */
 static void add_github_escaped(struct mg_strbuf *out, const char *s,
-			       int property)
+			       int property, int quote)
 {
+	struct mg_strbuf q = MG_STRBUF_INIT;
+
+	if (quote) {
+		if (property)
+			mg_strbuf_add_quoted(&q, s);
+		else
+			mg_strbuf_add_escaped(&q, s);
+		s = q.buf;
+	}
 	for (; *s; s++) {
 		if (*s == '%')
 			mg_strbuf_adds(out, "%25");
@@ -496,6 +521,7 @@ static void add_github_escaped(struct mg_strbuf *out, const char *s,
 		else
 			mg_strbuf_addch(out, *s);
 	}
+	mg_strbuf_release(&q);
 }
 
 static void format_github(struct mg_strbuf *out, const struct mg_report *r)
@@ -508,15 +534,15 @@ static void format_github(struct mg_strbuf *out, const struct mg_report *r)
 		mg_strbuf_addf(out, "::%s file=",
 			       f->severity == MG_SEVERITY_ERROR ? "error"
 								: "warning");
-		add_github_escaped(out, f->path, 1);
+		add_github_escaped(out, f->path, 1, 1);
 		mg_strbuf_addf(out, ",line=%u,col=%u,title=",
 			       f->line ? f->line : 1, f->column ? f->column : 1);
-		add_github_escaped(out, f->rule, 1);
+		add_github_escaped(out, f->rule, 1, 0);
 		mg_strbuf_adds(out, "::");
-		add_github_escaped(out, f->message, 0);
+		add_github_escaped(out, f->message, 0, 1);
 		if (f->hint) {
-			add_github_escaped(out, "\nhint: ", 0);
-			add_github_escaped(out, f->hint, 0);
+			add_github_escaped(out, "\nhint: ", 0, 0);
+			add_github_escaped(out, f->hint, 0, 1);
 		}
 		mg_strbuf_addch(out, '\n');
 	}
@@ -593,6 +619,16 @@ void mg_report_format(struct mg_strbuf *out, const struct mg_report *r,
 	case MG_FORMAT_SARIF:
 		format_sarif(out, r);
 		break;
+	}
+}
+
+void mg_report_format_notes(struct mg_strbuf *out, const struct mg_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->notes_nr; i++) {
+		mg_strbuf_add_escaped(out, r->notes[i]);
+		mg_strbuf_addch(out, '\n');
 	}
 }
 

@@ -141,12 +141,106 @@ void mg_strbuf_addf(struct mg_strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The length of the character at p when it is valid UTF-8 (0 when not),
+ * reading no further than a NUL.
+ */
+static size_t utf8_char_len(const unsigned char *p)
+{
+	size_t n, k;
+
+	if (p[0] < 0x80)
+		return 1;
+	n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : 2;
+	for (k = 1; k < n; k++)
+		if (!p[k])
+			return 0;
+	return mg_utf8_valid_prefix((const char *)p, n) == n ? n : 0;
+}
+
+/*
+ * The length of the character at p when a terminal shows it as itself:
+ * printable ASCII or valid UTF-8 but the C1 controls (U+0080..U+009F,
+ * which some terminals obey as ESC sequences); 0 for a byte to escape.
+ */
+static size_t shown_len(const unsigned char *p)
+{
+	size_t n;
+
+	if (p[0] >= 0x20 && p[0] < 0x7F)
+		return 1;
+	if (p[0] < 0x80)
+		return 0;
+	n = utf8_char_len(p);
+	if (n == 2 && p[0] == 0xC2 && p[1] < 0xA0)
+		return 0;
+	return n;
+}
+
+static void add_c_escape(struct mg_strbuf *sb, unsigned char c)
+{
+	static const char names[] = "\\a\\b\\t\\n\\v\\f\\r";
+
+	if (c >= '\a' && c <= '\r') {
+		mg_strbuf_add(sb, names + 2 * (c - '\a'), 2);
+		return;
+	}
+	mg_strbuf_addf(sb, "\\%03o", c);
+}
+
+/* s with every byte shown_len refuses as a C escape; quote and backslash
+ * too when quoting. */
+static void add_escaped(struct mg_strbuf *sb, const char *s, int quoting)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n = shown_len(p);
+
+		if (quoting && (*p == '"' || *p == '\\')) {
+			mg_strbuf_addch(sb, '\\');
+			mg_strbuf_addch(sb, (char)*p++);
+		} else if (n) {
+			mg_strbuf_add(sb, p, n);
+			p += n;
+		} else {
+			add_c_escape(sb, *p++);
+		}
+	}
+}
+
+void mg_strbuf_add_quoted(struct mg_strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	for (; *p; p += n) {
+		n = shown_len(p);
+		if (!n || *p == '"' || *p == '\\')
+			break;
+	}
+	if (!*p) {
+		mg_strbuf_adds(sb, s);
+		return;
+	}
+	mg_strbuf_addch(sb, '"');
+	add_escaped(sb, s, 1);
+	mg_strbuf_addch(sb, '"');
+}
+
+void mg_strbuf_add_escaped(struct mg_strbuf *sb, const char *s)
+{
+	add_escaped(sb, s, 0);
+}
+
 void mg_strbuf_add_json_string(struct mg_strbuf *sb, const char *s)
 {
 	const unsigned char *p;
+	size_t n;
 
 	mg_strbuf_addch(sb, '"');
-	for (p = (const unsigned char *)s; s && *p; p++) {
+	for (p = (const unsigned char *)s; s && *p; p += n) {
+		n = 1;
 		switch (*p) {
 		case '"':
 			mg_strbuf_adds(sb, "\\\"");
@@ -164,10 +258,20 @@ void mg_strbuf_add_json_string(struct mg_strbuf *sb, const char *s)
 			mg_strbuf_adds(sb, "\\t");
 			break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20) {
 				mg_strbuf_addf(sb, "\\u%04x", *p);
-			else
+			} else if (*p < 0x80) {
 				mg_strbuf_addch(sb, (char)*p);
+			} else {
+				n = utf8_char_len(p);
+				if (n) {
+					mg_strbuf_add(sb, p, n);
+				} else {
+					/* not UTF-8: one U+FFFD a byte */
+					mg_strbuf_adds(sb, "\\ufffd");
+					n = 1;
+				}
+			}
 		}
 	}
 	mg_strbuf_addch(sb, '"');

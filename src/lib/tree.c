@@ -43,6 +43,120 @@ int mg_tree_read(struct mg_tree *t, const char *path, char **data,
 	return t->ops->read(t, path, data, len);
 }
 
+static void sb_truncate(struct mg_strbuf *sb, size_t n)
+{
+	if (sb->alloc && n <= sb->len) {
+		sb->len = n;
+		sb->buf[n] = '\0';
+	}
+}
+
+/*
+ * Append rel's components to parts (a '/'-joined relative path), reading
+ * "." and ".." as a file system does; -1 when ".." climbs above the root.
+ */
+static int path_push(struct mg_strbuf *parts, const char *rel)
+{
+	const char *p = rel;
+
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if ((n == 1 && p[0] == '.') || n == 0) {
+			/* "." and empty components ("a//b"): nothing. */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash;
+
+			if (!parts->len)
+				return -1;
+			slash = strrchr(parts->buf, '/');
+			sb_truncate(parts, slash ? (size_t)(slash -
+							 parts->buf) : 0);
+		} else {
+			if (parts->len)
+				mg_strbuf_addch(parts, '/');
+			mg_strbuf_add(parts, p, n);
+		}
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
+int mg_tree_resolve(struct mg_tree *t, const char *path, char **out,
+		    unsigned *links)
+{
+	struct mg_strbuf done = MG_STRBUF_INIT, next = MG_STRBUF_INIT;
+	char *rest = mg_xstrdup(path), *target = NULL;
+	const char *p = rest;
+	unsigned followed = 0;
+	int err = 0;
+
+	*out = NULL;
+	mg_strbuf_init(&done);
+	mg_strbuf_init(&next);
+	while (t->readlink && *p) {
+		size_t n = strcspn(p, "/"), keep = done.len;
+
+		if (done.len)
+			mg_strbuf_addch(&done, '/');
+		mg_strbuf_add(&done, p, n);
+		p += n;
+		if (*p == '/')
+			p++;
+		free(target);
+		target = NULL;
+		err = t->readlink(t, done.buf, &target);
+		if (err == MG_ENOTFOUND) {
+			err = 0;
+			continue;
+		}
+		if (err < 0)
+			goto out;
+		if (++followed > 40) {
+			err = mg_error_set_code(MG_EUSAGE, "'%s': too many "
+				"symbolic links (a loop?)", path);
+			goto out;
+		}
+		/* The target, read from the link's folder, then the rest. */
+		sb_truncate(&next, 0);
+		mg_strbuf_add(&next, done.buf, keep);
+		if (target[0] == '/' || path_push(&next, target) < 0) {
+			/* The target is not shown: it names the machine. */
+			err = mg_error_set_code(MG_EUSAGE, "'%s' is a symbolic "
+				"link to a place outside the repository: not "
+				"followed", done.buf);
+			goto out;
+		}
+		if (path_push(&next, p) < 0) {
+			err = mg_error_set_code(MG_EUSAGE, "'%s' leaves the "
+				"repository through the symbolic link '%s'",
+				path, done.buf);
+			goto out;
+		}
+		free(rest);
+		rest = mg_strbuf_detach(&next, NULL);
+		mg_strbuf_init(&next);
+		p = rest;
+		sb_truncate(&done, 0);
+	}
+	if (!t->readlink) {
+		sb_truncate(&done, 0);
+		mg_strbuf_adds(&done, path);
+	}
+	*out = mg_strbuf_detach(&done, NULL);
+	mg_strbuf_init(&done);
+	if (links)
+		*links = followed;
+out:
+	free(target);
+	free(rest);
+	mg_strbuf_release(&done);
+	mg_strbuf_release(&next);
+	return err;
+}
+
 static int cmp_entry(const void *a_, const void *b_)
 {
 	const struct mg_tree_entry *a = a_, *b = b_;
@@ -310,6 +424,29 @@ static void dir_free(struct mg_tree *t)
 	free(d);
 }
 
+static int dir_readlink(struct mg_tree *t, const char *path, char **target)
+{
+	struct dir_tree *d = (struct dir_tree *)t;
+	char *full = mg_path_join(d->root, path);
+	struct stat st;
+	ssize_t n;
+	int err = MG_ENOTFOUND;
+
+	*target = NULL;
+	if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    st.st_size < 4096) {
+		char buf[4096];
+
+		n = readlink(full, buf, sizeof(buf) - 1);
+		if (n >= 0) {
+			*target = mg_xstrndup(buf, (size_t)n);
+			err = 0;
+		}
+	}
+	free(full);
+	return err;
+}
+
 static const struct mg_tree_ops dir_ops = { dir_read, dir_list, dir_free };
 
 int mg_tree_open_dir(struct mg_tree **out, const char *root)
@@ -324,6 +461,7 @@ int mg_tree_open_dir(struct mg_tree **out, const char *root)
 	d = mg_xcalloc(1, sizeof(*d));
 	d->base.ops = &dir_ops;
 	d->base.label = mg_xstrdup(root);
+	d->base.readlink = dir_readlink;
 	d->root = mg_xstrdup(root);
 	*out = &d->base;
 	return 0;

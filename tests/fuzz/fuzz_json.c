@@ -1,4 +1,8 @@
-/* mg_json_parse: journals, snapshots, package.json, .migguard.json. */
+/*
+ * mg_json_parse: journals, snapshots, package.json, .migguard.json. The
+ * tree-less readers must accept exactly the texts the tree parser accepts
+ * (one grammar: JSON.parse's), and refuse the others at the same byte.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +27,28 @@ static void walk(const struct mg_json *j, const struct mg_srcmap *map,
 		walk(j->children[i], map, depth + 1);
 }
 
+/* The other readers agree with the tree on accepting and where not. */
+static void agree(const char *text, size_t size, int parsed, size_t off)
+{
+	static const char *const paths[] = { "entries/*/tag", "id" };
+	struct mg_json_member m[2];
+	struct mg_json *f = NULL;
+	size_t off2 = 0;
+	int ok;
+
+	memset(m, 0, sizeof(m));
+	m[0].key = "id";
+	m[1].key = "prevId";
+	ok = mg_json_top_strings(m, 2, text, size, &off2) >= 0;
+	mg_json_members_release(m, 2);
+	if (ok != parsed || (!ok && off2 != off))
+		abort();
+	ok = mg_json_parse_paths(&f, text, size, paths, 2, &off2) >= 0;
+	mg_json_free(f);
+	if (ok != parsed || (!ok && off2 != off))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mg_json *j = NULL;
@@ -32,8 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mg_json_parse(&j, (const char *)data, size, &off) < 0) {
 		if (off > size)
 			abort(); /* the error offset must be in the text */
+		agree((const char *)data, size, 0, off);
 		return 0;
 	}
+	agree((const char *)data, size, 1, 0);
 	mg_srcmap_init(&map, (const char *)data, size);
 	walk(j, &map, 0);
 	mg_srcmap_release(&map);

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mg_lint_options opts = { 3, (char *)"organization_id",
 					(char *)"authenticated",
-					(char *)"cascade" };
+					(char *)"cascade", 1, 1, 1 };
 	const char *buf = (const char *)data;
 	struct mg_json *snap = NULL;
 	struct mg_lint_input in;

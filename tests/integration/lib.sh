@@ -76,6 +76,38 @@ copy_step() {
 	cp -R "$src" "$2/packages/db"
 }
 
+# plain_migration N TAG SQL: in the current folder, drizzle-kit 0.31's
+# triple for migration N of packages/db (SQL, a snapshot chained to the
+# previous one, the journal rebuilt from the .sql files), and a schema edit.
+plain_migration() {
+	n=$1 tag=$2 sql=$3
+	m=packages/db/src/migrations
+	mkdir -p $m/meta packages/db/src/schema
+	printf '%s' "$sql" >"$m/${tag}.sql"
+	id=$(printf '00000000-0000-4000-8000-%012d' $((n + 1)))
+	prev=$(printf '00000000-0000-4000-8000-%012d' "$n")
+	[ "$n" = 0 ] && prev=00000000-0000-0000-0000-000000000000
+	printf '{\n  "id": "%s",\n  "prevId": "%s",\n  "version": "7",\n  "dialect": "postgresql",\n  "tables": {"public.t%s": {"name": "t%s"}},\n  "enums": {},\n  "schemas": {},\n  "sequences": {},\n  "roles": {},\n  "policies": {},\n  "views": {},\n  "_meta": {"columns": {}, "schemas": {}, "tables": {}}\n}' \
+		"$id" "$prev" "$n" "$n" >"$m/meta/$(printf '%04d' "$n")_snapshot.json"
+	entries=
+	i=0
+	for f in "$m"/*.sql; do
+		t=$(basename "$f" .sql)
+		entries="$entries${entries:+,}
+    {
+      \"idx\": $i,
+      \"version\": \"7\",
+      \"when\": $((1767603600000 + i * 1000)),
+      \"tag\": \"$t\",
+      \"breakpoints\": true
+    }"
+		i=$((i + 1))
+	done
+	printf '{\n  "version": "7",\n  "dialect": "postgresql",\n  "entries": [%s\n  ]\n}' \
+		"$entries" >"$m/meta/_journal.json"
+	printf 'export const step = %s;\n' "$n" >packages/db/src/schema/index.ts
+}
+
 need() {
 	command -v "$1" >/dev/null 2>&1 ||
 		fail "$1 is missing: $2"

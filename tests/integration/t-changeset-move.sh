@@ -25,4 +25,4 @@ expect_contains "$OUT" "packages/db/src/migrations/0006_drop_research_step.sql:6
 expect_not_contains "$OUT" "0005_rename_summary.sql"
 # What the moved file already had is not this change's doing.
 expect_not_contains "$OUT" "table \"research_step\" is dropped"
-expect_contains "$ERR" "problems were already there before this change"
+expect_contains "$ERR" "already there before this change"

@@ -20,6 +20,19 @@ expect_exit 0 migguard changes --pre-push origin <"$MG_TMP/in"
 expect_out "# $(short "$remote")..$(short "$head")
 A	db/two.sql"
 
+# git push --all / --mirror: 10,000 refs at one commit are one change set,
+# opened and checked once (each ref cost a full check: 30 s and more under
+# the sanitizers), in the order of the lines; a new branch at the same
+# commit has the same range.
+awk -v h="$head" -v r="$remote" -v z="$z" 'BEGIN {
+	for (i = 0; i < 10000; i++)
+		printf "refs/heads/b%d %s refs/heads/b%d %s\n", i, h, i, (i % 2 ? r : z)
+}' >"$MG_TMP/in"
+expect_exit 0 timeout 60 migguard changes --pre-push origin <"$MG_TMP/in"
+expect_out "# $(short "$remote")..$(short "$head")
+A	db/two.sql"
+expect_exit 0 timeout 60 migguard check --pre-push origin <"$MG_TMP/in"
+
 # Empty stdin (nothing to push): nothing to check.
 expect_exit 0 migguard changes --pre-push origin </dev/null
 expect_out ""

@@ -41,6 +41,19 @@ git -C "$MG_TMP/shallow" fetch -q --depth 1 origin main:main
 expect_exit 2 migguard changes --repo "$MG_TMP/shallow" --base main
 expect_contains "$ERR" "this clone is shallow"
 expect_contains "$ERR" "fetch-depth: 0"
+# Every binary on that path says so too, and frees what it took (the
+# sanitizer build checks leaks: libgit2's merge base leaked here).
+for cmd in "migguard check" migguard-pair migguard-journal migguard-lint migguard-docs; do
+	expect_exit 2 $cmd --repo "$MG_TMP/shallow" --base main
+	expect_contains "$ERR" "this clone is shallow"
+done
+# Deep enough to hold the merge base: a shallow clone works.
+git clone -q --depth 3 --branch feature "file://$MG_TMP/bare.git" "$MG_TMP/deeper"
+git -C "$MG_TMP/deeper" fetch -q --depth 2 origin main:main
+expect_exit 0 migguard changes --repo "$MG_TMP/deeper" --base main
+expect_out "# $(git rev-parse --short=7 "$base")..$(git rev-parse --short=7 HEAD)
+A	db/three.sql
+A	db/two.sql"
 
 # Not a repository at all.
 mkdir "$MG_TMP/plain"

@@ -106,3 +106,22 @@ git add -A
 expect_exit 0 migguard-docs
 expect_contains "$OUT" "docs/big/page-4321.md:3:6: warning: page may be out of date: changed table 'research_step' (mentioned) [doc-needs-update]"
 [ "$(printf '%s\n' "$OUT" | grep -c 'docs/big/')" = 1 ] || fail "other pages flagged"
+
+# An English word that names a table counts only as code: `service user
+# key` and "every user" are prose, `public.user` and a code block token
+# are the table (step 00 creates "user" and "organization").
+cd "$MG_TMP"
+new_repo w
+cd w
+mkdir -p docs
+printf '# Keys\n\nKeep the `service user key` secret: every user signs in.\n' >docs/keys.md
+printf '# Users\n\nThe `public.user` table.\n' >docs/users.md
+printf '# Query\n\n```sql\nselect id from "user";\n```\n' >docs/query.md
+git add -A
+git commit -q -m pages
+copy_step 00 .
+git add -A
+expect_exit 0 migguard-docs
+expect_not_contains "$OUT" "docs/keys.md"
+expect_contains "$OUT" "docs/users.md:3:13: warning: page may be out of date: changed table 'user' (mentioned) [doc-needs-update]"
+expect_contains "$OUT" "docs/query.md:4:17: warning: page may be out of date: changed table 'user' (mentioned) [doc-needs-update]"

@@ -62,8 +62,13 @@ expect_contains "$ERR" "migguard-apply: error:"
 expect_contains "$ERR" "127.0.0.1:1"
 expect_contains "$ERR" "docker compose up -d"
 # ... MIGGUARD_SKIP=apply lets it through, and says so.
+# ... skipping every static check skips exactly those: the apply still
+# runs (and stops the push), and the hook says what still ran.
+MIGGUARD_SKIP=pair,journal,lint,docs expect_exit 1 git push -q origin main
+expect_contains "$ERR" "skipping pair, journal, lint, docs; still running apply"
+expect_contains "$ERR" "migguard-apply: error:"
 MIGGUARD_SKIP=apply expect_exit 0 git push -q origin main
-expect_contains "$ERR" "skipping apply"
+expect_contains "$ERR" "skipping apply; still running pair, journal, lint, docs"
 
 # Not required (the default): a warning with the way to start it.
 copy_step 04 .

@@ -26,12 +26,42 @@ migguard: the pre-push hook is up to date: .git/hooks/pre-push"
 cmp -s "$hooks/pre-commit" "$MG_TMP/first" || fail "second install changed it"
 [ ! -e "$hooks/pre-commit.migguard-chained" ] || fail "chained itself"
 
-# A hand-edited migguard hook is rewritten, still not chained.
-echo "# local edit" >>"$hooks/pre-commit"
+# A migguard hook the user edited is theirs now: install keeps it (chained,
+# and says so), uninstall leaves it alone; only a byte-identical hook of
+# ours is rewritten or removed.
+echo "echo my own lines" >>"$hooks/pre-commit"
+cp -p "$hooks/pre-commit" "$MG_TMP/edited"
+expect_exit 0 migguard uninstall --hooks pre-commit
+expect_out "migguard: .git/hooks/pre-commit is migguard's hook with local edits: left alone (remove it yourself)"
+cmp -s "$hooks/pre-commit" "$MG_TMP/edited" || fail "edited hook removed"
 expect_exit 0 migguard install --hooks pre-commit
-expect_out "migguard: installed the pre-commit hook: .git/hooks/pre-commit"
-cmp -s "$hooks/pre-commit" "$MG_TMP/first" || fail "not rewritten"
-[ ! -e "$hooks/pre-commit.migguard-chained" ] || fail "chained itself"
+expect_out "migguard: installed the pre-commit hook: .git/hooks/pre-commit (the existing hook, migguard's with local edits, is kept as pre-commit.migguard-chained and runs first)"
+cmp -s "$hooks/pre-commit.migguard-chained" "$MG_TMP/edited" ||
+	fail "the user's lines are lost"
+cmp -s "$hooks/pre-commit" "$MG_TMP/first" || fail "not written afresh"
+# ... and the checks run once, though the kept hook calls migguard too.
+MIGGUARD_SKIP=lint expect_exit 0 git commit -q --allow-empty -m once
+[ "$(printf '%s\n' "$ERR" | grep -c 'MIGGUARD_SKIP=lint')" = 1 ] ||
+	fail "the checks ran more than once: $ERR"
+expect_exit 0 migguard uninstall --hooks pre-commit
+cmp -s "$hooks/pre-commit" "$MG_TMP/edited" || fail "edited hook not restored"
+rm "$hooks/pre-commit"
+expect_exit 0 migguard install --hooks pre-commit
+
+# The temporary file is made anew in the hooks folder: a symlink planted
+# at its old fixed name (a shared core.hooksPath) is not followed.
+echo precious >"$MG_TMP/victim"
+rm "$hooks/pre-push"
+ln -s "$MG_TMP/victim" "$hooks/pre-push.migguard-tmp"
+expect_exit 0 migguard install --hooks pre-push
+[ "$(cat "$MG_TMP/victim")" = precious ] || fail "followed the planted symlink"
+[ -f "$hooks/pre-push" ] && [ ! -L "$hooks/pre-push" ] ||
+	fail "pre-push is not a plain file"
+cmp -s "$hooks/pre-push" "$MG_SOURCE_DIR/hooks/pre-push" 2>/dev/null ||
+	grep -q "^# migguard-hook pre-push" "$hooks/pre-push" ||
+	fail "pre-push not written"
+rm "$hooks/pre-push.migguard-tmp"
+ls "$hooks" | grep -q migguard-tmp && fail "temporary file left: $(ls "$hooks")"
 
 # Uninstall removes what was not there.
 expect_exit 0 migguard uninstall

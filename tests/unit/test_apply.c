@@ -93,16 +93,12 @@ static void test_apply__check_text_rejects_bad_utf8(void **state)
 	assert_int_equal(mg_apply_check_text("\xf4\x90\x80\x80", 4), 1);
 }
 
-static void test_apply__lock_key_is_fixed_per_table(void **state)
+static void test_apply__lock_key_is_fixed(void **state)
 {
 	(void)state;
-	assert_true(mg_apply_lock_key("drizzle", "__drizzle_migrations") ==
-		    mg_apply_lock_key("drizzle", "__drizzle_migrations"));
-	assert_true(mg_apply_lock_key("drizzle", "__drizzle_migrations") !=
-		    mg_apply_lock_key("other", "__drizzle_migrations"));
-	/* The separator keeps ("ab", "c") apart from ("a", "bc"). */
-	assert_true(mg_apply_lock_key("ab", "c") !=
-		    mg_apply_lock_key("a", "bc"));
+	/* sha256("migguard-apply\0"), first 8 bytes, big-endian. */
+	assert_true(mg_apply_lock_key() == mg_apply_lock_key());
+	assert_true(mg_apply_lock_key() != 0);
 }
 
 /* Three entries, hashes "h0".."h2" (not real: the analysis compares). */
@@ -252,7 +248,7 @@ int main(void)
 		cmocka_unit_test(test_apply__split_like_javascript),
 		cmocka_unit_test(test_apply__error_position_maps_to_file_line),
 		cmocka_unit_test(test_apply__check_text_rejects_bad_utf8),
-		cmocka_unit_test(test_apply__lock_key_is_fixed_per_table),
+		cmocka_unit_test(test_apply__lock_key_is_fixed),
 		cmocka_unit_test(test_apply__pending_after_newest),
 		cmocka_unit_test(test_apply__would_be_skipped),
 		cmocka_unit_test(test_apply__modified_file_named),

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "migguard/changeset.h"
 #include "migguard/glob.h"
@@ -37,6 +38,62 @@ static void test_glob__wildmatch(void **state)
 				     "packages/db/src/schemas/a.ts"));
 	assert_true(mg_path_watched("packages/db/", "packages/db"));
 	assert_true(mg_path_watched("src/**/*.ts", "src/a/b.ts"));
+}
+
+/* git's wildmatch: "**" is special only as a whole path component. */
+static void test_glob__double_star_only_as_component(void **state)
+{
+	(void)state;
+	assert_true(mg_glob_match("a**/b", "ax/b"));
+	assert_false(mg_glob_match("a**/b", "ax/y/b"));
+	assert_true(mg_glob_match("a/**b", "a/xb"));
+	assert_false(mg_glob_match("a/**b", "a/x/b"));
+	assert_true(mg_glob_match("a/**", "a/"));
+	assert_true(mg_glob_match("**", "a/b/c"));
+	assert_true(mg_glob_match("a/***/b", "a/x/y/b"));
+	assert_true(mg_glob_match("**/", "a/b/"));
+	assert_false(mg_glob_match("**/", "a/b"));
+	assert_true(mg_glob_match("a\\*b", "a*b"));
+	assert_true(mg_glob_match("a\\*", "a*"));
+	assert_false(mg_glob_match("a\\*", "ab"));
+	assert_false(mg_glob_match("a[/]b", "a/b"));
+	assert_false(mg_glob_match("a?b", "a/b"));
+	assert_true(mg_glob_match("[]]", "]"));
+	assert_true(mg_glob_match("", ""));
+	assert_false(mg_glob_match("", "a"));
+}
+
+/*
+ * Many stars against a long name that almost matches: a backtracking
+ * matcher takes exponential time (the hook timed out). The alarm fails
+ * the test instead of hanging it.
+ */
+static void test_glob__many_stars_linear(void **state)
+{
+	char pattern[256], path[4096];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 60; i++) {
+		pattern[2 * i] = 'a';
+		pattern[2 * i + 1] = '*';
+	}
+	strcpy(pattern + 120, "b");
+	memset(path, 'a', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	alarm(10);
+	assert_false(mg_glob_match(pattern, path));
+	strcpy(pattern, "**/**/**/**/**/**/**/**/**/**/**/**/**/x");
+	for (i = 0; i + 2 < sizeof(path); i += 2) {
+		path[i] = 'a';
+		path[i + 1] = '/';
+	}
+	path[i] = '\0';
+	assert_false(mg_glob_match(pattern, path));
+	path[i - 2] = 'x';
+	path[i - 1] = '\0';
+	assert_true(mg_glob_match(pattern, path));
+	alarm(0);
 }
 
 static void test_srcmap__lines_and_utf8_columns(void **state)
@@ -273,6 +330,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_glob__wildmatch),
+		cmocka_unit_test(test_glob__double_star_only_as_component),
+		cmocka_unit_test(test_glob__many_stars_linear),
 		cmocka_unit_test(test_srcmap__lines_and_utf8_columns),
 		cmocka_unit_test(test_json__offsets_and_errors),
 		cmocka_unit_test(test_tree__path_safety),

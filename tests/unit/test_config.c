@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "migguard/config.h"
+#include "migguard/strbuf.h"
 
 static void write_file(const char *root, const char *path, const char *text)
 {
@@ -69,7 +70,17 @@ static void test_config__json_errors_name_line_and_reason(void **state)
 	expect_error("{\"lint\": {\"guardsFromIndex\": -1}}",
 		     ".migguard.json:1:30: \"guardsFromIndex\" must be a whole "
 		     "number (the first migration idx that needs IF NOT "
-		     "EXISTS guards)");
+		     "EXISTS guards) or false");
+	expect_error("{\"lint\": {\"tenant\": {\"role\": \"x\"}}}",
+		     ".migguard.json:1:21: \"tenant\" needs a \"column\" (or "
+		     "write \"tenant\": false)");
+	expect_error("{\"lint\": {\"enumGuards\": 1}}",
+		     ".migguard.json:1:25: \"enumGuards\" must be true or "
+		     "false, not a number");
+	expect_error("{\"lint\": {\"fkOnDelete\": \"drop\"}}",
+		     ".migguard.json:1:25: \"fkOnDelete\" must be one of "
+		     "cascade, restrict, no action, set null, set default, "
+		     "or false");
 	expect_error("{\n  \"docs\": [\n", ".migguard.json:3:1: unexpected end "
 		     "of JSON (truncated file?)");
 	expect_error("\xEF\xBB\xBF{}", ".migguard.json:1:1: the file starts "
@@ -125,6 +136,77 @@ static void test_config__json_full(void **state)
 	assert_true(mg_project_is_schema(&cfg.projects[0], "shared/a.ts"));
 	assert_false(mg_project_is_schema(&cfg.projects[0], "shared/a/b.ts"));
 	mg_config_release(&cfg);
+}
+
+/*
+ * Two projects named alike: the pre-push apply picks one by name, so it
+ * could run the wrong one. A config error naming both lines.
+ */
+static void test_config__duplicate_project_names(void **state)
+{
+	(void)state;
+	expect_error("{\"projects\": [\n"
+		     "  {\"name\": \"db\", \"schema\": \"a/s\", "
+		     "\"migrations\": \"a/m\"},\n"
+		     "  {\"name\": \"x\", \"schema\": \"c/s\", "
+		     "\"migrations\": \"c/m\"},\n"
+		     "  {\"name\": \"db\", \"schema\": \"b/s\", "
+		     "\"migrations\": \"b/m\"}\n]}",
+		     ".migguard.json:4:12: two projects are named 'db' (lines "
+		     "2 and 4): give each its own \"name\"");
+	/* Without "name", the migrations folder is the name. */
+	expect_error("{\"projects\": [\n"
+		     "  {\"schema\": \"a/s\", \"migrations\": \"a/m\"},\n"
+		     "  {\"schema\": \"b/s\", \"migrations\": \"./a/m/\"}\n]}",
+		     ".migguard.json:3:3: two projects are named 'a/m' (lines "
+		     "2 and 3): give each its own \"name\"");
+}
+
+/* A 10 MiB .migguard.json of any shape parses in linear time. */
+static void test_config__big_config_linear(void **state)
+{
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	struct mg_config cfg;
+	size_t i, n = 200000;
+
+	(void)state;
+	alarm(60);
+	/* One project watching 200,000 schema paths. */
+	mg_strbuf_adds(&sb, "{\"projects\": [{\"name\": \"a\", "
+			    "\"migrations\": \"m\", \"schema\": [");
+	for (i = 0; i < n; i++)
+		mg_strbuf_addf(&sb, "%s\"s/%zu/x.ts\"", i ? "," : "", i);
+	mg_strbuf_adds(&sb, "]}], \"docs\": [");
+	/* 200,000 docs mappings on one line. */
+	for (i = 0; i < n; i++)
+		mg_strbuf_addf(&sb, "%s{\"when\": [\"a/%zu\"], \"pages\": "
+				    "[\"d.md\"]}", i ? "," : "", i);
+	mg_strbuf_adds(&sb, "]}");
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(mg_config_parse_json(&cfg, ".migguard.json", sb.buf,
+					      sb.len),
+			 0);
+	assert_int_equal(cfg.projects[0].schema.nr, n);
+	assert_string_equal(cfg.projects[0].schema.items[n - 1], "s/199999");
+	assert_int_equal(cfg.docs_nr, n);
+	assert_int_equal(cfg.docs[n - 1].line, 1);
+	mg_config_release(&cfg);
+	/* 100,000 projects, each on its own line. */
+	mg_strbuf_reset(&sb);
+	mg_strbuf_adds(&sb, "{\"projects\": [");
+	for (i = 0; i < n / 2; i++)
+		mg_strbuf_addf(&sb, "%s\n{\"name\": \"p%zu\", \"schema\": "
+				    "\"s%zu\", \"migrations\": \"m%zu\"}",
+			       i ? "," : "", i, i, i);
+	mg_strbuf_adds(&sb, "]}");
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(mg_config_parse_json(&cfg, ".migguard.json", sb.buf,
+					      sb.len),
+			 0);
+	assert_int_equal(cfg.projects_nr, n / 2);
+	mg_config_release(&cfg);
+	alarm(0);
+	mg_strbuf_release(&sb);
 }
 
 static void test_config__drizzle_ts_scanner(void **state)
@@ -233,6 +315,86 @@ static void test_config__discovery_monorepo(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* What is configured is remembered, with its line; the rest is unset. */
+static void test_config__lint_configured_lines(void **state)
+{
+	struct mg_config cfg;
+	enum mg_severity sev = MG_SEVERITY_OFF;
+	const char *text = "{\n"
+			   "  \"rules\": {\"rls-missing\": \"warning\",\n"
+			   "            \"fk-on-delete\": \"off\"},\n"
+			   "  \"lint\": {\n"
+			   "    \"guardsFromIndex\": false,\n"
+			   "    \"fkOnDelete\": \"restrict\",\n"
+			   "    \"enumGuards\": true,\n"
+			   "    \"manualHeader\": false\n"
+			   "  }\n"
+			   "}\n";
+
+	(void)state;
+	assert_int_equal(parse(&cfg, text), 0);
+	assert_int_equal(cfg.lint_set.guards_from_index, 5);
+	assert_int_equal(cfg.lint.guards_from_index, -1);
+	assert_int_equal(cfg.lint_set.fk_on_delete, 6);
+	assert_string_equal(cfg.lint.fk_on_delete, "restrict");
+	assert_int_equal(cfg.lint_set.enum_guards, 7);
+	assert_true(cfg.lint.enum_guards);
+	assert_int_equal(cfg.lint_set.manual_header, 8);
+	assert_false(cfg.lint.manual_header);
+	assert_int_equal(cfg.lint_set.tenant, 0);
+	assert_null(cfg.lint.tenant_column);
+	assert_int_equal(cfg.lint_set.extension_guards, 0);
+	assert_int_equal(mg_config_rule_line(&cfg, "rls-missing", &sev), 2);
+	assert_int_equal(sev, MG_SEVERITY_WARNING);
+	assert_int_equal(mg_config_rule_line(&cfg, "fk-on-delete", &sev), 3);
+	assert_int_equal(sev, MG_SEVERITY_OFF);
+	assert_int_equal(mg_config_rule_line(&cfg, "drop-table", NULL), 0);
+	mg_config_release(&cfg);
+}
+
+/* Loading sets no convention: they are off until configured or shown. */
+static void test_config__no_convention_defaults(void **state)
+{
+	struct mg_tree *tree = NULL;
+	struct mg_config cfg;
+	char root[] = "/tmp/mg-config-XXXXXX", sub[1100], cmd[1100];
+	int found = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	write_file(root, "drizzle.config.ts",
+		   "export default { dialect: 'postgresql', schema: './s.ts', "
+		   "out: './drizzle' }");
+	assert_int_equal(mg_tree_open_dir(&tree, root), 0);
+	assert_int_equal(mg_config_load(&cfg, tree), 0);
+	assert_int_equal(cfg.lint.guards_from_index, -1);
+	assert_null(cfg.lint.tenant_column);
+	assert_null(cfg.lint.tenant_role);
+	assert_null(cfg.lint.fk_on_delete);
+	assert_false(cfg.lint.enum_guards || cfg.lint.extension_guards ||
+		     cfg.lint.manual_header);
+	mg_config_release(&cfg);
+	mg_tree_free(tree);
+
+	/* From disk: the nearest .migguard.json, not past a .git. */
+	write_file(root, "a/b/x.sql", "");
+	snprintf(sub, sizeof(sub), "%s/a/b", root);
+	write_file(root, "a/.migguard.json",
+		   "{\"lint\": {\"fkOnDelete\": \"cascade\"}}");
+	assert_int_equal(mg_config_load_dir(&cfg, sub, &found), 0);
+	assert_true(found);
+	assert_string_equal(cfg.lint.fk_on_delete, "cascade");
+	assert_int_equal(cfg.lint_set.fk_on_delete, 1);
+	mg_config_release(&cfg);
+	write_file(root, "a/b/.git", "gitdir: elsewhere\n");
+	assert_int_equal(mg_config_load_dir(&cfg, sub, &found), 0);
+	assert_false(found);
+	assert_null(cfg.lint.fk_on_delete);
+	mg_config_release(&cfg);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_config__real_fixture(void **state)
 {
 	struct mg_tree *tree = NULL;
@@ -284,10 +446,14 @@ int main(void)
 		cmocka_unit_test(test_config__json_errors_name_line_and_reason),
 		cmocka_unit_test(test_config__project_migrator),
 		cmocka_unit_test(test_config__json_full),
+		cmocka_unit_test(test_config__duplicate_project_names),
+		cmocka_unit_test(test_config__big_config_linear),
 		cmocka_unit_test(test_config__drizzle_ts_scanner),
 		cmocka_unit_test(test_config__drizzle_other_dialect_and_errors),
 		cmocka_unit_test(test_config__discovery_monorepo),
 		cmocka_unit_test(test_config__real_fixture),
+		cmocka_unit_test(test_config__lint_configured_lines),
+		cmocka_unit_test(test_config__no_convention_defaults),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

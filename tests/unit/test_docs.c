@@ -411,6 +411,83 @@ static void test_docs__reference_plain_words_only_in_code(void **state)
 			     MG_DOCS_REF_NAME_IN_CODE, NULL), 0);
 }
 
+/*
+ * An English word is a table name only as code: a whole code span that
+ * is the name (quoted or qualified), the name as a token in a code block.
+ * "`service role key`" is prose in backticks, not the table "role".
+ */
+static void test_docs__reference_word_as_identifier_only(void **state)
+{
+	size_t at;
+
+	(void)state;
+	assert_int_equal(ref("Keep the `service role key` secret.", "role",
+			     MG_DOCS_REF_NAME_IN_CODE, NULL), 0);
+	assert_int_equal(ref("Run `grant role to x` first.", "role",
+			     MG_DOCS_REF_NAME_IN_CODE, NULL), 0);
+	assert_int_equal(ref("Each role has rights.", "role",
+			     MG_DOCS_REF_NAME_IN_CODE, NULL), 0);
+	assert_int_equal(ref("The `role` table.", "role",
+			     MG_DOCS_REF_NAME_IN_CODE, &at), 1);
+	assert_int_equal(at, 5);
+	assert_int_equal(ref("The ` role ` table.", "role",
+			     MG_DOCS_REF_NAME_IN_CODE, NULL), 1);
+	assert_int_equal(ref("The `\"role\"` table.", "role",
+			     MG_DOCS_REF_NAME_IN_CODE, NULL), 1);
+	assert_int_equal(ref("See `public.role` and more.", "role",
+			     MG_DOCS_REF_NAME_IN_CODE, NULL), 1);
+	assert_int_equal(ref("See `\"public\".\"role\"`.", "role",
+			     MG_DOCS_REF_NAME_IN_CODE, NULL), 1);
+	assert_int_equal(ref("Its `role.name` column.", "role",
+			     MG_DOCS_REF_NAME_IN_CODE, NULL), 1);
+	assert_int_equal(ref("The `roles` and `my_role` tables.", "role",
+			     MG_DOCS_REF_NAME_IN_CODE, NULL), 0);
+	assert_int_equal(ref("A `x` role `y`.", "role",
+			     MG_DOCS_REF_NAME_IN_CODE, NULL), 0);
+	assert_int_equal(ref("```sql\nselect * from role;\n```\n", "role",
+			     MG_DOCS_REF_NAME_IN_CODE, NULL), 1);
+	assert_int_equal(ref("```sql\nselect * from roles;\n```\nrole\n",
+			     "role", MG_DOCS_REF_NAME_IN_CODE, NULL), 0);
+	/* Names with '_' or digits are whole identifiers in prose too. */
+	assert_int_equal(ref("The user_role table.", "user_role",
+			     MG_DOCS_REF_NAME, NULL), 1);
+}
+
+/*
+ * One line of a few MB with many backticks and many near-mentions: the
+ * code spans were recounted from the line's start at every mention.
+ */
+static void test_docs__reference_long_line_linear(void **state)
+{
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	size_t i, at;
+
+	(void)state;
+	for (i = 0; i < 400000; i++)
+		mg_strbuf_adds(&sb, "`x` role `ro rol` ");
+	mg_strbuf_adds(&sb, "`role`");
+	alarm(30);
+	assert_int_equal(mg_docs_find_reference(&at, sb.buf, sb.len, "role",
+						MG_DOCS_REF_NAME_IN_CODE),
+			 1);
+	assert_int_equal(at, sb.len - 5);
+	assert_int_equal(mg_docs_find_reference(&at, sb.buf, sb.len - 6,
+						"role",
+						MG_DOCS_REF_NAME_IN_CODE),
+			 0);
+	/* Inside one span that runs the whole line. */
+	mg_strbuf_reset(&sb);
+	mg_strbuf_addch(&sb, '`');
+	for (i = 0; i < 400000; i++)
+		mg_strbuf_adds(&sb, "role ");
+	mg_strbuf_addch(&sb, '`');
+	assert_int_equal(mg_docs_find_reference(&at, sb.buf, sb.len, "role",
+						MG_DOCS_REF_NAME_IN_CODE),
+			 0);
+	alarm(0);
+	mg_strbuf_release(&sb);
+}
+
 static void test_docs__reference_paths(void **state)
 {
 	const char *p = "packages/db/src/schema/search.ts";
@@ -992,6 +1069,8 @@ int main(void)
 		cmocka_unit_test(test_docs__reference_whole_word),
 		cmocka_unit_test(test_docs__reference_plain_words_only_in_code),
 		cmocka_unit_test(test_docs__reference_paths),
+		cmocka_unit_test(test_docs__reference_word_as_identifier_only),
+		cmocka_unit_test(test_docs__reference_long_line_linear),
 		cmocka_unit_test(test_docs__sql_names),
 		cmocka_unit_test(test_docs__waiver_trailer),
 		T(test_docs__config_rule_flags_page),

@@ -463,7 +463,83 @@ static void test_journal__journal_not_json(void **state)
 	fx_run(fx);
 	f = expect_one(fx, "journal-invalid", JOURNAL, WHEN_LINE(1),
 		       "'_journal.json' is not valid JSON: invalid JSON");
-	assert_int_equal(f->column, 30);
+	assert_int_equal(f->column, 29); /* the second comma */
+}
+
+/*
+ * What JSON.parse (drizzle-kit and drizzle's migrator) throws on is
+ * journal-invalid at the byte: cJSON let each of these pass as "0 errors".
+ */
+static void test_journal__journal_strict_as_json_parse(void **state)
+{
+	static const struct {
+		const char *from, *to;
+		unsigned line, column;
+		const char *why;
+	} cases[] = {
+		{ "{\n  \"version\"", "\xEF\xBB\xBF{\n  \"version\"", 1, 1,
+		  "a byte order mark at the start (JSON.parse refuses it: "
+		  "save the file as UTF-8 without BOM)" },
+		{ "\"when\": 1795641932284,", "\"when\":\f1795641932284,",
+		  WHEN_LINE(1), 14, "invalid JSON" },
+		{ "\"idx\": 1,", "\"idx\": 01,", WHEN_LINE(1) - 2, 15,
+		  "a number with a leading zero" },
+		{ "\"tag\": \"0001", "\"tag\": \"\t0001", TAG_LINE(1), 15,
+		  "a raw control character (0x09) in a string: write it "
+		  "escaped, as \\t or \\u0009" },
+		{ "\"tag\": \"0001", "\"tag\": \"\xFF" "0001", TAG_LINE(1), 15,
+		  "bytes that are not UTF-8 in a string (drizzle would read "
+		  "U+FFFD in their place)" },
+	};
+	struct fx *fx = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct mg_finding *f;
+		char *msg = mg_xstrfmt("'_journal.json' is not valid JSON: %s",
+				       cases[i].why);
+
+		fx_write(fx, fx->head);
+		edit_file(fx->head, JOURNAL, cases[i].from, cases[i].to);
+		mg_report_release(&fx->r);
+		mg_report_init(&fx->r);
+		fx_run(fx);
+		f = expect_one(fx, "journal-invalid", JOURNAL, cases[i].line,
+			       msg);
+		assert_int_equal(f->column, cases[i].column);
+		free(msg);
+	}
+}
+
+/*
+ * "entries" twice: JSON.parse keeps the last, so drizzle would migrate a
+ * list migguard never checked. Invalid, naming both lines.
+ */
+static void test_journal__journal_duplicate_key(void **state)
+{
+	struct fx *fx = *state;
+	const struct mg_finding *f;
+
+	fx_write(fx, fx->head);
+	edit_file(fx->head, JOURNAL, "\n  ]\n}",
+		  "\n  ],\n  \"entries\": []\n}");
+	fx_run(fx);
+	f = expect_one(fx, "journal-invalid", JOURNAL, ENTRY_LINE(3) + 1,
+		       "'_journal.json' is not valid JSON: the key \"entries\" "
+		       "is given twice, on lines 4 and 27 (JSON.parse keeps "
+		       "the last one)");
+	assert_int_equal(f->column, 3);
+	/* Inside an entry too. */
+	fx_write(fx, fx->head);
+	edit_file(fx->head, JOURNAL, "\"when\": 1795641932284,",
+		  "\"when\": 1795641932284, \"when\": 1,");
+	mg_report_release(&fx->r);
+	mg_report_init(&fx->r);
+	fx_run(fx);
+	f = expect_one(fx, "journal-invalid", JOURNAL, WHEN_LINE(1),
+		       "'_journal.json' is not valid JSON: the key \"when\" "
+		       "is given twice, on lines 15 and 15 (JSON.parse keeps "
+		       "the last one)");
 }
 
 static void test_journal__journal_conflict_markers(void **state)
@@ -817,6 +893,33 @@ static void test_journal__snapshot_not_json(void **state)
 	fx_run(fx);
 	expect_one(fx, "snapshot-invalid", DIR_ "/meta/0001_snapshot.json",
 		   29, "'0001_snapshot.json' is not valid JSON: invalid JSON");
+}
+
+/* A snapshot drizzle-kit check refuses: duplicate "id", a raw TAB. */
+static void test_journal__snapshot_strict_as_json_parse(void **state)
+{
+	struct fx *fx = *state;
+	const struct mg_finding *f;
+
+	fx_write(fx, fx->head);
+	edit_file(fx->head, DIR_ "/meta/0001_snapshot.json", "\"enums\": {},",
+		  "\"enums\": {}, \"id\": \"x\",");
+	fx_run(fx);
+	f = expect_one(fx, "snapshot-invalid", DIR_ "/meta/0001_snapshot.json",
+		       28, "'0001_snapshot.json' is not valid JSON: the key "
+		       "\"id\" is given twice, on lines 2 and 28 (JSON.parse "
+		       "keeps the last one)");
+	assert_int_equal(f->column, 16);
+	fx_write(fx, fx->head);
+	edit_file(fx->head, DIR_ "/meta/0001_snapshot.json", "\"uuid\"",
+		  "\"u\tuid\"");
+	mg_report_release(&fx->r);
+	mg_report_init(&fx->r);
+	fx_run(fx);
+	expect_one(fx, "snapshot-invalid", DIR_ "/meta/0001_snapshot.json", 13,
+		   "'0001_snapshot.json' is not valid JSON: a raw control "
+		   "character (0x09) in a string: write it escaped, as \\t "
+		   "or \\u0009");
 }
 
 static void test_journal__snapshot_wrong_version(void **state)
@@ -1854,6 +1957,8 @@ int main(void)
 		T(test_journal__timestamp_prefix_is_silent),
 		T(test_journal__sql_without_journal_is_invalid),
 		T(test_journal__journal_not_json),
+		T(test_journal__journal_strict_as_json_parse),
+		T(test_journal__journal_duplicate_key),
 		T(test_journal__journal_conflict_markers),
 		T(test_journal__journal_wrong_version),
 		T(test_journal__journal_unknown_version),
@@ -1878,6 +1983,7 @@ int main(void)
 		T(test_journal__when_in_future_is_error),
 		T(test_journal__when_within_skew_is_silent),
 		T(test_journal__snapshot_not_json),
+		T(test_journal__snapshot_strict_as_json_parse),
 		T(test_journal__snapshot_wrong_version),
 		T(test_journal__snapshot_without_prev_id),
 		T(test_journal__first_prev_id_not_zero),

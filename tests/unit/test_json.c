@@ -63,8 +63,7 @@ static void test_json__top_strings_picks_members(void **state)
 		"{\n  \"tables\": {\"t\": {\"id\": \"nested\"}},\n"
 		"  \"id\": \"a\\u00e9\\ud83d\\ude00\\n\",\n"
 		"  \"prev\\u0049d\": \"b\",\n"
-		"  \"version\": 7,\n"
-		"  \"id\": \"second\"\n}";
+		"  \"version\": 7\n}";
 	struct mg_json_member m[NR];
 	size_t off = 0;
 
@@ -72,7 +71,7 @@ static void test_json__top_strings_picks_members(void **state)
 	members_init(m);
 	assert_int_equal(mg_json_top_strings(m, NR, text, strlen(text), &off),
 			 MG_JSON_OBJECT);
-	/* The top level's first "id", not the table's nor the later one. */
+	/* The top level's "id", not the table's. */
 	assert_true(m[ID].found);
 	assert_int_equal(m[ID].type, MG_JSON_STRING);
 	assert_string_equal(m[ID].string, "a\xC3\xA9\xF0\x9F\x98\x80\n");
@@ -121,9 +120,6 @@ static const char *const refused[] = {
 	"{\"id\": \"\\x\"}",
 	"{\"id\": \"\\u12\"}",
 	"{\"id\": \"\\u12g4\"}",
-	"{\"id\": \"\\udc00\"}",
-	"{\"id\": \"\\ud800\"}",
-	"{\"id\": \"\\ud800\\u0041\"}",
 	"{\"id\": \"tab\there\"}",
 	"\xEF\xBB\xBF{}",
 	"{\"n\": 01}",
@@ -132,8 +128,19 @@ static const char *const refused[] = {
 	"{\"n\": +1}",
 	"{\"n\": 1e}",
 	"{\"n\": -}",
-	"{\"n\": 1234567890123456789012345678901234567890"
-	"123456789012345678901234}",
+	"{\"id\": \"\xFF\xFE\"}",
+	"{\"\\u0069d\": \"esc\", \"id\": \"plain\"}",
+	"{\"a\": {\"b\": 1, \"b\": 2}}",
+	"[{\"a\": 1}, {\"b\": 1, \"c\": [{\"d\": 1, \"d\": 1}]}]",
+	"{\"n\": 00}",
+	"{\"n\": -01}",
+	"\xEF\xBB\xBF{}",
+	"{\"id\": \"\xC0\x80\"}",
+	"{\"id\": \"\xED\xA0\x80\"}",
+	"{\"id\": \"\xE2\x82\"}",
+	"{\"a\": 1}\f",
+	"\v{}",
+	"{\"a\": \"\x7f\x01\"}",
 	"{\"b\": tru}",
 	"{\"b\": True}",
 	"{\"a\":\f1}",
@@ -169,17 +176,17 @@ static void test_json__top_strings_depth(void **state)
 	int i;
 
 	(void)state;
-	for (i = 0; i < 512; i++)
+	for (i = 0; i < 1000; i++)
 		mg_strbuf_adds(&sb, "[");
-	for (i = 0; i < 512; i++)
+	for (i = 0; i < 1000; i++)
 		mg_strbuf_adds(&sb, "]");
 	members_init(m);
 	assert_int_equal(mg_json_top_strings(m, NR, sb.buf, sb.len, NULL),
 			 MG_JSON_ARRAY);
 	mg_strbuf_reset(&sb);
-	for (i = 0; i < 513; i++)
+	for (i = 0; i < 1001; i++)
 		mg_strbuf_adds(&sb, "[");
-	for (i = 0; i < 513; i++)
+	for (i = 0; i < 1001; i++)
 		mg_strbuf_adds(&sb, "]");
 	assert_true(mg_json_top_strings(m, NR, sb.buf, sb.len, NULL) < 0);
 	mg_strbuf_release(&sb);
@@ -192,10 +199,13 @@ static const char *const accepted[] = {
 	"{\"id\": null, \"prevId\": [], \"version\": {\"a\": [true, false]}}",
 	"{\"id\": \"\\\"\\\\\\/\\b\\f\\n\\r\\t\", \"prevId\": \"\\u0000x\"}",
 	"{\"version\": -0.0e-0, \"id\": 12, \"prevId\": 1E+2}",
-	"{\"\\u0069d\": \"esc\", \"id\": \"plain\"}",
+	"{\"\\u0069\": \"esc\", \"id\": \"plain\"}",
+	"{\"id\": \"\\udc00\", \"prevId\": \"\\ud800\\u0041\"}",
+	"{\"n\": 1234567890123456789012345678901234567890"
+	"123456789012345678901234, \"id\": \"\xF0\x9F\x98\x80\"}",
+	"{\"a\": {\"b\": 1}, \"b\": {\"a\": 1, \"b\": [{\"b\": 1}]}}",
 	"{\r\n\t\"id\"\t:\r\n\"\xC3\xA9\xE2\x82\xAC\"\r\n}",
 	"[\"id\", {\"id\": \"x\"}]",
-	"{\"id\": \"\xFF\xFE\"}",
 };
 
 static void test_json__top_strings_agrees_with_parse(void **state)
@@ -218,6 +228,69 @@ static void test_json__top_strings_agrees_with_parse(void **state)
 			assert_same_as_tree(accepted[i], k);
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 		assert_same_as_tree(refused[i], strlen(refused[i]));
+}
+
+/*
+ * mg_json_parse accepts exactly what JSON.parse does (checked with node),
+ * less duplicate names and bytes that are not UTF-8; the message and
+ * offset say what and where.
+ */
+static void test_json__parse_as_json_parse(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t offset;
+		const char *message;
+	} bad[] = {
+		{ "\xEF\xBB\xBF{}", 0, "a byte order mark at the start "
+		  "(JSON.parse refuses it: save the file as UTF-8 without BOM)" },
+		{ "{\"idx\": 00}", 9, "a number with a leading zero" },
+		{ "{\"a\":\f1}", 5, "invalid JSON" },
+		{ "{\"a\": \"x\ty\"}", 8, "a raw control character (0x09) "
+		  "in a string: write it escaped, as \\t or \\u0009" },
+		{ "{\"a\": \"\x1b[2J\"}", 7, "a raw control character "
+		  "(0x1b) in a string: write it escaped, as \\u001b" },
+		{ "{\"a\": 1}\f", 8, "unexpected text after the JSON value" },
+		{ "{\"a\": [1, ", 10, "unexpected end of JSON (truncated "
+		  "file?)" },
+		{ "{\"a\": 1,\n \"b\": 2,\n \"a\": 3}", 19, "the key \"a\" is "
+		  "given twice, on lines 1 and 3 (JSON.parse keeps the last "
+		  "one)" },
+		{ "{\"a\": 1, \"\\u0061\": 2}", 9, "the key \"a\" is given "
+		  "twice, on lines 1 and 1 (JSON.parse keeps the last one)" },
+		{ "[{\"x\": {}, \"x\": 1, \"x\": 2}]", 11, "the key \"x\" is "
+		  "given twice, on lines 1 and 1 (JSON.parse keeps the last "
+		  "one)" },
+		{ "{\"a\": \"\xFF\"}", 7, "bytes that are not UTF-8 in a "
+		  "string (drizzle would read U+FFFD in their place)" },
+	};
+	struct mg_json *j = NULL;
+	const char *text;
+	size_t i, off;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		off = (size_t)-1;
+		if (mg_json_parse(&j, bad[i].text, strlen(bad[i].text), &off) >=
+		    0)
+			fail_msg("accepted: %s", bad[i].text);
+		assert_null(j);
+		assert_string_equal(mg_error_last(), bad[i].message);
+		assert_int_equal(off, bad[i].offset);
+	}
+	/* JSON.parse takes these: lone surrogates, any number's length. */
+	text = "[\"\\ud800\", 1e999, -0, 0.00000000000000000000000000000"
+	       "0000000000000000000000000000000000001]";
+	assert_int_equal(mg_json_parse(&j, text, strlen(text), NULL), 0);
+	assert_string_equal(j->children[0]->string, "\xEF\xBF\xBD");
+	assert_true(j->children[1]->number > 1e308);
+	assert_int_equal(j->children[2]->is_integer, 1);
+	assert_int_equal(j->children[3]->is_integer, 0);
+	mg_json_free(j);
+	/* Names apart at different levels or objects are not duplicates. */
+	text = "{\"a\": {\"a\": 1}, \"b\": [{\"a\": 1}, {\"a\": 2}]}";
+	assert_int_equal(mg_json_parse(&j, text, strlen(text), NULL), 0);
+	mg_json_free(j);
 }
 
 static const char *const chain_keys[] = { "id", "prevId" };
@@ -327,8 +400,8 @@ static void test_json__canonical_refuses(void **state)
 			fail_msg("accepted: %s", bad[i]);
 	}
 	/* deeper than the strict reader goes */
-	memset(deep, '[', 600);
-	memset(deep + 600, ']', 600);
+	memset(deep, '[', 1100);
+	memset(deep + 1100, ']', 100);
 	mg_strbuf_reset(&sb);
 	assert_true(mg_json_canonical(&sb, deep, sizeof(deep), NULL, 0) < 0);
 	/* the id/prevId duplicates at the top are skipped, not refused */
@@ -438,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_json__top_strings_not_an_object),
 		cmocka_unit_test(test_json__top_strings_refuses),
 		cmocka_unit_test(test_json__top_strings_depth),
+		cmocka_unit_test(test_json__parse_as_json_parse),
 		cmocka_unit_test(test_json__top_strings_agrees_with_parse),
 		cmocka_unit_test(test_json__canonical_ignores_member_order),
 		cmocka_unit_test(test_json__canonical_keeps_values),

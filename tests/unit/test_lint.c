@@ -28,6 +28,9 @@ static int setup(void **state)
 	f->opts.tenant_column = "organization_id";
 	f->opts.tenant_role = "authenticated";
 	f->opts.fk_on_delete = "cascade";
+	f->opts.enum_guards = 1;
+	f->opts.extension_guards = 1;
+	f->opts.manual_header = 1;
 	f->in.path = "0007_test.sql";
 	f->in.index = -1;
 	*state = f;
@@ -210,6 +213,77 @@ static void test_lint__tenant_options(void **state)
 	f->opts.tenant_column = "tenant_id";
 	lint(f, tenant_table);
 	assert_int_equal(count(f, "rls-missing"), 0);
+}
+
+/* What no convention of the project asks for is not reported. */
+static const char no_convention_sql[] =
+	"CREATE TYPE \"public\".\"s\" AS ENUM('a');" BP
+	"CREATE TABLE \"doc\" (\"id\" uuid, \"organization_id\" uuid, "
+	"\"p\" uuid REFERENCES \"p\"(\"id\") ON DELETE no action);" BP
+	"ALTER TABLE \"doc\" ADD COLUMN \"x\" text;" BP
+	"CREATE INDEX \"doc_x_idx\" ON \"doc\" (\"x\");" BP
+	"CREATE EXTENSION vector;" BP
+	"GRANT SELECT ON \"doc\" TO \"reader\";" BP
+	"DROP TABLE \"old\";";
+
+static void test_lint__conventions_off(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const conventions[] = {
+		"enum-without-guard", "missing-if-not-exists",
+		"extension-without-guard", "rls-missing", "rls-policy-missing",
+		"fk-on-delete", "manual-addition-without-header",
+	};
+	size_t i;
+
+	memset(&f->opts, 0, sizeof(f->opts));
+	f->opts.guards_from_index = -1;
+	lint(f, no_convention_sql);
+	for (i = 0; i < sizeof(conventions) / sizeof(conventions[0]); i++)
+		assert_int_equal(count(f, conventions[i]), 0);
+	/* The rules that are not conventions still run. */
+	assert_int_equal(count(f, "drop-table"), 1);
+	assert_int_equal(f->r.nr, 1);
+	/* No options at all: the same. */
+	mg_report_release(&f->r);
+	mg_report_init(&f->r);
+	f->in.sql = no_convention_sql;
+	f->in.len = strlen(no_convention_sql);
+	assert_int_equal(mg_lint_sql(&f->r, NULL, &f->in), 0);
+	assert_int_equal(f->r.nr, 1);
+}
+
+/* Each convention on alone brings its rule back. */
+static void test_lint__conventions_one_by_one(void **state)
+{
+	struct fixture *f = *state;
+
+	memset(&f->opts, 0, sizeof(f->opts));
+	f->opts.guards_from_index = -1;
+	f->opts.enum_guards = 1;
+	f->opts.fk_on_delete = "cascade";
+	lint(f, no_convention_sql);
+	assert_int_equal(count(f, "enum-without-guard"), 1);
+	assert_int_equal(count(f, "fk-on-delete"), 1);
+	assert_int_equal(count(f, "rls-missing"), 0);
+	assert_int_equal(count(f, "missing-if-not-exists"), 0);
+	mg_report_release(&f->r);
+	mg_report_init(&f->r);
+	f->opts.enum_guards = 0;
+	f->opts.fk_on_delete = NULL;
+	f->opts.tenant_column = "organization_id";
+	f->opts.tenant_role = "authenticated";
+	f->opts.guards_from_index = 0;
+	f->opts.extension_guards = 1;
+	f->opts.manual_header = 1;
+	lint(f, no_convention_sql);
+	assert_int_equal(count(f, "rls-missing"), 1);
+	assert_int_equal(count(f, "rls-policy-missing"), 1);
+	assert_int_equal(count(f, "missing-if-not-exists"), 4);
+	assert_int_equal(count(f, "extension-without-guard"), 1);
+	assert_int_equal(count(f, "manual-addition-without-header"), 2);
+	assert_int_equal(count(f, "enum-without-guard"), 0);
+	assert_int_equal(count(f, "fk-on-delete"), 0);
 }
 
 static void test_lint__identifier_too_long(void **state)
@@ -433,10 +507,76 @@ static void test_lint__empty_and_comment_only(void **state)
 	assert_int_equal(f->r.nr, 0);
 }
 
+static char *repeat(const char *head, const char *part, size_t n,
+		    const char *tail)
+{
+	size_t len = strlen(head) + n * strlen(part) + strlen(tail) + 1, i;
+	char *s = malloc(len);
+
+	assert_non_null(s);
+	strcpy(s, head);
+	for (i = 0; i < n; i++)
+		strcat(s + strlen(head) + i * strlen(part), part);
+	strcat(s, tail);
+	return s;
+}
+
+/* libpg_query's tree output would overflow the stack: refused first. */
+static void test_lint__long_operator_chain(void **state)
+{
+	struct fixture *f = *state;
+	char *sql = repeat("SELECT 1", "+1", 100000, ";\n");
+
+	lint(f, sql);
+	assert_int_equal(count(f, "sql-parse-error"), 1);
+	assert_string_equal(find(f, "sql-parse-error")->message,
+			    "statement too deeply nested to review (over "
+			    "10000 operators in a row)");
+	assert_int_equal(find(f, "sql-parse-error")->severity,
+			 MG_SEVERITY_WARNING);
+	assert_at(f, "sql-parse-error", 1, 20009);
+	free(sql);
+}
+
+/* Flat lists and AND chains are long, not deep: still reviewed. */
+static void test_lint__long_flat_statement(void **state)
+{
+	struct fixture *f = *state;
+	char *sql = repeat("-- Manual addition: seed\n"
+			   "DELETE FROM \"t\" WHERE \"a\" = 1", " OR \"a\" = -1",
+			   15000, ";\n");
+
+	lint(f, sql);
+	assert_int_equal(count(f, "sql-parse-error"), 0);
+	free(sql);
+}
+
+/* The lint table and the rule catalogue (report.c) name the same rules. */
+static void test_lint__table_matches_catalogue(void **state)
+{
+	const struct mg_rule *all;
+	size_t i, n, lint = 0;
+
+	(void)state;
+	for (i = 0; mg_lint_rule_id(i); i++) {
+		const struct mg_rule *r = mg_rule_find(mg_lint_rule_id(i));
+
+		assert_non_null(r);
+		assert_string_equal(r->check, "lint");
+	}
+	all = mg_rules_all(&n);
+	while (n--)
+		lint += !strcmp(all[n].check, "lint");
+	assert_int_equal(lint, i);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		cmocka_unit_test(test_lint__table_matches_catalogue),
+		T(test_lint__long_operator_chain),
+		T(test_lint__long_flat_statement),
 		T(test_lint__clean_generated_sql),
 		T(test_lint__drop_column_points_at_column),
 		T(test_lint__drop_table_each_name),
@@ -447,6 +587,8 @@ int main(void)
 		T(test_lint__rls_missing_and_policies),
 		T(test_lint__rls_complete),
 		T(test_lint__tenant_options),
+		T(test_lint__conventions_off),
+		T(test_lint__conventions_one_by_one),
 		T(test_lint__identifier_too_long),
 		T(test_lint__index_name_in_snapshot),
 		T(test_lint__index_dropped_then_reused),

@@ -40,7 +40,7 @@ static void test_report__text_sorted_compiler_style(void **state)
 	fill(&r);
 	out = render(&r, MG_FORMAT_TEXT, 0);
 	assert_string_equal(out,
-		"a, b:c%.json:1:1: error: line one\nline two 100% "
+		"a, b:c%.json:1:1: error: line one\\nline two 100% "
 		"[journal-invalid]\n"
 		"db/0001_b.sql:1:2: warning: foreign key 'x' has ON DELETE no "
 		"action [fk-on-delete]\n"
@@ -134,7 +134,7 @@ static void test_report__github_escapes(void **state)
 	out = render(&r, MG_FORMAT_GITHUB, 0);
 	assert_string_equal(out,
 		"::error file=a%2C b%3Ac%25.json,line=1,col=1,"
-		"title=journal-invalid::line one%0Aline two 100%25\n"
+		"title=journal-invalid::line one\\nline two 100%25\n"
 		"::warning file=db/0001_b.sql,line=1,col=2,title=fk-on-delete"
 		"::foreign key 'x' has ON DELETE no action\n"
 		"::error file=db/0001_b.sql,line=3,col=7,title=drop-column::"
@@ -191,6 +191,109 @@ static void test_report__sarif_required_fields(void **state)
 	}
 	mg_json_free(j);
 	free(out);
+	mg_report_release(&r);
+}
+
+/*
+ * Names from the repository (file names, quoted SQL identifiers) may hold
+ * any byte: a newline would forge a report line or a GitHub workflow
+ * command, ESC and BEL drive the terminal. Paths are quoted as git quotes
+ * them (core.quotePath), messages and hints escaped the same way inside.
+ */
+static void fill_hostile(struct mg_report *r)
+{
+	mg_report_init(r);
+	mg_report_add(r, "drop-table", "db/a\nok.sql:1:1: warning: x [y].sql",
+		      2, 1, "drop \"\x1b[2J\"\a first",
+		      "table \"t\n::error file=x::forged\" is dropped");
+	mg_report_add(r, "drop-column", "db/\xff\xc2\x9b\x7f\\\"q\".sql", 1, 1,
+		      NULL, "column '\xc3\xa9\r\x01' is dropped");
+	mg_report_add(r, "drop-column", "db/\xc3\xa9t\xc3\xa9.sql", 1, 1,
+		      NULL, "plain");
+}
+
+static void test_report__text_quotes_control_bytes(void **state)
+{
+	struct mg_report r;
+	char *out;
+
+	(void)state;
+	fill_hostile(&r);
+	out = render(&r, MG_FORMAT_TEXT, 0);
+	assert_string_equal(out,
+		"\"db/a\\nok.sql:1:1: warning: x [y].sql\":2:1: error: table "
+		"\"t\\n::error file=x::forged\" is dropped [drop-table]\n"
+		"  hint: drop \"\\033[2J\"\\a first\n"
+		"db/\xc3\xa9t\xc3\xa9.sql:1:1: error: plain [drop-column]\n"
+		"\"db/\\377\\302\\233\\177\\\\\\\"q\\\".sql\":1:1: error: "
+		"column '\xc3\xa9\\r\\001' is dropped [drop-column]\n");
+	free(out);
+	mg_report_release(&r);
+}
+
+static void test_report__github_quotes_control_bytes(void **state)
+{
+	struct mg_report r;
+	char *out;
+
+	(void)state;
+	fill_hostile(&r);
+	out = render(&r, MG_FORMAT_GITHUB, 0);
+	assert_null(strchr(out, '\033'));
+	assert_null(strchr(out, '\a'));
+	assert_null(strchr(out, '\r'));
+	assert_string_equal(out,
+		"::error file=\"db/a\\nok.sql%3A1%3A1%3A warning%3A x [y].sql\","
+		"line=2,col=1,title=drop-table::table \"t\\n::error "
+		"file=x::forged\" is dropped%0Ahint: drop \"\\033[2J\"\\a "
+		"first\n"
+		"::error file=db/\xc3\xa9t\xc3\xa9.sql,line=1,col=1,"
+		"title=drop-column::plain\n"
+		"::error file=\"db/\\377\\302\\233\\177\\\\\\\"q\\\".sql\","
+		"line=1,col=1,title=drop-column::column '\xc3\xa9\\r\\001' is "
+		"dropped\n");
+	free(out);
+	mg_report_release(&r);
+}
+
+/* JSON and SARIF stay valid UTF-8: a byte that is not is U+FFFD. */
+static void test_report__json_sarif_valid_utf8(void **state)
+{
+	struct mg_report r;
+	struct mg_json *j = NULL;
+	const struct mg_json *f;
+	char *out;
+
+	(void)state;
+	fill_hostile(&r);
+	out = render(&r, MG_FORMAT_JSON, 0);
+	assert_int_equal(mg_json_parse(&j, out, strlen(out), NULL), 0);
+	f = mg_json_get(j, "findings")->children[2];
+	assert_string_equal(mg_json_get_string(f, "path"),
+			    "db/\xef\xbf\xbd\xc2\x9b\x7f\\\"q\".sql");
+	assert_string_equal(mg_json_get_string(f, "message"),
+			    "column '\xc3\xa9\r\x01' is dropped");
+	mg_json_free(j);
+	free(out);
+	out = render(&r, MG_FORMAT_SARIF, 0);
+	assert_int_equal(mg_json_parse(&j, out, strlen(out), NULL), 0);
+	mg_json_free(j);
+	free(out);
+	mg_report_release(&r);
+}
+
+/* Notes for stderr: escaped as messages are. */
+static void test_report__notes_escaped(void **state)
+{
+	struct mg_report r;
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+
+	(void)state;
+	mg_report_init(&r);
+	mg_report_note(&r, "migguard: checked '%s'", "db\n\x1b]0;x\a");
+	mg_report_format_notes(&sb, &r);
+	assert_string_equal(sb.buf, "migguard: checked 'db\\n\\033]0;x\\a'\n");
+	mg_strbuf_release(&sb);
 	mg_report_release(&r);
 }
 
@@ -323,6 +426,10 @@ int main(void)
 		cmocka_unit_test(test_report__json_shape),
 		cmocka_unit_test(test_report__github_escapes),
 		cmocka_unit_test(test_report__sarif_required_fields),
+		cmocka_unit_test(test_report__text_quotes_control_bytes),
+		cmocka_unit_test(test_report__github_quotes_control_bytes),
+		cmocka_unit_test(test_report__json_sarif_valid_utf8),
+		cmocka_unit_test(test_report__notes_escaped),
 		cmocka_unit_test(test_report__summary_line),
 		cmocka_unit_test(test_report__duplicates_dropped),
 		cmocka_unit_test(test_report__summary_singular_and_preexisting),
