@@ -101,6 +101,16 @@ void mg_changeset_free(struct mg_changeset *cs);
 /* Fill cs->changes with base->head changes under the watched paths. */
 int mg_changeset_diff(struct mg_changeset *cs,
 		      const struct mg_strlist *watched);
+/*
+ * After mg_changeset_diff: when the change adds several .sql files and
+ * deletes or renames none, the migrations may have moved from a folder
+ * the head's config no longer watches. Add the base config's migrations
+ * folders to watched and diff again, so the moves show as renames.
+ * Nothing to do (0) in the usual case; a base config that cannot be
+ * read is no reason to fail.
+ */
+int mg_changeset_diff_moves(struct mg_changeset *cs,
+			    struct mg_strlist *watched);
 /* The commits of the range, oldest first (empty for STAGED and ALL). */
 int mg_changeset_commits(struct mg_changeset *cs);
 /* One line of git's pre-push input. */

@@ -34,6 +34,12 @@ struct mg_context {
 	struct mg_migdir **tree_migdirs;
 	size_t tree_migdirs_nr, tree_migdirs_alloc;
 	/*
+	 * The checks run on the base of the change in the role of head
+	 * (mg_context_subtract_base): a renamed file is read at its old
+	 * path, and belongs to the project of its new one.
+	 */
+	int at_base;
+	/*
 	 * The conventions of each project (indexed like config->projects),
 	 * inferred on first use by mg_context_lint_options.
 	 */
@@ -84,6 +90,20 @@ int mg_context_migdir(struct mg_migdir **out, struct mg_context *ctx,
 int mg_context_migdir_at(struct mg_migdir **out, struct mg_context *ctx,
 			 struct mg_tree *tree, const struct mg_project *p);
 void mg_context_migdir_put(struct mg_context *ctx, struct mg_migdir *d);
+/*
+ * Only what the change introduces blocks: run the journal and lint
+ * checks of `checks` again with ctx's base tree in the role of head (the
+ * same changed paths, their old names for renames, the same config and
+ * published base), and drop from r's findings from index since on those
+ * that already held there (by fingerprint), counting them in
+ * r->preexisting. Pair and docs findings are about the change itself and
+ * are kept. Does nothing in ALL mode, without a base, or when no journal
+ * or lint finding was added since `since` (the hooks' quiet path stays
+ * as fast as it was); lint runs again only for findings in files the
+ * base has (a new migration's warnings cost no second run).
+ */
+int mg_context_subtract_base(struct mg_report *r, size_t since,
+			     struct mg_context *ctx, unsigned checks);
 /* Free what ctx loaded: the shared migdirs, the published tree. */
 void mg_context_release(struct mg_context *ctx);
 

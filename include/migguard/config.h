@@ -32,7 +32,16 @@ struct mg_project {
 	char *migrations_table;	  /* default "__drizzle_migrations" */
 	char *migrations_schema;  /* default "drizzle" */
 	char *generate_command;	  /* e.g. "pnpm db:generate", or NULL */
+	/*
+	 * Who runs the migrations: "drizzle" (default: journal, apply),
+	 * "supabase" (files in name order, no journal rules) or "none" (no
+	 * journal or apply rules). Pair and lint apply to all.
+	 */
+	char *migrator;
 };
+
+/* 1 when drizzle's migrator runs p's folder (journal rules, apply). */
+int mg_project_drizzle_migrator(const struct mg_project *p);
 
 /*
  * The conventions the convention rules enforce. Each is off unless

@@ -48,6 +48,24 @@ int mg_git_parent(char out[MG_OID_HEXSZ], struct mg_repo *repo,
 		  const char *id);
 /* 1 for a shallow clone. */
 int mg_git_is_shallow(struct mg_repo *repo);
+/*
+ * Did a commit reachable from rev but not from the commit that added path
+ * (the oldest one reachable from rev whose first parent lacks it) change
+ * a file that watched() accepts? Merges are skipped: what they bring is
+ * in their own commits. 1 yes, 0 no (also when rev lacks path or the
+ * walk passes max commits), < 0 on failure.
+ */
+/*
+ * The blob id path had in the commit that added it (the oldest one
+ * reachable from rev whose first parent lacks it, at most max commits
+ * back). MG_ENOTFOUND when history does not have it.
+ */
+int mg_git_blob_when_added(char out[MG_OID_HEXSZ], struct mg_repo *repo,
+			   const char *rev, const char *path, size_t max);
+int mg_git_changed_since_added(struct mg_repo *repo, const char *rev,
+			       const char *path,
+			       int (*watched)(const char *path, void *data),
+			       void *data, size_t max);
 /* The common git dir (linked worktrees share it), with '/'. Borrowed. */
 const char *mg_git_common_dir(struct mg_repo *repo);
 /* A config value as git reads it (all levels); MG_ENOTFOUND when unset. */

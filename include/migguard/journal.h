@@ -15,6 +15,13 @@
 
 /* A `when` this far past now is reported (one day, in milliseconds). */
 #define MG_JOURNAL_FUTURE_SKEW_MS (24LL * 60 * 60 * 1000)
+/*
+ * journal-partial: a folder of at least this many SQL files whose journal
+ * lists under half of them is run by another migrator.
+ */
+#define MG_JOURNAL_PARTIAL_MIN 4
+
+#define MG_JOURNAL_OID_HEXSZ 65
 
 struct mg_journal_options {
 	/*
@@ -34,6 +41,15 @@ struct mg_journal_options {
 	 * (BOM, NUL, UTF-8, CRLF): they were checked when they were new.
 	 */
 	int trust_published;
+	/*
+	 * The blob id a file had in the commit that first added it, from
+	 * history (NULL: not asked). A published file whose bytes are back
+	 * to those is restored, not edited. Returns 0 and fills out, or < 0
+	 * when history does not say.
+	 */
+	int (*first_blob)(void *data, const char *path,
+			  char out[MG_JOURNAL_OID_HEXSZ]);
+	void *first_blob_data;
 };
 
 void mg_journal_options_init(struct mg_journal_options *opts);

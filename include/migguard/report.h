@@ -38,6 +38,15 @@ struct mg_finding {
 	unsigned column; /* 1-based; 0 when the finding has no column */
 	char *message;
 	char *hint; /* NULL when there is none */
+	/*
+	 * Stable identity across commits, with rule and path: a hash of the
+	 * rule and what the finding is about (the statement or entry text
+	 * when the check gave it, else the message without its digits),
+	 * never a line number; the path is compared beside it, so a moved
+	 * file keeps its fingerprints. Hex of a 64-bit FNV-1a hash. See
+	 * mg_report_anchor.
+	 */
+	char fingerprint[17];
 };
 
 struct mg_report {
@@ -48,6 +57,12 @@ struct mg_report {
 	/* Informational lines for stderr ("docs check waived by ..."). */
 	char **notes;
 	size_t notes_nr, notes_alloc;
+	/*
+	 * Findings left out because they already held at the base of the
+	 * change (mg_report_subtract); counted when counts_preexisting.
+	 */
+	size_t preexisting;
+	int counts_preexisting;
 };
 
 void mg_report_init(struct mg_report *r);
@@ -65,6 +80,26 @@ void mg_report_add(struct mg_report *r, const char *rule, const char *path,
 		   const char *fmt, ...) MG_PRINTF(7, 8);
 void mg_report_note(struct mg_report *r, const char *fmt, ...)
 	MG_PRINTF(2, 3);
+/*
+ * Give the findings added since index `since` the text they are about
+ * (a statement, a journal entry): their fingerprint is then rule, path
+ * and that text (whitespace runs count as one space), so it survives
+ * lines moving and messages naming positions.
+ */
+void mg_report_anchor(struct mg_report *r, size_t since, const char *text,
+		      size_t len);
+/* The fingerprint of rule, path and anchor text, as findings carry it. */
+void mg_fingerprint(char out[17], const char *rule, const char *path,
+		    const char *text, size_t len);
+/*
+ * Drop from r's findings from index since on every one whose fingerprint
+ * (and rule and path) one of base's matches, each of base's matching at
+ * most one; returns how many were dropped.
+ */
+size_t mg_report_subtract(struct mg_report *r, size_t since,
+			  const struct mg_report *base);
+/* A new report with r's severities. */
+void mg_report_init_like(struct mg_report *r, const struct mg_report *like);
 /* Sort by path, line, column, rule, message; drop exact duplicates. */
 void mg_report_sort(struct mg_report *r);
 void mg_report_count(const struct mg_report *r, size_t *errors,
@@ -85,7 +120,11 @@ void mg_report_format(struct mg_strbuf *out, const struct mg_report *r,
 		      enum mg_format format, int color);
 /* The notes for stderr, one a line, escaped as messages are. */
 void mg_report_format_notes(struct mg_strbuf *out, const struct mg_report *r);
-/* The last line for stderr: "migguard: N errors, M warnings". */
+/*
+ * The last line for stderr: "migguard: N errors, M warnings" ("1 error",
+ * "1 warning"); before it, when findings were left out as pre-existing,
+ * the line that says how many.
+ */
 void mg_report_summary(struct mg_strbuf *out, const struct mg_report *r);
 
 #endif

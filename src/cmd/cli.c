@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "migguard/baseline.h"
 #include "migguard/conventions.h"
 #include "migguard/lint.h"
 
@@ -205,6 +206,7 @@ void mg_cli_release(struct mg_cli *cli)
 		free(cli->apply[i].mode);
 	}
 	free(cli->apply);
+	free(cli->baseline_path);
 	mg_strlist_release(&cli->files);
 }
 
@@ -282,6 +284,8 @@ static void note_apply_targets(struct mg_cli *cli,
 	for (k = 0; k < config->projects_nr; k++) {
 		const struct mg_project *p = &config->projects[k];
 
+		if (!mg_project_drizzle_migrator(p))
+			continue; /* apply is drizzle's migrator only */
 		for (c = 0; c < cs->nr; c++)
 			if (mg_config_project_of_migration(
 				    config, cs->changes[c].path) == p)
@@ -391,7 +395,7 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 	struct mg_config config;
 	struct mg_strlist watched = MG_STRLIST_INIT;
 	struct mg_context ctx;
-	size_t i;
+	size_t i, since;
 	int err;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -410,6 +414,8 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 	if (cs->mode != MG_CHANGESET_ALL) {
 		mg_config_watched(&config, &watched);
 		err = mg_changeset_diff(cs, &watched);
+		if (err >= 0)
+			err = mg_changeset_diff_moves(cs, &watched);
 		if (err < 0) {
 			err = mg_cli_fail(cli, "%s", mg_error_last());
 			goto out;
@@ -420,12 +426,28 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 		if (cli->want_apply)
 			note_apply_targets(cli, &config, cs);
 	}
+	since = r->nr;
 	for (i = 0; i < sizeof(checks_table) / sizeof(checks_table[0]); i++) {
 		if (!(checks & checks_table[i].id))
 			continue;
 		err = checks_table[i].run(r, &ctx);
 		if (err < 0) {
 			err = mg_cli_fail(cli, "%s: %s", checks_table[i].name,
+					  mg_error_last());
+			goto out;
+		}
+	}
+	if (cs->mode == MG_CHANGESET_ALL && !cli->write_baseline) {
+		err = mg_baseline_apply(r, since, cs->head);
+		if (err < 0) {
+			err = mg_cli_fail(cli, "%s", mg_error_last());
+			goto out;
+		}
+	} else if (cs->mode != MG_CHANGESET_ALL) {
+		r->counts_preexisting = 1;
+		err = mg_context_subtract_base(r, since, &ctx, checks);
+		if (err < 0) {
+			err = mg_cli_fail(cli, "at the base: %s",
 					  mg_error_last());
 			goto out;
 		}
@@ -486,6 +508,39 @@ out:
 	return ret;
 }
 
+/* migguard baseline: the report becomes .migguard-baseline.json. */
+static int write_baseline(const struct mg_cli *cli, struct mg_report *r)
+{
+	struct mg_strbuf text = MG_STRBUF_INIT;
+	size_t errors, warnings;
+	FILE *f;
+	int ret = MG_EXIT_OK;
+
+	mg_baseline_format(&text, r);
+	f = fopen(cli->baseline_path, "w");
+	if (!f || fwrite(text.buf, 1, text.len, f) != text.len) {
+		ret = mg_cli_fail(cli, "cannot write '%s': %s",
+				  cli->baseline_path, strerror(errno));
+		if (f)
+			fclose(f);
+		goto out;
+	}
+	if (fclose(f)) {
+		ret = mg_cli_fail(cli, "cannot write '%s': %s",
+				  cli->baseline_path, strerror(errno));
+		goto out;
+	}
+	mg_report_count(r, &errors, &warnings);
+	fprintf(stderr, "%s: wrote %s: %zu finding%s (%zu error%s, %zu "
+		"warning%s); commit it, and 'migguard check --all' leaves "
+		"them out\n", cli->prog, MG_BASELINE_FILE, r->nr,
+		r->nr == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
+		warnings, warnings == 1 ? "" : "s");
+out:
+	mg_strbuf_release(&text);
+	return ret;
+}
+
 int mg_cli_run_checks(struct mg_cli *cli, unsigned checks)
 {
 	struct mg_repo_options ropts;
@@ -501,6 +556,18 @@ int mg_cli_run_checks(struct mg_cli *cli, unsigned checks)
 	if (mg_repo_open(&repo, &ropts) < 0) {
 		mg_cli_fail(cli, "%s", mg_error_last());
 		goto out;
+	}
+	if (cli->write_baseline) {
+		const char *top = mg_repo_workdir(repo);
+
+		if (!top) {
+			mg_cli_fail(cli, "a bare repository has no work tree "
+				    "to write %s into", MG_BASELINE_FILE);
+			goto out;
+		}
+		free(cli->baseline_path);
+		cli->baseline_path = mg_xstrfmt("%s%s%s", top,
+			mg_ends_with(top, "/") ? "" : "/", MG_BASELINE_FILE);
 	}
 	if (cli->change.mode == MG_CHANGESET_PRE_PUSH &&
 	    !cli->change.push_lines) {
@@ -533,7 +600,8 @@ int mg_cli_run_checks(struct mg_cli *cli, unsigned checks)
 		if (ret >= 0)
 			goto out;
 	}
-	ret = mg_cli_finish(cli, &report);
+	ret = cli->write_baseline ? write_baseline(cli, &report)
+				  : mg_cli_finish(cli, &report);
 out:
 	mg_changeset_list_free(list, nr);
 	mg_repo_free(repo);

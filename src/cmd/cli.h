@@ -31,6 +31,13 @@ struct mg_cli {
 	int want_apply;
 	struct mg_apply_target *apply;
 	size_t apply_nr, apply_alloc;
+	/*
+	 * migguard baseline: the findings of --all are written as the
+	 * baseline (.migguard-baseline.json at the work tree's top)
+	 * instead of printed, the old baseline not applied.
+	 */
+	int write_baseline;
+	char *baseline_path; /* set by the run */
 };
 
 /* The options every binary shares, for its getopt_long table. */

@@ -417,6 +417,14 @@ static int open_source(struct source *s, const struct mg_cli *cli,
 				   s->cfg.projects_nr);
 		goto out;
 	}
+	if (!mg_project_drizzle_migrator(s->project)) {
+		err = mg_error_set("project '%s' declares \"migrator\": "
+				   "\"%s\" in %s: migguard-apply applies what "
+				   "drizzle's migrator would, so it has nothing "
+				   "to do here", s->project->name,
+				   s->project->migrator, s->cfg.source);
+		goto out;
+	}
 	err = mg_migdir_load(&s->migdir, s->tree, s->project->migrations);
 	if (err < 0)
 		goto out;

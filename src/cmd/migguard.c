@@ -28,6 +28,9 @@ static const char usage[] =
 	"  uninstall  remove them, restoring what was there\n"
 	"  changes    print the change set the checks see (A/M/D/R path)\n"
 	"  conventions  the conventions the lint rules enforce, and why\n"
+	"  baseline     write .migguard-baseline.json: what check --all finds "
+	"now,\n"
+	"               left out of check --all from then on\n"
 	"  version    print the version\n"
 	"  help [CMD] this text, a command's options, or 'help rules'\n"
 	"\n"
@@ -129,6 +132,50 @@ out:
 	mg_changeset_list_free(list, nr);
 	mg_repo_free(repo);
 	mg_cli_release(&cli);
+	return ret;
+}
+
+static const char baseline_usage[] =
+	"usage: migguard baseline [--repo DIR] [--head REV]\n"
+	"\n"
+	"Write .migguard-baseline.json at the top of the work tree: every "
+	"finding\n"
+	"of 'migguard check --all' at HEAD (or REV), as rule, path and a "
+	"fingerprint\n"
+	"of the statement or journal entry (no line numbers), sorted. Commit "
+	"it:\n"
+	"check --all then leaves those findings out and warns about an entry "
+	"that\n"
+	"matches nothing any more (baseline-stale). The change set modes "
+	"(hooks,\n"
+	"--base) need no baseline: they report only what the change "
+	"introduces.\n";
+
+static int cmd_baseline(int argc, char **argv)
+{
+	char **args = mg_xcalloc((size_t)argc + 2, sizeof(*args));
+	struct mg_cli cli;
+	int i, ret;
+
+	args[0] = (char *)"migguard baseline";
+	args[1] = (char *)"--all";
+	for (i = 1; i < argc; i++)
+		args[i + 1] = argv[i];
+	ret = mg_cli_parse(&cli, argc + 1, args, "migguard baseline",
+			   baseline_usage);
+	if (ret >= 0)
+		goto out;
+	if (cli.change.mode != MG_CHANGESET_ALL || cli.each_commit ||
+	    cli.files.nr || cli.format != MG_FORMAT_TEXT) {
+		ret = mg_cli_fail(&cli, "baseline takes --repo and --head "
+				  "only\n%s", baseline_usage);
+		goto out;
+	}
+	cli.write_baseline = 1;
+	ret = mg_cli_run_checks(&cli, MG_CHECK_ALL_STATIC);
+out:
+	mg_cli_release(&cli);
+	free(args);
 	return ret;
 }
 
@@ -623,6 +670,10 @@ static int cmd_help(int argc, char **argv)
 		fputs(hook_usage, stdout);
 		return MG_EXIT_OK;
 	}
+	if (!strcmp(topic, "baseline")) {
+		fputs(baseline_usage, stdout);
+		return MG_EXIT_OK;
+	}
 	if (!strcmp(topic, "install") || !strcmp(topic, "uninstall")) {
 		fputs(install_usage, stdout);
 		return MG_EXIT_OK;
@@ -642,7 +693,7 @@ static int cmd_help(int argc, char **argv)
 	}
 	fprintf(stderr, "migguard help: error: no help on '%s' (commands: "
 		"check pair journal lint docs apply hook install uninstall "
-		"changes conventions; or rules)\n", topic);
+		"changes baseline conventions; or rules)\n", topic);
 	return MG_EXIT_FAILURE;
 }
 
@@ -704,6 +755,7 @@ static const struct {
 	{ "install", cmd_install_hooks },
 	{ "uninstall", cmd_uninstall_hooks },
 	{ "changes", cmd_changes },
+	{ "baseline", cmd_baseline },
 	{ "conventions", cmd_conventions },
 	{ "version", cmd_version },
 	{ "--version", cmd_version },

@@ -527,6 +527,48 @@ int mg_changeset_diff(struct mg_changeset *cs,
 	return 0;
 }
 
+int mg_changeset_diff_moves(struct mg_changeset *cs,
+			    struct mg_strlist *watched)
+{
+	struct mg_config old;
+	size_t i, added = 0;
+	int grown = 0, err;
+
+	if (cs->mode == MG_CHANGESET_ALL || !cs->base || !watched->nr)
+		return 0;
+	for (i = 0; i < cs->nr; i++) {
+		const struct mg_change *c = &cs->changes[i];
+
+		if (!mg_ends_with(c->path, ".sql"))
+			continue;
+		if (c->status == MG_CHANGE_ADDED)
+			added++;
+		else if (c->status == MG_CHANGE_DELETED ||
+			 c->status == MG_CHANGE_RENAMED)
+			return 0; /* the old side is seen already */
+	}
+	if (added < 2)
+		return 0;
+	err = mg_config_load(&old, cs->base);
+	for (i = 0; err >= 0 && i < old.projects_nr; i++) {
+		const char *dir = old.projects[i].migrations;
+
+		if (dir && !mg_strlist_has(watched, dir)) {
+			mg_strlist_push(watched, dir);
+			grown = 1;
+		}
+	}
+	mg_config_release(&old);
+	if (!grown)
+		return 0;
+	for (i = 0; i < cs->nr; i++) {
+		free(cs->changes[i].path);
+		free(cs->changes[i].old_path);
+	}
+	cs->nr = 0;
+	return mg_changeset_diff(cs, watched);
+}
+
 int mg_changeset_commits(struct mg_changeset *cs)
 {
 	int err;

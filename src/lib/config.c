@@ -68,6 +68,7 @@ static void project_release(struct mg_project *p)
 	free(p->migrations_table);
 	free(p->migrations_schema);
 	free(p->generate_command);
+	free(p->migrator);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -250,6 +251,13 @@ static void project_defaults(struct mg_project *p)
 		p->migrations_table = mg_xstrdup("__drizzle_migrations");
 	if (!p->migrations_schema)
 		p->migrations_schema = mg_xstrdup("drizzle");
+	if (!p->migrator)
+		p->migrator = mg_xstrdup("drizzle");
+}
+
+int mg_project_drizzle_migrator(const struct mg_project *p)
+{
+	return !p->migrator || !strcmp(p->migrator, "drizzle");
 }
 
 static struct mg_project *add_project(struct mg_config *cfg)
@@ -406,7 +414,7 @@ static int parse_projects(struct mg_config *cfg, struct cfg_src *src,
 {
 	static const char *const keys[] = { "name", "schema", "migrations",
 		"prefix", "migrationsTable", "migrationsSchema", "generate",
-		NULL };
+		"migrator", NULL };
 	size_t i;
 
 	if (want_type(src, v, MG_JSON_ARRAY, "\"projects\"") < 0)
@@ -452,8 +460,16 @@ static int parse_projects(struct mg_config *cfg, struct cfg_src *src,
 				"\"migrationsSchema\"",
 				&p->migrations_schema) < 0 ||
 		    read_string(src, o, "generate", "\"generate\"",
-				&p->generate_command) < 0)
+				&p->generate_command) < 0 ||
+		    read_string(src, o, "migrator", "\"migrator\"",
+				&p->migrator) < 0)
 			return MG_ERROR;
+		if (p->migrator && strcmp(p->migrator, "drizzle") &&
+		    strcmp(p->migrator, "supabase") &&
+		    strcmp(p->migrator, "none"))
+			return cfg_error(src, mg_json_get(o, "migrator")->offset,
+				"\"migrator\" must be \"drizzle\", \"supabase\" "
+				"or \"none\", not '%s'", p->migrator);
 		if (!p->name)
 			p->name = mg_xstrdup(p->migrations);
 		project_defaults(p);

@@ -677,6 +677,172 @@ int mg_git_parent(char out[MG_OID_HEXSZ], struct mg_repo *r, const char *id)
 	return err;
 }
 
+/* 1 when commit c's tree has path, 0 when not, < 0 on failure. */
+static int commit_has_path(git_commit *c, const char *path)
+{
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	int has;
+
+	if (git_commit_tree(&t, c) < 0)
+		return git_fail("cannot read a commit's tree");
+	has = git_tree_entry_bypath(&e, t, path) == 0;
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	return has;
+}
+
+/* The oldest commit reachable from start whose first parent lacks path. */
+static int oldest_adding(git_oid *out, struct mg_repo *r,
+			 const git_oid *start, const char *path, size_t max)
+{
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL, *parent = NULL;
+	git_oid oid;
+	size_t n = 0;
+	int err = MG_ENOTFOUND, has;
+
+	if (git_revwalk_new(&walk, r->repo) < 0 ||
+	    git_revwalk_push(walk, start) < 0)
+		return git_fail("cannot walk history");
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	while (n++ < max && !git_revwalk_next(&oid, walk)) {
+		if (git_commit_lookup(&c, r->repo, &oid) < 0) {
+			err = shallow_error(r, "cannot read a commit");
+			goto out;
+		}
+		has = commit_has_path(c, path);
+		if (has > 0 && git_commit_parentcount(c) > 0) {
+			if (git_commit_parent(&parent, c, 0) < 0) {
+				err = shallow_error(r, "cannot read a commit");
+				goto out;
+			}
+			has = commit_has_path(parent, path) ? 0 : 1;
+			git_commit_free(parent);
+			parent = NULL;
+		}
+		if (has < 0) {
+			err = has;
+			goto out;
+		}
+		if (has > 0) {
+			*out = oid; /* older ones come later in the walk */
+			err = 0;
+		}
+		git_commit_free(c);
+		c = NULL;
+	}
+	if (n > max)
+		err = MG_ENOTFOUND;
+out:
+	git_commit_free(c);
+	git_revwalk_free(walk);
+	return err;
+}
+
+/* 1 when commit c (one parent) changes a path watched() accepts. */
+static int commit_touches(struct mg_repo *r, git_commit *c,
+			  int (*watched)(const char *path, void *data),
+			  void *data)
+{
+	git_commit *parent = NULL;
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	size_t i, n;
+	int hit = 0;
+
+	if (git_commit_parent(&parent, c, 0) < 0 ||
+	    git_commit_tree(&a, parent) < 0 || git_commit_tree(&b, c) < 0 ||
+	    git_diff_tree_to_tree(&diff, r->repo, a, b, NULL) < 0) {
+		hit = git_fail("cannot diff a commit");
+		goto out;
+	}
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n && !hit; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		hit = (d->new_file.path && watched(d->new_file.path, data)) ||
+		      (d->old_file.path && watched(d->old_file.path, data));
+	}
+out:
+	git_diff_free(diff);
+	git_tree_free(b);
+	git_tree_free(a);
+	git_commit_free(parent);
+	return hit;
+}
+
+int mg_git_blob_when_added(char out[MG_OID_HEXSZ], struct mg_repo *r,
+			   const char *rev, const char *path, size_t max)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	git_oid head, added;
+	int err;
+
+	out[0] = '\0';
+	if (git_oid_fromstr(&head, rev) < 0)
+		return mg_error_set("bad object id '%s'", rev);
+	err = oldest_adding(&added, r, &head, path, max);
+	if (err < 0)
+		return err;
+	if (git_commit_lookup(&c, r->repo, &added) < 0 ||
+	    git_commit_tree(&t, c) < 0 ||
+	    git_tree_entry_bypath(&e, t, path) < 0) {
+		err = git_fail("cannot read a commit's tree");
+		goto out;
+	}
+	oid_hex(out, git_tree_entry_id(e));
+	err = 0;
+out:
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(c);
+	return err;
+}
+
+int mg_git_changed_since_added(struct mg_repo *r, const char *rev,
+			       const char *path,
+			       int (*watched)(const char *path, void *data),
+			       void *data, size_t max)
+{
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	git_oid head, added, oid;
+	size_t n = 0;
+	int err;
+
+	if (git_oid_fromstr(&head, rev) < 0)
+		return mg_error_set("bad object id '%s'", rev);
+	err = oldest_adding(&added, r, &head, path, max);
+	if (err == MG_ENOTFOUND)
+		return 0;
+	if (err < 0)
+		return err;
+	if (git_revwalk_new(&walk, r->repo) < 0 ||
+	    git_revwalk_push(walk, &head) < 0 ||
+	    git_revwalk_hide(walk, &added) < 0) {
+		err = git_fail("cannot walk history");
+		goto out;
+	}
+	err = 0;
+	while (!err && n++ < max && !git_revwalk_next(&oid, walk)) {
+		if (git_commit_lookup(&c, r->repo, &oid) < 0) {
+			err = shallow_error(r, "cannot read a commit");
+			goto out;
+		}
+		if (git_commit_parentcount(c) == 1)
+			err = commit_touches(r, c, watched, data);
+		git_commit_free(c);
+		c = NULL;
+	}
+out:
+	git_commit_free(c);
+	git_revwalk_free(walk);
+	return err;
+}
+
 int mg_git_commits(struct mg_commit_info **out, size_t *nr,
 		   struct mg_repo *r, const char *head, const char *hide,
 		   const char *hide_glob)

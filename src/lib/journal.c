@@ -11,8 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "migguard/git.h"
 #include "migguard/glob.h"
 #include "migguard/journal.h"
+#include "migguard/json.h"
 #include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
 
@@ -100,6 +102,28 @@ static void add_text(struct jcheck *j, const char *rule, const char *path,
 	}
 	mg_report_add(j->r, rule, path, line, col, hint, "%s", msg);
 	free(msg);
+}
+
+/*
+ * The journal and snapshot versions today's migrator runs: "7" (drizzle-
+ * kit 0.21 on), and "5" / "6", which drizzle-kit wrote in 2023 (with
+ * dialect "pg" for 5). The migrator reads only the entries' tag, when
+ * and breakpoints, so they are valid input as they are.
+ */
+static int known_version(const char *v)
+{
+	return !strcmp(v, "7") || !strcmp(v, "6") || !strcmp(v, "5");
+}
+
+/* A version `drizzle-kit up` upgrades: a number below 5. */
+static int older_version(const char *v)
+{
+	return v[0] >= '0' && v[0] <= '4' && !v[1];
+}
+
+static int postgres_dialect(const char *d)
+{
+	return !strcmp(d, "postgresql") || !strcmp(d, "pg");
 }
 
 /* "journal entry 3 ('0003_x')" or "journal entry 3". New string. */
@@ -192,10 +216,15 @@ static int check_journal_root(struct jcheck *j)
 		goto out;
 	}
 	v = mg_json_get(d->journal, "version");
-	if (!v || v->type != MG_JSON_STRING || strcmp(v->string, "7"))
+	if (!v || v->type != MG_JSON_STRING || !known_version(v->string))
 		add_journal(j, "journal-invalid", v ? v : d->journal, 0,
-			    "drizzle-kit 0.31 writes version \"7\"; upgrade "
-			    "old folders with `drizzle-kit up`",
+			    v && v->type == MG_JSON_STRING &&
+					    older_version(v->string)
+				    ? "drizzle-kit 0.31 writes version \"7\"; "
+				      "upgrade old folders with `drizzle-kit up`"
+				    : "drizzle-kit 0.31 writes version \"7\" "
+				      "(\"5\" and \"6\", from older releases, "
+				      "are read too)",
 			    mg_xstrfmt("unsupported journal version %s%s%s",
 				       v && v->type == MG_JSON_STRING ? "'"
 								      : "",
@@ -206,8 +235,7 @@ static int check_journal_root(struct jcheck *j)
 				       v && v->type == MG_JSON_STRING ? "'"
 								      : ""));
 	v = mg_json_get(d->journal, "dialect");
-	if (!v || v->type != MG_JSON_STRING ||
-	    strcmp(v->string, "postgresql"))
+	if (!v || v->type != MG_JSON_STRING || !postgres_dialect(v->string))
 		add_journal(j, "journal-invalid", v ? v : d->journal, 0,
 			    "migguard checks PostgreSQL migrations only",
 			    mg_xstrfmt("journal dialect is '%s', expected "
@@ -409,22 +437,26 @@ static void check_order(struct jcheck *j)
 		}
 		if (j->opts->now_ms > 0 &&
 		    m->when > j->opts->now_ms + j->opts->future_skew_ms) {
-			size_t before = j->r->nr;
+			/*
+			 * Once applied, every later migration (generated
+			 * now, so with a smaller when) is skipped by the
+			 * migrator's when comparison, silently.
+			 */
+			char *name = entry_name(j, m);
 
 			add_journal(j, "journal-when-order",
 				    mg_json_get(m->entry, "when"), 0,
-				    "every migration generated before that "
-				    "time sorts before it and is skipped: fix "
-				    "the clock and regenerate it",
-				    mg_xstrfmt("'%s' has when %lld, more than "
-					       "a day in the future",
-					       m->tag ? m->tag : "(no tag)",
-					       m->when));
-			/* Not broken yet: at most a warning. */
-			if (j->r->nr > before &&
-			    j->r->items[before].severity > MG_SEVERITY_WARNING)
-				j->r->items[before].severity =
-					MG_SEVERITY_WARNING;
+				    "set its \"when\" to the time it was "
+				    "generated (epoch milliseconds) before any "
+				    "database applies it, and check the clock "
+				    "of the machine that generated it",
+				    mg_xstrfmt("%s has when %lld, more than a "
+					       "day in the future: once it is "
+					       "applied, the migrator skips "
+					       "every migration generated "
+					       "before that time",
+					       name, m->when));
+			free(name);
 		}
 		last_when = m;
 	}
@@ -573,6 +605,64 @@ static int listed(const struct mg_tree_listing *l, const char *path)
 	return e && e->type == MG_ENTRY_FILE;
 }
 
+/* A name as supabase writes them: 14 digits (UTC time) and '_'. */
+static int timestamp_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < 14; i++)
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+	return name[14] == '_';
+}
+
+/*
+ * The journal lists only a fraction of the SQL files: the folder is run
+ * by another migrator (supabase, a hand-made runner). Said once, with the
+ * setting that fits, instead of one orphan-sql a file. 1 when said.
+ */
+static int check_partial(struct jcheck *j)
+{
+	struct mg_migdir *d = j->d;
+	size_t i, sql = 0, journaled = 0, stamped = 0;
+	const char *fits;
+	char *hint;
+
+	for (i = 0; i < d->files.nr; i++) {
+		const char *path = d->files.items[i].path;
+
+		if (file_kind(d->path, path) != FILE_SQL)
+			continue;
+		sql++;
+		if (mg_migdir_find_path(d, path))
+			journaled++;
+		if (timestamp_named(base_name(path)))
+			stamped++;
+	}
+	if (sql < MG_JOURNAL_PARTIAL_MIN || journaled * 2 >= sql)
+		return 0;
+	fits = stamped * 2 > sql ? "supabase" : "none";
+	hint = mg_xstrfmt("if another migrator runs '%s', say so in "
+			  ".migguard.json: {\"projects\": [{..., \"migrator\": "
+			  "\"%s\"}]} (\"%s\": %s); if drizzle runs it, the "
+			  "files not in the journal are never applied: "
+			  "regenerate them with `%s`",
+			  d->path, fits, fits,
+			  !strcmp(fits, "supabase")
+				  ? "files applied in name order, no journal "
+				    "rules"
+				  : "no journal or apply rules",
+			  j->generate_custom);
+	add_journal(j, "journal-partial", mg_json_get(d->journal, "entries"),
+		    1, hint,
+		    mg_xstrfmt("the journal lists %zu of the %zu SQL files in "
+			       "'%s': drizzle's migrator never applies the "
+			       "other %zu",
+			       journaled, sql, d->path, sql - journaled));
+	free(hint);
+	return 1;
+}
+
 static void check_files(struct jcheck *j)
 {
 	struct mg_migdir *d = j->d;
@@ -581,6 +671,7 @@ static void check_files(struct jcheck *j)
 	const struct mg_tree_entry *link;
 	char *hint;
 	size_t i;
+	int partial = check_partial(j);
 
 	hint = mg_xstrfmt("restore the file from git, or remove the "
 			  "migration's journal entry and re-run `%s`",
@@ -614,7 +705,7 @@ static void check_files(struct jcheck *j)
 					       link->type == MG_ENTRY_SYMLINK
 					       ? "a symbolic link"
 					       : "a submodule or folder"));
-		else if (!j->st[i].has_sql)
+		else if (!j->st[i].has_sql && !partial)
 			add_journal(j, "journal-missing-sql", m->entry, 0, hint,
 				    mg_xstrfmt("%s has no SQL file '%s': the "
 					       "migrator fails on it",
@@ -647,7 +738,7 @@ static void check_files(struct jcheck *j)
 						    base_name(path)));
 			continue;
 		}
-		if (!m) {
+		if (!m && !partial) {
 			char *h = mg_xstrfmt(
 				"remove it, or create hand-written SQL with "
 				"`%s` so it gets a journal entry",
@@ -771,8 +862,8 @@ static int check_snapshot(struct jcheck *j, struct mg_migration *m,
 	if (err >= 0 && f->id && *f->id && f->prev_id && *f->prev_id)
 		chain_fields(st, f);
 	/* The common case: nothing to report, no tree to build. */
-	if (err >= 0 && st->id && f->version && !strcmp(f->version, "7") &&
-	    f->dialect && !strcmp(f->dialect, "postgresql"))
+	if (err >= 0 && st->id && f->version && known_version(f->version) &&
+	    f->dialect && postgres_dialect(f->dialect))
 		return 0;
 	err = mg_migdir_snapshot(j->d, m, &s);
 	if (err == MG_ENOTFOUND)
@@ -806,19 +897,24 @@ static int check_snapshot(struct jcheck *j, struct mg_migration *m,
 		return 0;
 	}
 	v = mg_json_get(s, "version");
-	if (!v || v->type != MG_JSON_STRING || strcmp(v->string, "7"))
+	if (!v || v->type != MG_JSON_STRING || !known_version(v->string))
 		add_snapshot(j, "snapshot-invalid", m, v ? v : s,
-			     "drizzle-kit 0.31 writes version \"7\"; upgrade "
-			     "old snapshots with `drizzle-kit up`",
+			     v && v->type == MG_JSON_STRING &&
+					     older_version(v->string)
+				     ? "drizzle-kit 0.31 writes version \"7\"; "
+				       "upgrade old snapshots with `drizzle-kit "
+				       "up`"
+				     : "drizzle-kit 0.31 writes version \"7\" "
+				       "(\"5\" and \"6\", from older releases, "
+				       "are read too)",
 			     mg_xstrfmt("'%s' has version '%s', expected "
-					"'7'",
+					"'7' (or '5', '6')",
 					name,
 					v && v->type == MG_JSON_STRING
 						? v->string
 						: "(none)"));
 	v = mg_json_get(s, "dialect");
-	if (!v || v->type != MG_JSON_STRING ||
-	    strcmp(v->string, "postgresql"))
+	if (!v || v->type != MG_JSON_STRING || !postgres_dialect(v->string))
 		add_snapshot(j, "snapshot-invalid", m, v ? v : s,
 			     "migguard checks PostgreSQL migrations only",
 			     mg_xstrfmt("'%s' has dialect '%s', expected "
@@ -1019,6 +1115,43 @@ static size_t first_difference(const char *a, size_t alen, const char *b,
 	return i;
 }
 
+/* Two JSON texts are the same value (member order, spacing aside). */
+static int same_json(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct mg_strbuf ca = MG_STRBUF_INIT, cb = MG_STRBUF_INIT;
+	int same;
+
+	same = mg_json_canonical(&ca, a, alen, NULL, 0) >= 0 &&
+	       mg_json_canonical(&cb, b, blen, NULL, 0) >= 0 &&
+	       ca.len == cb.len && !memcmp(ca.buf, cb.buf, ca.len);
+	mg_strbuf_release(&ca);
+	mg_strbuf_release(&cb);
+	return same;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* a and b differ only in blanks (spaces, tabs, line ends). */
+static int same_but_whitespace(const char *a, size_t alen, const char *b,
+			       size_t blen)
+{
+	size_t i = 0, k = 0;
+
+	for (;;) {
+		while (i < alen && is_blank(a[i]))
+			i++;
+		while (k < blen && is_blank(b[k]))
+			k++;
+		if (i == alen || k == blen)
+			return i == alen && k == blen;
+		if (a[i++] != b[k++])
+			return 0;
+	}
+}
+
 /* The head bytes of a migration file, through the migdir's cache. */
 static int head_bytes(struct jcheck *j, const char *path, const char **data,
 		      size_t *len, char **owned)
@@ -1040,6 +1173,46 @@ static int head_bytes(struct jcheck *j, const char *path, const char **data,
 	return err;
 }
 
+/*
+ * A published file gone from its path whose bytes (blob id) are at a
+ * path the published folder did not have, of the same kind: a move, not
+ * a deletion. What the journal says about the new name is checked as any
+ * entry is.
+ */
+static int moved_within(const struct mg_migdir *d, const struct mg_migdir *pd,
+			const struct mg_tree_entry *pe)
+{
+	enum file_kind kind = file_kind(pd->path, pe->path);
+	size_t i;
+
+	if (!pe->id[0])
+		return 0;
+	for (i = 0; i < d->files.nr; i++) {
+		const struct mg_tree_entry *e = &d->files.items[i];
+
+		if (e->type == MG_ENTRY_FILE && !strcmp(e->id, pe->id) &&
+		    file_kind(d->path, e->path) == kind &&
+		    !mg_tree_listing_find(&pd->files, e->path))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Edited once, and now put back: the head has the bytes the file had
+ * when it was first committed (an edit that was published is reverted).
+ */
+static int restored(const struct jcheck *j, const char *path,
+		    const struct mg_tree_entry *he)
+{
+	char first[MG_JOURNAL_OID_HEXSZ];
+
+	return j->opts->first_blob && he->id[0] &&
+	       j->opts->first_blob(j->opts->first_blob_data, path, first) >=
+		       0 &&
+	       !strcmp(first, he->id);
+}
+
 static void check_published_file(struct jcheck *j, struct mg_migdir *pd,
 				 const struct mg_tree_entry *pe, int *err)
 {
@@ -1052,6 +1225,8 @@ static void check_published_file(struct jcheck *j, struct mg_migdir *pd,
 	char *pub = NULL, *owned = NULL;
 	size_t hlen = 0, plen = 0, off;
 
+	if (!he && moved_within(j->d, pd, pe))
+		goto out; /* the same bytes under another name */
 	if (!he) {
 		add_text(j, "migration-deleted", pe->path, NULL, 0, 0, hint,
 			 mg_xstrfmt("published migration file '%s' was "
@@ -1069,10 +1244,25 @@ static void check_published_file(struct jcheck *j, struct mg_migdir *pd,
 		goto out;
 	if (hlen == plen && !memcmp(head, pub, hlen))
 		goto out;
+	/*
+	 * Snapshots are data drizzle-kit reads as JSON: a reformat is not
+	 * an edit. The SQL stays byte-exact: the migrator's hash covers
+	 * its bytes.
+	 */
+	if (mg_ends_with(pe->path, ".json") &&
+	    same_json(head, hlen, pub, plen))
+		goto out;
+	/* Last, as it walks history: only for what would be reported. */
+	if (restored(j, pe->path, he))
+		goto out;
 	off = first_difference(head, hlen, pub, plen);
 	add_text(j, "migration-edited", pe->path, head, hlen, off, hint,
-		 mg_xstrfmt("published migration file '%s' was edited",
-			    base_name(pe->path)));
+		 mg_xstrfmt("published migration file '%s' was edited%s",
+			    base_name(pe->path),
+			    same_but_whitespace(head, hlen, pub, plen)
+				    ? " (whitespace only: the migrator's hash "
+				      "still changes)"
+				    : ""));
 out:
 	free(owned);
 	free(pub);
@@ -1317,7 +1507,8 @@ int mg_journal_check_dir(struct mg_report *r, struct mg_migdir *d,
 	if (d->journal_text)
 		mg_srcmap_init(&j.map, d->journal_text, d->journal_len);
 	index_entries(&j);
-	if (check_journal_root(&j)) {
+	/* Another migrator: the journal is not drizzle's to keep. */
+	if (mg_project_drizzle_migrator(p) && check_journal_root(&j)) {
 		for (i = 0; i < d->nr; i++)
 			check_entry_fields(&j, &d->items[i]);
 		check_duplicates(&j);
@@ -1377,6 +1568,18 @@ int mg_journal_project_touched(const struct mg_context *ctx,
 	return 0;
 }
 
+/* How far back history is walked for a file's first version. */
+#define FIRST_BLOB_WALK_MAX 20000
+
+static int first_blob(void *data, const char *path,
+		      char out[MG_JOURNAL_OID_HEXSZ])
+{
+	struct mg_context *ctx = data;
+
+	return mg_git_blob_when_added(out, ctx->repo, ctx->cs->base_rev, path,
+				      FIRST_BLOB_WALK_MAX);
+}
+
 int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 			  const struct mg_journal_options *opts)
 {
@@ -1387,6 +1590,10 @@ int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 	int err = 0;
 
 	o.trust_published = ctx->cs->mode != MG_CHANGESET_ALL;
+	if (ctx->repo && ctx->cs->base_rev && !o.first_blob) {
+		o.first_blob = first_blob;
+		o.first_blob_data = ctx;
+	}
 	for (i = 0; i < ctx->config->projects_nr; i++) {
 		const struct mg_project *p = &ctx->config->projects[i];
 

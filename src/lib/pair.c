@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "migguard/check.h"
+#include "migguard/git.h"
 #include "migguard/glob.h"
 #include "migguard/migdir.h"
 #include "migguard/pair.h"
@@ -126,6 +127,7 @@ struct pair_state {
 	size_t orphans_nr, orphans_alloc;
 	int generated;	 /* a new migration that changes the snapshot */
 	int attempted;	 /* an incomplete one (reported on its own) */
+	int late;	 /* schema_changed_late: -1 not asked yet */
 	char *custom;	 /* tag of a new custom migration, or NULL */
 	char *moved_from; /* the base's migrations folder, if "out" moved */
 };
@@ -633,6 +635,67 @@ static int moved_in(const struct pair_state *st, const char *from,
 	return same;
 }
 
+/* How many commits the late-migration question walks at most. */
+#define LATE_WALK_MAX 20000
+
+static int watched_schema(const char *path, void *data)
+{
+	return counts_as_schema(data, path);
+}
+
+/* The base holds a schema file of the project. */
+static int base_has_schema(struct pair_state *st)
+{
+	struct mg_tree_listing l = { 0 };
+	size_t i, k;
+	int has = 0;
+
+	for (i = 0; i < st->p->schema.nr && !has; i++) {
+		if (mg_tree_list(st->ctx->cs->base, st->p->schema.items[i],
+				 &l) < 0)
+			continue;
+		for (k = 0; k < l.nr && !has; k++)
+			has = counts_as_schema(st, l.items[k].path);
+		mg_tree_listing_release(&l);
+	}
+	return has;
+}
+
+/*
+ * The late migration: the schema edit was committed earlier, and this
+ * change adds the migration it needs. 1 when a schema file changed in a
+ * commit of the base's history that came after the base's newest
+ * migration (or, without one, when the base already has the schema).
+ * Asked once per project, only when a migration-without-schema would be
+ * reported, so the walk costs nothing on the usual path.
+ */
+static int schema_changed_late(struct pair_state *st)
+{
+	const struct mg_changeset *cs = st->ctx->cs;
+	const struct mg_migration *last = NULL;
+	size_t i;
+	int err;
+
+	if (st->late >= 0)
+		return st->late;
+	st->late = 0;
+	for (i = st->base->nr; i > 0 && !last; i--)
+		if (st->base->items[i - 1].sql_path &&
+		    has_file(st->base, st->base->items[i - 1].sql_path))
+			last = &st->base->items[i - 1];
+	if (!last) {
+		st->late = base_has_schema(st);
+		return st->late;
+	}
+	if (!cs->base_rev || !st->ctx->repo)
+		return 0;
+	err = mg_git_changed_since_added(st->ctx->repo, cs->base_rev,
+					 last->sql_path, watched_schema, st,
+					 LATE_WALK_MAX);
+	st->late = err > 0;
+	return st->late;
+}
+
 static void check_new_entries(struct pair_state *st)
 {
 	size_t i;
@@ -667,7 +730,8 @@ static void check_new_entries(struct pair_state *st)
 			continue;
 		}
 		st->generated = 1;
-		if (change == SNAPSHOT_CHANGED && !st->schema_nr)
+		if (change == SNAPSHOT_CHANGED && !st->schema_nr &&
+		    !schema_changed_late(st))
 			report_without_schema(st, m);
 	}
 }
@@ -938,6 +1002,24 @@ static void check_schema(struct pair_state *st)
 	mg_strbuf_release(&what);
 }
 
+/* The change adds an .sql file right in p's migrations folder. */
+static int added_sql(const struct mg_changeset *cs, const struct mg_project *p)
+{
+	size_t i, n = strlen(p->migrations);
+
+	for (i = 0; i < cs->nr; i++) {
+		const struct mg_change *c = &cs->changes[i];
+
+		if ((c->status == MG_CHANGE_ADDED ||
+		     c->status == MG_CHANGE_RENAMED) &&
+		    !strncmp(c->path, p->migrations, n) && c->path[n] == '/' &&
+		    !strchr(c->path + n + 1, '/') &&
+		    mg_ends_with(c->path, ".sql"))
+			return 1;
+	}
+	return 0;
+}
+
 static void pair_state_release(struct pair_state *st)
 {
 	size_t i;
@@ -968,6 +1050,7 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 	int err;
 
 	memset(&st, 0, sizeof(st));
+	st.late = -1;
 	st.r = r;
 	st.ctx = ctx;
 	st.p = p;
@@ -980,6 +1063,16 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 	err = collect_schema(&st);
 	if (err < 0)
 		goto out;
+	if (!mg_project_drizzle_migrator(p)) {
+		/* No journal: any new .sql file is the migration. */
+		st.generated = added_sql(ctx->cs, p);
+		err = apply_waiver(&st);
+		if (err < 0)
+			goto out;
+		check_schema(&st);
+		err = 0;
+		goto out;
+	}
 	collect_files(&st);
 	st.moved_from = base_out(&st);
 	check_new_entries(&st);
@@ -1000,8 +1093,10 @@ int mg_pair_check(struct mg_report *r, struct mg_context *ctx)
 	int err;
 
 	if (ctx->cs->mode == MG_CHANGESET_ALL || !ctx->cs->base) {
-		mg_report_note(r, "pair: --all has no change to pair "
-			       "schema and migrations in: nothing checked");
+		mg_report_note(r, "pair: skipped: --all checks the whole "
+			       "tree, and pairing schema edits with their "
+			       "migrations needs a change (--staged, --base "
+			       "or --pre-push)");
 		return 0;
 	}
 	for (i = 0; i < ctx->config->projects_nr; i++) {

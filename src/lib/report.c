@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,9 @@ static const struct mg_rule rules[] = {
 	  "a committed migration was changed" },
 	{ "migration-deleted", "journal", MG_SEVERITY_ERROR,
 	  "a committed migration was deleted" },
+	{ "journal-partial", "journal", MG_SEVERITY_ERROR,
+	  "the journal lists only a fraction of the SQL files: another "
+	  "migrator" },
 	/* lint */
 	{ "sql-parse-error", "lint", MG_SEVERITY_ERROR,
 	  "a statement the PostgreSQL 15 grammar rejects: it fails at deploy" },
@@ -96,6 +100,9 @@ static const struct mg_rule rules[] = {
 	  "the applied count differs from the journal after applying" },
 	{ "remote-database-refused", "apply", MG_SEVERITY_ERROR,
 	  "the database is not local and --allow-remote was not given" },
+	/* the baseline (migguard baseline) */
+	{ "baseline-stale", "check", MG_SEVERITY_WARNING,
+	  "a .migguard-baseline.json entry that matches no finding" },
 };
 
 #define RULES_NR (sizeof(rules) / sizeof(rules[0]))
@@ -158,6 +165,12 @@ void mg_report_init(struct mg_report *r)
 		r->severity[i] = rules[i].severity;
 }
 
+void mg_report_init_like(struct mg_report *r, const struct mg_report *like)
+{
+	mg_report_init(r);
+	memcpy(r->severity, like->severity, RULES_NR * sizeof(*r->severity));
+}
+
 static void finding_release(struct mg_finding *f)
 {
 	free(f->path);
@@ -199,6 +212,103 @@ enum mg_severity mg_report_severity(const struct mg_report *r,
 	return i < 0 ? MG_SEVERITY_OFF : r->severity[i];
 }
 
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static unsigned long long fnv_byte(unsigned long long h, unsigned char c)
+{
+	return (h ^ c) * FNV_PRIME;
+}
+
+static unsigned long long fnv_str(unsigned long long h, const char *s)
+{
+	for (; *s; s++)
+		h = fnv_byte(h, (unsigned char)*s);
+	return fnv_byte(h, 0);
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	       c == '\f' || c == '\v';
+}
+
+/* skip_digits: a message (positions in it change); else whitespace. */
+static void fingerprint_of(char out[17], const char *rule, const char *path,
+			   const char *text, size_t len, int skip_digits)
+{
+	unsigned long long h = FNV_OFFSET;
+	size_t i;
+	int space = 0;
+
+	/* Not the path: findings carry it beside, and moves keep this. */
+	(void)path;
+	h = fnv_str(h, rule);
+	for (i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (skip_digits && c >= '0' && c <= '9')
+			continue;
+		if (!skip_digits && is_space(c)) {
+			space = 1;
+			continue;
+		}
+		if (space)
+			h = fnv_byte(h, ' ');
+		space = 0;
+		h = fnv_byte(h, (unsigned char)c);
+	}
+	snprintf(out, 17, "%016llx", h);
+}
+
+void mg_fingerprint(char out[17], const char *rule, const char *path,
+		    const char *text, size_t len)
+{
+	fingerprint_of(out, rule, path, text, len, 0);
+}
+
+void mg_report_anchor(struct mg_report *r, size_t since, const char *text,
+		      size_t len)
+{
+	size_t i;
+
+	for (i = since; i < r->nr; i++)
+		fingerprint_of(r->items[i].fingerprint, r->items[i].rule,
+			       r->items[i].path, text, len, 0);
+}
+
+size_t mg_report_subtract(struct mg_report *r, size_t since,
+			  const struct mg_report *base)
+{
+	unsigned char *used = NULL;
+	size_t i, k, out = since, dropped = 0;
+
+	if (since >= r->nr || !base->nr)
+		return 0;
+	used = mg_xcalloc(base->nr, 1);
+	for (i = since; i < r->nr; i++) {
+		struct mg_finding *f = &r->items[i];
+
+		for (k = 0; k < base->nr; k++) {
+			const struct mg_finding *b = &base->items[k];
+
+			if (!used[k] && !strcmp(b->fingerprint, f->fingerprint) &&
+			    b->rule == f->rule && !strcmp(b->path, f->path))
+				break;
+		}
+		if (k < base->nr) {
+			used[k] = 1;
+			dropped++;
+			finding_release(f);
+			continue;
+		}
+		r->items[out++] = *f;
+	}
+	r->nr = out;
+	free(used);
+	return dropped;
+}
+
 void mg_report_add(struct mg_report *r, const char *rule, const char *path,
 		   unsigned line, unsigned column, const char *hint,
 		   const char *fmt, ...)
@@ -223,8 +333,9 @@ void mg_report_add(struct mg_report *r, const char *rule, const char *path,
 	f->path = mg_xstrdup(path ? path : "");
 	f->line = line;
 	f->column = column;
-	f->message = mg_strbuf_detach(&msg, NULL);
 	f->hint = hint ? mg_xstrdup(hint) : NULL;
+	fingerprint_of(f->fingerprint, f->rule, f->path, msg.buf, msg.len, 1);
+	f->message = mg_strbuf_detach(&msg, NULL);
 }
 
 void mg_report_note(struct mg_report *r, const char *fmt, ...)
@@ -303,6 +414,9 @@ void mg_report_move(struct mg_report *dst, struct mg_report *src)
 		dst->notes[dst->notes_nr - 1] = src->notes[i];
 	}
 	src->notes_nr = 0;
+	dst->preexisting += src->preexisting;
+	dst->counts_preexisting |= src->counts_preexisting;
+	src->preexisting = 0;
 }
 
 int mg_format_parse(enum mg_format *out, const char *name)
@@ -340,13 +454,11 @@ static void format_text(struct mg_strbuf *out, const struct mg_report *r,
 		const struct mg_finding *f = &r->items[i];
 		int err = f->severity == MG_SEVERITY_ERROR;
 
+		/* Editors' problem matchers want path:line:col: always. */
 		mg_strbuf_adds(out, bold);
 		mg_strbuf_add_quoted(out, f->path[0] ? f->path : ".");
-		if (f->line) {
-			mg_strbuf_addf(out, ":%u", f->line);
-			if (f->column)
-				mg_strbuf_addf(out, ":%u", f->column);
-		}
+		mg_strbuf_addf(out, ":%u:%u", f->line ? f->line : 1,
+			       f->column ? f->column : 1);
 		mg_strbuf_addf(out, ":%s %s%s:%s ", reset,
 			       err ? red : magenta, err ? "error" : "warning",
 			       reset);
@@ -385,8 +497,11 @@ static void format_json(struct mg_strbuf *out, const struct mg_report *r)
 		mg_strbuf_addch(out, '}');
 	}
 	mg_report_count(r, &errors, &warnings);
-	mg_strbuf_addf(out, "],\"summary\":{\"errors\":%zu,\"warnings\":%zu}}\n",
+	mg_strbuf_addf(out, "],\"summary\":{\"errors\":%zu,\"warnings\":%zu",
 		       errors, warnings);
+	if (r->counts_preexisting)
+		mg_strbuf_addf(out, ",\"preexisting\":%zu", r->preexisting);
+	mg_strbuf_adds(out, "}}\n");
 }
 
 /*
@@ -493,8 +608,11 @@ static void format_sarif(struct mg_strbuf *out, const struct mg_report *r)
 				    "\"artifactLocation\":{\"uri\":");
 		mg_strbuf_add_json_string(out, f->path[0] ? f->path : ".");
 		mg_strbuf_addf(out, "},\"region\":{\"startLine\":%u,"
-				    "\"startColumn\":%u}}}]}",
-			       f->line ? f->line : 1, f->column ? f->column : 1);
+				    "\"startColumn\":%u}}}],"
+				    "\"partialFingerprints\":{"
+				    "\"migguardFingerprint/v1\":\"%s\"}}",
+			       f->line ? f->line : 1, f->column ? f->column : 1,
+			       f->fingerprint);
 	}
 	mg_strbuf_adds(out, "]}]}\n");
 }
@@ -533,7 +651,15 @@ void mg_report_summary(struct mg_strbuf *out, const struct mg_report *r)
 	size_t errors, warnings;
 
 	mg_report_count(r, &errors, &warnings);
-	/* The contract's exact words, also for 1: scripts match them. */
-	mg_strbuf_addf(out, "migguard: %zu errors, %zu warnings\n", errors,
-		       warnings);
+	if (r->preexisting == 1)
+		mg_strbuf_adds(out, "migguard: 1 problem was already there "
+				    "before this change (migguard check --all "
+				    "lists it)\n");
+	else if (r->preexisting)
+		mg_strbuf_addf(out, "migguard: %zu problems were already there "
+				    "before this change (migguard check --all "
+				    "lists them)\n", r->preexisting);
+	mg_strbuf_addf(out, "migguard: %zu error%s, %zu warning%s\n", errors,
+		       errors == 1 ? "" : "s", warnings,
+		       warnings == 1 ? "" : "s");
 }

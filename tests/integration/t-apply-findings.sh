@@ -43,7 +43,7 @@ expect_exit 0 migguard-apply --migrations m --database-url "$DB_URL"
 # An applied file edited: named, by created_at == when.
 printf 'SELECT 2;\n' >m/0004_m4.sql
 expect_exit 1 migguard-apply --migrations m --database-url "$DB_URL"
-expect_contains "$OUT" "m/0004_m4.sql: error: '0004_m4' was changed after it was applied"
+expect_contains "$OUT" "m/0004_m4.sql:1:1: error: '0004_m4' was changed after it was applied"
 expect_contains "$OUT" "[applied-migration-modified]"
 printf 'SELECT 1;\n' >m/0004_m4.sql
 
@@ -52,7 +52,7 @@ make_migrations m 8
 printf 'SELECT 1;\n' >m/0004_m4.sql
 sed -i 's/"when": 1700000007000/"when": 1700000003500/' m/meta/_journal.json
 expect_exit 1 migguard-apply --migrations m --database-url "$DB_URL"
-expect_contains "$OUT" "m/meta/_journal.json:54: error: '0007_m7' is not applied and its when (1700000003500) is not after the newest applied one (1700000006000): drizzle's migrator would skip it and report success [migration-would-be-skipped]"
+expect_contains "$OUT" "m/meta/_journal.json:54:1: error: '0007_m7' is not applied and its when (1700000003500) is not after the newest applied one (1700000006000): drizzle's migrator would skip it and report success [migration-would-be-skipped]"
 expect_contains "$OUT" "hint: generate it again on top of the newest migration, or set its \"when\" after 1700000006000 in the journal"
 [ "$(psql_q "select count(*) from pg_tables where tablename = 't7'" app)" = 0 ] ||
 	fail "the skipped migration was applied"
@@ -68,7 +68,7 @@ psql_q "update drizzle.__drizzle_migrations set created_at = 1700000000000 where
 # A row no journal entry matches (another branch's migration).
 psql_q "insert into drizzle.__drizzle_migrations (hash, created_at) values ('abc', 1700000000500)" app
 expect_exit 1 migguard-apply --migrations m --database-url "$DB_URL"
-expect_contains "$OUT" "m/meta/_journal.json: error: the database has an applied migration (id 14, created_at 1700000000500, hash abc) that no journal entry matches [applied-migration-modified]"
+expect_contains "$OUT" "m/meta/_journal.json:1:1: error: the database has an applied migration (id 14, created_at 1700000000500, hash abc) that no journal entry matches [applied-migration-modified]"
 # Serial ids advance with rolled back runs too (14, not 8).
 psql_q "delete from drizzle.__drizzle_migrations where hash = 'abc'" app
 expect_exit 0 migguard-apply --migrations m --database-url "$DB_URL"

@@ -26,12 +26,12 @@ cd ..
 
 # HEAD lacks the applied third migration: a row no journal entry matches.
 expect_exit 1 env -u DATABASE_URL migguard-apply --rev HEAD
-expect_contains "$OUT" "packages/db/src/migrations/meta/_journal.json: error: the database has an applied migration (id 3,"
+expect_contains "$OUT" "packages/db/src/migrations/meta/_journal.json:1:1: error: the database has an applied migration (id 3,"
 
 # Findings name repository-relative paths.
 printf 'SELECT nope;\n' >>packages/db/src/migrations/0002_plan_summary.sql
 expect_exit 1 env -u DATABASE_URL migguard-apply
-expect_contains "$OUT" "packages/db/src/migrations/0002_plan_summary.sql: error: '0002_plan_summary' was changed after it was applied"
+expect_contains "$OUT" "packages/db/src/migrations/0002_plan_summary.sql:1:1: error: '0002_plan_summary' was changed after it was applied"
 
 expect_exit 2 env -u DATABASE_URL migguard-apply --project nope
 expect_contains "$ERR" "no project named 'nope'"

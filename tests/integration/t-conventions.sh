@@ -58,7 +58,7 @@ expect_err "migguard: 0 errors, 0 warnings"
 expect_exit 0 migguard hook pre-commit
 expect_err "migguard: 0 errors, 0 warnings"
 expect_exit 0 migguard-lint --format json
-expect_out '{"version":1,"findings":[],"summary":{"errors":0,"warnings":0}}'
+expect_out '{"version":1,"findings":[],"summary":{"errors":0,"warnings":0,"preexisting":0}}'
 
 m=packages/db/src/migrations
 

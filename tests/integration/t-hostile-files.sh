@@ -13,7 +13,7 @@ cp "$MG_SOURCE_DIR/tests/golden/.migguard.json" .migguard.json
 yes 'SELECT 1;' | head -c 100000000 >big.sql
 printf 'DROP TABLE "a";\n' >drop.sql
 expect_exit 1 bounded 20 256 migguard-lint big.sql drop.sql
-expect_contains "$OUT" "big.sql: warning: migration is too large to review (over 64 MiB) [sql-parse-error]"
+expect_contains "$OUT" "big.sql:1:1: warning: migration is too large to review (over 64 MiB) [sql-parse-error]"
 expect_contains "$OUT" "drop.sql:1:12: error: table \"a\" is dropped"
 rm big.sql
 
@@ -119,13 +119,13 @@ git add "$m/0006_link.sql"
 git update-index --add --cacheinfo \
 	"160000,$(git rev-parse HEAD),$m/0007_sub.sql"
 expect_exit 0 bounded 30 512 migguard-lint
-expect_out "$m/0004_big.sql: warning: migration is too large to review (over 64 MiB) [sql-parse-error]
+expect_out "$m/0004_big.sql:1:1: warning: migration is too large to review (over 64 MiB) [sql-parse-error]
   hint: split it into migrations under the limit: migguard reads no larger file
-$m/0005_huge.sql: warning: migration is too large to review (over 64 MiB) [sql-parse-error]
+$m/0005_huge.sql:1:1: warning: migration is too large to review (over 64 MiB) [sql-parse-error]
   hint: split it into migrations under the limit: migguard reads no larger file
-$m/0006_link.sql: warning: '$m/0006_link.sql' is not a regular file (a symbolic link or submodule) [sql-parse-error]
+$m/0006_link.sql:1:1: warning: '$m/0006_link.sql' is not a regular file (a symbolic link or submodule) [sql-parse-error]
   hint: a migration must be a regular text file
-$m/0007_sub.sql: warning: '$m/0007_sub.sql' is not a regular file (a symbolic link or submodule) [sql-parse-error]
+$m/0007_sub.sql:1:1: warning: '$m/0007_sub.sql' is not a regular file (a symbolic link or submodule) [sql-parse-error]
   hint: a migration must be a regular text file"
 expect_exit 0 bounded 30 512 migguard-docs
 git commit -q -m "hostile migrations" --no-verify

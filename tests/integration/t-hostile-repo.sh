@@ -64,8 +64,8 @@ mv $m "$MG_TMP/elsewhere"
 ln -s "$MG_TMP/elsewhere" $m
 git add -A
 expect_exit 1 bounded 30 256 migguard check
-expect_contains "$OUT" "$m/meta/_journal.json: error: cannot read '_journal.json': '$m' is a symbolic link to a place outside the repository: not followed [journal-invalid]"
-expect_contains "$OUT" "$m/0000_init.sql: error: published migration file '0000_init.sql' was deleted [migration-deleted]"
+expect_contains "$OUT" "$m/meta/_journal.json:1:1: error: cannot read '_journal.json': '$m' is a symbolic link to a place outside the repository: not followed [journal-invalid]"
+expect_contains "$OUT" "$m/0000_init.sql:1:1: error: published migration file '0000_init.sql' was deleted [migration-deleted]"
 expect_not_contains "$OUT$ERR" "elsewhere"
 git reset -q --hard
 [ -d $m ] && [ ! -L $m ] || fail "the folder was not restored"

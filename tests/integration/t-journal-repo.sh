@@ -25,9 +25,9 @@ expect_exit 0 migguard-journal --base main
 git checkout -q branch-a
 git merge -q -X ours -m "merge b" branch-b >/dev/null 2>&1
 expect_exit 1 migguard-journal --base main
-expect_out "$m/0007_user_last_seen.sql: error: '0007_user_last_seen.sql' has the same prefix '0007' as '0007_plan_priority.sql' [journal-duplicate-tag]
+expect_out "$m/0007_user_last_seen.sql:1:1: error: '0007_user_last_seen.sql' has the same prefix '0007' as '0007_plan_priority.sql' [journal-duplicate-tag]
   hint: keep one migration per prefix: remove the one not in the journal
-$m/0007_user_last_seen.sql: error: '0007_user_last_seen.sql' is not in the journal: the migrator never applies it [orphan-sql]
+$m/0007_user_last_seen.sql:1:1: error: '0007_user_last_seen.sql' is not in the journal: the migrator never applies it [orphan-sql]
   hint: remove it, or create hand-written SQL with \`npm run db:generate -- --custom\` so it gets a journal entry"
 expect_exit 1 migguard check --base main --format json
 expect_contains "$OUT" '"rule":"orphan-sql"'

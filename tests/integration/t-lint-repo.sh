@@ -24,7 +24,7 @@ expect_err "migguard: 2 errors, 0 warnings"
 printf '{"rules": {"drop-column": "off", "rename-as-drop": "warning"}}' > .migguard.json
 git add .migguard.json
 expect_exit 0 migguard-lint
-expect_err "migguard: 0 errors, 1 warnings"
+expect_err "migguard: 0 errors, 1 warning"
 git rm -q --cached .migguard.json
 rm .migguard.json
 

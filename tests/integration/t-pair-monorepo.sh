@@ -26,9 +26,9 @@ expect_err "migguard: 0 errors, 0 warnings"
 # The audit service forgot meta/: only it is reported.
 git reset -q $b/src/migrations/meta
 expect_exit 1 migguard-pair
-expect_out "$b/src/migrations/0001_research_plan.sql: error: new migration '0001_research_plan' is incomplete: '$b/src/migrations/meta/0001_snapshot.json' and its entry in '$b/src/migrations/meta/_journal.json' are not staged [migration-incomplete]
+expect_out "$b/src/migrations/0001_research_plan.sql:1:1: error: new migration '0001_research_plan' is incomplete: '$b/src/migrations/meta/0001_snapshot.json' and its entry in '$b/src/migrations/meta/_journal.json' are not staged [migration-incomplete]
   hint: stage the whole migration: git add $b/src/migrations (the .sql, meta/ snapshot and meta/_journal.json); if a file is lost, remove the partial migration and run 'pnpm db:generate' in '$b' again; bypass once: MIGGUARD_SKIP=pair git commit ..."
-expect_err "migguard: 1 errors, 0 warnings"
+expect_err "migguard: 1 error, 0 warnings"
 
 # ... or all of its migration: its schema edit is unpaired.
 git reset -q $b/src/migrations
@@ -44,5 +44,5 @@ git reset -q
 git add $b/src/migrations $a/src/schema
 expect_exit 1 migguard-pair
 expect_contains "$OUT" "$a/src/schema/research.ts:11:5: error: schema file '$a/src/schema/research.ts' modified without a generated migration"
-expect_contains "$OUT" "$b/src/migrations/0001_research_plan.sql: error: new migration '0001_research_plan' changes the schema snapshot but no schema file under '$b/src/schema' is staged [migration-without-schema]"
+expect_contains "$OUT" "$b/src/migrations/0001_research_plan.sql:1:1: error: new migration '0001_research_plan' changes the schema snapshot but no schema file under '$b/src/schema' is staged [migration-without-schema]"
 expect_err "migguard: 2 errors, 0 warnings"

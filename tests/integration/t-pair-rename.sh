@@ -16,7 +16,7 @@ expect_exit 1 migguard-pair
 expect_out "$s/index.ts:5:1: error: schema file '$s/index.ts' modified without a generated migration: export from './plans' added; no new .sql, snapshot and journal entry in '$m' [schema-without-migration]
   hint: run 'npm run db:generate' in 'packages/db', then git add $m; if the edit cannot change the database, generate writes nothing; bypass once: MIGGUARD_SKIP=pair git commit ..."
 expect_err "pair: '$s/plans.ts' changed, but nothing drizzle-kit turns into SQL (comments, formatting, types, relations, zod, ...): no migration needed
-migguard: 1 errors, 0 warnings"
+migguard: 1 error, 0 warnings"
 
 # The rename with a real schema change and its migration: passes.
 cp "$MG_SOURCE_DIR/tests/fixtures/drizzle/step-02/src/schema/research.ts" $s/plans.ts

@@ -23,13 +23,13 @@ printf 's\ny\nn\n' | git add -p $s/research.ts >/dev/null
 	fail "git add -p did not stage one line: $(git diff --cached --numstat)"
 expect_exit 1 migguard-pair
 expect_out "$schema_only"
-expect_err "migguard: 1 errors, 0 warnings"
+expect_err "migguard: 1 error, 0 warnings"
 
 # ... and the .sql and snapshot, but git add -p declines the journal hunk.
 git add $m/0002_plan_summary.sql $m/meta/0002_snapshot.json
 printf 'n\n' | git add -p $m/meta/_journal.json >/dev/null
 expect_exit 1 migguard-pair
-expect_out "$m/0002_plan_summary.sql: error: new migration '0002_plan_summary' is incomplete: its entry in '$m/meta/_journal.json' is not staged [migration-incomplete]
+expect_out "$m/0002_plan_summary.sql:1:1: error: new migration '0002_plan_summary' is incomplete: its entry in '$m/meta/_journal.json' is not staged [migration-incomplete]
 $hint_whole"
 expect_exit 1 migguard-pair --format json
 expect_contains "$OUT" '"rule":"migration-incomplete","severity":"error","path":"packages/db/src/migrations/0002_plan_summary.sql","line":0'
@@ -53,7 +53,9 @@ chmod +x .git/hooks/pre-commit
 hooked() { # expected exit of the hook, expected stdout
 	[ "$(cat "$MG_TMP/hook.out")" = "$2" ] ||
 		fail "hook stdout: $(cat "$MG_TMP/hook.out")"
-	[ "$(tail -n 1 "$MG_TMP/hook.err")" = "migguard: $1 errors, 0 warnings" ] ||
+	n="$1 errors"
+	[ "$1" = 1 ] && n="1 error"
+	[ "$(tail -n 1 "$MG_TMP/hook.err")" = "migguard: $n, 0 warnings" ] ||
 		fail "hook stderr: $(cat "$MG_TMP/hook.err")"
 }
 head0=$(git rev-parse HEAD)
@@ -67,7 +69,7 @@ hooked 1 "$schema_only"
 # so -a takes the schema and the journal only.
 git reset -q
 expect_exit 1 git commit -q -a -m "Add summary"
-hooked 1 "$m/meta/_journal.json:19: error: new migration '0002_plan_summary' is incomplete: '$m/0002_plan_summary.sql' and '$m/meta/0002_snapshot.json' are not staged [migration-incomplete]
+hooked 1 "$m/meta/_journal.json:19:1: error: new migration '0002_plan_summary' is incomplete: '$m/0002_plan_summary.sql' and '$m/meta/0002_snapshot.json' are not staged [migration-incomplete]
 $hint_whole"
 [ "$(git rev-parse HEAD)" = "$head0" ] || fail "commit -a went through"
 
@@ -88,5 +90,5 @@ hooked 0 ""
 copy_step 05 .
 git add $m
 expect_exit 1 git commit -q -m "Rename summary"
-hooked 1 "$m/0005_rename_summary.sql: error: new migration '0005_rename_summary' changes the schema snapshot but no schema file under '$s' is staged [migration-without-schema]
+hooked 1 "$m/0005_rename_summary.sql:1:1: error: new migration '0005_rename_summary' changes the schema snapshot but no schema file under '$s' is staged [migration-without-schema]
   hint: stage the schema edit that generated it: git add $s; a hand-written migration starts from 'drizzle-kit generate --custom', which copies the previous snapshot; bypass once: MIGGUARD_SKIP=pair git commit ..."

@@ -410,10 +410,34 @@ static void test_config__real_fixture(void **state)
 	mg_tree_free(tree);
 }
 
+/* "migrator": drizzle (default), supabase or none; anything else named. */
+static void test_config__project_migrator(void **state)
+{
+	struct mg_config cfg;
+
+	(void)state;
+	expect_error("{\"projects\": [{\"schema\": \"s\", \"migrations\": "
+		     "\"m\", \"migrator\": \"flyway\"}]}",
+		     ".migguard.json:1:62: \"migrator\" must be \"drizzle\", "
+		     "\"supabase\" or \"none\", not 'flyway'");
+	assert_int_equal(parse(&cfg, "{\"projects\": [{\"schema\": \"s\", "
+				     "\"migrations\": \"m\"}, {\"schema\": "
+				     "\"t\", \"migrations\": \"n\", "
+				     "\"migrator\": \"supabase\"}]}"),
+			 0);
+	assert_int_equal(cfg.projects_nr, 2);
+	assert_string_equal(cfg.projects[0].migrator, "drizzle");
+	assert_true(mg_project_drizzle_migrator(&cfg.projects[0]));
+	assert_string_equal(cfg.projects[1].migrator, "supabase");
+	assert_false(mg_project_drizzle_migrator(&cfg.projects[1]));
+	mg_config_release(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config__json_errors_name_line_and_reason),
+		cmocka_unit_test(test_config__project_migrator),
 		cmocka_unit_test(test_config__json_full),
 		cmocka_unit_test(test_config__duplicate_project_names),
 		cmocka_unit_test(test_config__big_config_linear),

@@ -557,13 +557,49 @@ static void test_journal__journal_conflict_markers(void **state)
 static void test_journal__journal_wrong_version(void **state)
 {
 	struct fx *fx = *state;
+	const struct mg_finding *f;
+
+	fx_write(fx, fx->head);
+	edit_file(fx->head, JOURNAL, "\"version\": \"7\"",
+		  "\"version\": \"4\"");
+	fx_run(fx);
+	f = expect_one(fx, "journal-invalid", JOURNAL, 2,
+		       "unsupported journal version '4'");
+	assert_non_null(strstr(f->hint, "drizzle-kit up"));
+}
+
+/* A version up does not know: no hint to run it. */
+static void test_journal__journal_unknown_version(void **state)
+{
+	struct fx *fx = *state;
+	const struct mg_finding *f;
+
+	fx_write(fx, fx->head);
+	edit_file(fx->head, JOURNAL, "\"version\": \"7\"",
+		  "\"version\": \"9\"");
+	fx_run(fx);
+	f = expect_one(fx, "journal-invalid", JOURNAL, 2,
+		       "unsupported journal version '9'");
+	assert_null(strstr(f->hint, "drizzle-kit up"));
+}
+
+/* What drizzle-kit wrote in 2023 (journal "5", dialect "pg") still runs. */
+static void test_journal__journal_2023_formats_valid(void **state)
+{
+	struct fx *fx = *state;
 
 	fx_write(fx, fx->head);
 	edit_file(fx->head, JOURNAL, "\"version\": \"7\"",
 		  "\"version\": \"5\"");
+	edit_file(fx->head, JOURNAL, "\"postgresql\"", "\"pg\"");
+	edit_file(fx->head, DIR_ "/meta/0000_snapshot.json",
+		  "\"version\": \"7\"", "\"version\": \"5\"");
+	edit_file(fx->head, DIR_ "/meta/0000_snapshot.json", "\"postgresql\"",
+		  "\"pg\"");
+	edit_file(fx->head, DIR_ "/meta/0001_snapshot.json",
+		  "\"version\": \"7\"", "\"version\": \"6\"");
 	fx_run(fx);
-	expect_one(fx, "journal-invalid", JOURNAL, 2,
-		   "unsupported journal version '5'");
+	expect_none(fx);
 }
 
 static void test_journal__journal_wrong_dialect(void **state)
@@ -813,7 +849,7 @@ static void test_journal__when_equal_is_skipped(void **state)
 	assert_string_equal(fx->r.items[0].rule, "journal-when-order");
 }
 
-static void test_journal__when_in_future_is_warning(void **state)
+static void test_journal__when_in_future_is_error(void **state)
 {
 	struct fx *fx = *state;
 	const struct mg_finding *f;
@@ -822,9 +858,11 @@ static void test_journal__when_in_future_is_warning(void **state)
 	fx_write(fx, fx->head);
 	fx_run(fx);
 	f = expect_one(fx, "journal-when-order", JOURNAL, WHEN_LINE(2),
-		       "'0002_odd_the_twelve' has when 1795731872285, more "
-		       "than a day in the future");
-	assert_int_equal(f->severity, MG_SEVERITY_WARNING);
+		       "journal entry 2 ('0002_odd_the_twelve') has when "
+		       "1795731872285, more than a day in the future: once it "
+		       "is applied, the migrator skips every migration "
+		       "generated before that time");
+	assert_int_equal(f->severity, MG_SEVERITY_ERROR);
 }
 
 static void test_journal__when_within_skew_is_silent(void **state)
@@ -890,10 +928,11 @@ static void test_journal__snapshot_wrong_version(void **state)
 
 	fx_write(fx, fx->head);
 	edit_file(fx->head, DIR_ "/meta/0001_snapshot.json",
-		  "\"version\": \"7\"", "\"version\": \"6\"");
+		  "\"version\": \"7\"", "\"version\": \"4\"");
 	fx_run(fx);
 	expect_one(fx, "snapshot-invalid", DIR_ "/meta/0001_snapshot.json",
-		   4, "'0001_snapshot.json' has version '6', expected '7'");
+		   4, "'0001_snapshot.json' has version '4', expected '7' (or "
+		   "'5', '6')");
 }
 
 static void test_journal__snapshot_without_prev_id(void **state)
@@ -1922,6 +1961,8 @@ int main(void)
 		T(test_journal__journal_duplicate_key),
 		T(test_journal__journal_conflict_markers),
 		T(test_journal__journal_wrong_version),
+		T(test_journal__journal_unknown_version),
+		T(test_journal__journal_2023_formats_valid),
 		T(test_journal__journal_wrong_dialect),
 		T(test_journal__entry_field_wrong_type),
 		T(test_journal__entry_field_missing),
@@ -1939,7 +1980,7 @@ int main(void)
 		T(test_journal__duplicate_prefix_in_journal),
 		T(test_journal__when_not_increasing),
 		T(test_journal__when_equal_is_skipped),
-		T(test_journal__when_in_future_is_warning),
+		T(test_journal__when_in_future_is_error),
 		T(test_journal__when_within_skew_is_silent),
 		T(test_journal__snapshot_not_json),
 		T(test_journal__snapshot_strict_as_json_parse),

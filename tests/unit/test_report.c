@@ -40,7 +40,7 @@ static void test_report__text_sorted_compiler_style(void **state)
 	fill(&r);
 	out = render(&r, MG_FORMAT_TEXT, 0);
 	assert_string_equal(out,
-		"a, b:c%.json: error: line one\\nline two 100% "
+		"a, b:c%.json:1:1: error: line one\\nline two 100% "
 		"[journal-invalid]\n"
 		"db/0001_b.sql:1:2: warning: foreign key 'x' has ON DELETE no "
 		"action [fk-on-delete]\n"
@@ -305,7 +305,7 @@ static void test_report__summary_line(void **state)
 	(void)state;
 	fill(&r);
 	mg_report_summary(&sb, &r);
-	assert_string_equal(sb.buf, "migguard: 2 errors, 1 warnings\n");
+	assert_string_equal(sb.buf, "migguard: 2 errors, 1 warning\n");
 	mg_strbuf_release(&sb);
 	mg_report_release(&r);
 }
@@ -320,6 +320,100 @@ static void test_report__duplicates_dropped(void **state)
 	mg_report_add(&r, "drop-table", "a.sql", 1, 1, NULL, "same");
 	mg_report_sort(&r);
 	assert_int_equal(r.nr, 1);
+	mg_report_release(&r);
+}
+
+static void test_report__summary_singular_and_preexisting(void **state)
+{
+	struct mg_report r;
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+
+	(void)state;
+	mg_report_init(&r);
+	mg_report_add(&r, "drop-table", "a.sql", 1, 1, NULL, "x");
+	r.preexisting = 1;
+	mg_report_summary(&sb, &r);
+	assert_string_equal(sb.buf,
+		"migguard: 1 problem was already there before this change "
+		"(migguard check --all lists it)\n"
+		"migguard: 1 error, 0 warnings\n");
+	mg_strbuf_reset(&sb);
+	r.preexisting = 3;
+	mg_report_summary(&sb, &r);
+	assert_non_null(strstr(sb.buf, "migguard: 3 problems were already "
+				       "there before this change (migguard "
+				       "check --all lists them)\n"));
+	mg_strbuf_release(&sb);
+	mg_report_release(&r);
+}
+
+/* The fingerprint ignores positions, digits in messages and the path. */
+static void test_report__fingerprint_stable(void **state)
+{
+	struct mg_report r;
+
+	(void)state;
+	mg_report_init(&r);
+	mg_report_add(&r, "orphan-sql", "a/0003_x.sql", 0, 0, NULL,
+		      "entry 3 is odd");
+	mg_report_add(&r, "orphan-sql", "b/0003_x.sql", 9, 4, NULL,
+		      "entry 4 is odd");
+	mg_report_add(&r, "orphan-sql", "a/0003_x.sql", 0, 0, NULL,
+		      "entry 3 is even");
+	assert_string_equal(r.items[0].fingerprint, r.items[1].fingerprint);
+	assert_string_not_equal(r.items[0].fingerprint,
+				r.items[2].fingerprint);
+	/* An anchor: the statement's text, whitespace runs as one. */
+	mg_report_anchor(&r, 0, "DROP  TABLE\n\"t\"", 15);
+	mg_report_anchor(&r, 2, "DROP TABLE \"t\"", 14);
+	assert_string_equal(r.items[0].fingerprint, r.items[2].fingerprint);
+	assert_int_equal(strlen(r.items[0].fingerprint), 16);
+	mg_report_release(&r);
+}
+
+static void test_report__subtract_matches_each_once(void **state)
+{
+	struct mg_report r, base;
+
+	(void)state;
+	mg_report_init(&r);
+	mg_report_init(&base);
+	mg_report_add(&r, "drop-table", "a.sql", 1, 1, NULL, "t");
+	mg_report_add(&r, "drop-table", "a.sql", 5, 1, NULL, "t");
+	mg_report_add(&r, "drop-table", "b.sql", 1, 1, NULL, "t");
+	mg_report_add(&r, "drop-column", "a.sql", 1, 1, NULL, "t");
+	mg_report_add(&base, "drop-table", "a.sql", 7, 3, NULL, "t");
+	assert_int_equal(mg_report_subtract(&r, 0, &base), 1);
+	assert_int_equal(r.nr, 3);
+	assert_int_equal(r.items[0].line, 5);
+	assert_string_equal(r.items[1].path, "b.sql");
+	assert_string_equal(r.items[2].rule, "drop-column");
+	/* Findings before `since` are left alone. */
+	assert_int_equal(mg_report_subtract(&r, 1, &base), 0);
+	mg_report_release(&base);
+	mg_report_release(&r);
+}
+
+static void test_report__json_preexisting_and_sarif_fingerprint(void **state)
+{
+	struct mg_report r;
+	char *out;
+
+	(void)state;
+	fill(&r);
+	out = render(&r, MG_FORMAT_JSON, 0);
+	assert_null(strstr(out, "preexisting"));
+	free(out);
+	r.counts_preexisting = 1;
+	r.preexisting = 2;
+	out = render(&r, MG_FORMAT_JSON, 0);
+	assert_non_null(strstr(out, "\"summary\":{\"errors\":2,"
+				    "\"warnings\":1,\"preexisting\":2}}"));
+	free(out);
+	out = render(&r, MG_FORMAT_SARIF, 0);
+	assert_non_null(strstr(out, "\"partialFingerprints\":{"
+				    "\"migguardFingerprint/v1\":\""));
+	free(out);
 	mg_report_release(&r);
 }
 
@@ -338,6 +432,11 @@ int main(void)
 		cmocka_unit_test(test_report__notes_escaped),
 		cmocka_unit_test(test_report__summary_line),
 		cmocka_unit_test(test_report__duplicates_dropped),
+		cmocka_unit_test(test_report__summary_singular_and_preexisting),
+		cmocka_unit_test(test_report__fingerprint_stable),
+		cmocka_unit_test(test_report__subtract_matches_each_once),
+		cmocka_unit_test(
+			test_report__json_preexisting_and_sarif_fingerprint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -729,6 +729,17 @@ static void emit(struct mg_lint *l, const struct mg_lint_finding *f)
 	mg_srcmap_locate(&l->map, f->offset, &line, &col);
 	mg_report_add(l->r, f->rule, l->in->path, line, col, f->hint, "%s",
 		      f->message);
+	/*
+	 * Identity across commits: the statement's text from its first
+	 * token (comments before it aside), not its line.
+	 */
+	if (f->stmt < l->stmts_nr && l->stmts[f->stmt].end <= l->len &&
+	    l->stmts[f->stmt].first < l->stmts[f->stmt].end) {
+		const struct mg_lint_stmt *s = &l->stmts[f->stmt];
+
+		mg_report_anchor(l->r, before, l->buf + s->first,
+				 s->end - s->first);
+	}
 	if (f->warning && l->r->nr > before &&
 	    l->r->items[l->r->nr - 1].severity == MG_SEVERITY_ERROR)
 		l->r->items[l->r->nr - 1].severity = MG_SEVERITY_WARNING;
@@ -1022,6 +1033,23 @@ out:
 	return err;
 }
 
+/* A rename that keeps the bytes: no new SQL to review. */
+static int pure_move(const struct mg_changeset *cs, const struct mg_change *c)
+{
+	char *a = NULL, *b = NULL;
+	size_t alen = 0, blen = 0;
+	int same;
+
+	if (c->status != MG_CHANGE_RENAMED || !c->old_path || !cs->base)
+		return 0;
+	same = mg_tree_read(cs->base, c->old_path, &a, &alen) >= 0 &&
+	       mg_tree_read(cs->head, c->path, &b, &blen) >= 0 &&
+	       alen == blen && !memcmp(a, b, alen);
+	free(a);
+	free(b);
+	return same;
+}
+
 static int lint_project(struct mg_report *r, struct mg_context *ctx,
 			const struct mg_project *p)
 {
@@ -1036,8 +1064,12 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 			const struct mg_change *c = &ctx->cs->changes[i];
 
 			if (c->status != MG_CHANGE_DELETED &&
-			    is_migration_sql(p, c->path))
-				mg_strlist_push(&files, c->path);
+			    is_migration_sql(p, c->path) &&
+			    !pure_move(ctx->cs, c))
+				mg_strlist_push(&files,
+						ctx->at_base && c->old_path
+							? c->old_path
+							: c->path);
 		}
 		if (!files.nr)
 			return 0;
