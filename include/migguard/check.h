@@ -44,6 +44,17 @@ struct mg_context {
 	 * inferred on first use by mg_context_lint_options.
 	 */
 	struct mg_conventions **conventions;
+	/*
+	 * --verify-generate (CI): when pair would report
+	 * schema-without-migration for p, it asks this instead of trusting
+	 * the static verdict. The callback runs p's own drizzle-kit generate
+	 * on a copy of head (src/cmd: the library spawns nothing) and sets
+	 * *sql to the SQL of the migration it wrote (new, the caller frees)
+	 * or NULL when it wrote none. < 0: it could not run (exit 2).
+	 */
+	int (*verify_generate)(char **sql, void *data, struct mg_tree *head,
+			       const struct mg_project *p);
+	void *verify_data;
 };
 
 enum mg_check_id {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "verify.h"
 #include "migguard/baseline.h"
 #include "migguard/conventions.h"
 #include "migguard/lint.h"
@@ -19,6 +20,7 @@ enum {
 	OPT_ALL,
 	OPT_REPO,
 	OPT_EACH_COMMIT,
+	OPT_VERIFY_GENERATE,
 };
 
 static const struct option common_options[] = {
@@ -30,6 +32,7 @@ static const struct option common_options[] = {
 	{ "repo", required_argument, NULL, OPT_REPO },
 	MG_CLI_OUTPUT_OPTIONS,
 	{ "each-commit", no_argument, NULL, OPT_EACH_COMMIT },
+	{ "verify-generate", no_argument, NULL, OPT_VERIFY_GENERATE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -174,6 +177,9 @@ int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
 		case OPT_EACH_COMMIT:
 			cli->each_commit = 1;
 			break;
+		case OPT_VERIFY_GENERATE:
+			cli->verify_generate = 1;
+			break;
 		default:
 			ret = mg_cli_output_option(cli, c, usage, argv);
 		}
@@ -187,6 +193,17 @@ int mg_cli_parse(struct mg_cli *cli, int argc, char **argv,
 	    cli->change.mode != MG_CHANGESET_PRE_PUSH)
 		return mg_cli_fail(cli, "--each-commit goes with --base or "
 				   "--pre-push");
+	/*
+	 * drizzle-kit takes seconds and needs node_modules: a CI step, never
+	 * a commit's wait.
+	 */
+	if (cli->verify_generate && cli->change.mode == MG_CHANGESET_STAGED)
+		return mg_cli_fail(cli, "--verify-generate goes with --base or "
+				   "--pre-push (CI), never at pre-commit "
+				   "(--staged)");
+	if (cli->verify_generate && cli->change.mode == MG_CHANGESET_ALL)
+		return mg_cli_fail(cli, "--verify-generate goes with --base or "
+				   "--pre-push: --all has no change to pair");
 	for (; optind < argc; optind++)
 		mg_strlist_push(&cli->files, argv[optind]);
 	if (!cli->color_when)
@@ -395,6 +412,7 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 	struct mg_config config;
 	struct mg_strlist watched = MG_STRLIST_INIT;
 	struct mg_context ctx;
+	struct mg_verify verify = { NULL };
 	size_t i, since;
 	int err;
 
@@ -410,6 +428,11 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 	ctx.cs = cs;
 	ctx.repo = repo;
 	ctx.protected_ref = config.protected_ref;
+	if (cli->verify_generate) {
+		verify.workdir = mg_repo_workdir(repo);
+		ctx.verify_generate = mg_cli_verify_generate;
+		ctx.verify_data = &verify;
+	}
 	mg_context_share_migdirs(&ctx);
 	if (cs->mode != MG_CHANGESET_ALL) {
 		mg_config_watched(&config, &watched);
@@ -682,7 +705,7 @@ out:
 static const char check_usage_fmt[] =
 	"usage: %s [--staged | --base REV [--head REV] | --pre-push REMOTE "
 	"| --all]\n"
-	"       %*s [--each-commit] [--repo DIR] "
+	"       %*s [--each-commit] [--verify-generate] [--repo DIR] "
 	"[--format text|json|github|sarif]\n"
 	"       %*s [--color[=WHEN]]%s\n";
 

@@ -21,6 +21,11 @@ struct mg_cli {
 	struct mg_changeset_options change;
 	int mode_given;
 	int each_commit; /* --each-commit: pair each commit of the range */
+	/*
+	 * --verify-generate (CI): schema-without-migration decided by the
+	 * project's drizzle-kit generate on a scratch copy (verify.c).
+	 */
+	int verify_generate;
 	const char *repo_dir;
 	struct mg_strlist files; /* positional arguments */
 	int in_hook; /* the report goes to stderr, which git shows */

@@ -398,6 +398,14 @@ static int cmd_hook(int argc, char **argv)
 			"pre-commit or pre-push\n%s", hook_usage);
 		return MG_EXIT_FAILURE;
 	}
+	for (ret = first; ret < argc; ret++)
+		if (!strcmp(argv[ret], "--verify-generate")) {
+			fprintf(stderr, "migguard hook: error: "
+				"--verify-generate is for CI (migguard check "
+				"--base REV), never at pre-commit or in a "
+				"hook\n");
+			return MG_EXIT_FAILURE;
+		}
 	pre_push = !strcmp(name, "pre-push");
 	hook = pre_push ? MG_HOOK_PRE_PUSH : MG_HOOK_PRE_COMMIT;
 	if (first + 1 < argc && !strcmp(argv[first], "--chain")) {

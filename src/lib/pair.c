@@ -956,14 +956,63 @@ out:
 	return err;
 }
 
-static void check_schema(struct pair_state *st)
+/*
+ * The first lines of the SQL drizzle-kit generate wrote, joined on one
+ * line (the report escapes what control characters are left), at most
+ * a few hundred bytes: enough to show what is missing.
+ */
+static void add_sql_excerpt(struct mg_strbuf *sb, const char *sql)
+{
+	const char *line = sql, *end;
+	size_t lines = 0, start = sb->len, len;
+
+	while (*line && lines < 6 && sb->len - start < 300) {
+		end = strchr(line, '\n');
+		len = end ? (size_t)(end - line) : strlen(line);
+		if (len && line[len - 1] == '\r')
+			len--;
+		/* drizzle-kit ends a statement's last line with it */
+		if (len >= 24 && !strncmp(line + len - 24,
+					  "--> statement-breakpoint", 24))
+			len -= 24;
+		if (len) {
+			if (lines++)
+				mg_strbuf_addch(sb, ' ');
+			mg_strbuf_add(sb, line, len);
+		}
+		if (!end)
+			break;
+		line = end + 1;
+	}
+	if (*line && (lines >= 6 || sb->len - start >= 300))
+		mg_strbuf_adds(sb, " ...");
+}
+
+static int check_schema(struct pair_state *st)
 {
 	struct mg_strbuf what = MG_STRBUF_INIT, hint = MG_STRBUF_INIT;
+	char *sql = NULL;
 	size_t i;
+	int err;
 
 	if (!st->schema_nr || st->generated || st->attempted)
-		return;
-	if (st->custom)
+		return 0;
+	if (st->ctx->verify_generate) {
+		err = st->ctx->verify_generate(&sql, st->ctx->verify_data,
+					       st->ctx->cs->head, st->p);
+		if (err < 0)
+			return err;
+		if (!sql) {
+			mg_report_note(st->r, "pair: drizzle-kit generate "
+				       "wrote nothing for %s: the schema edit "
+				       "needs no migration", st->p->name);
+			return 0;
+		}
+	}
+	if (sql)
+		mg_strbuf_addf(&what, "drizzle-kit generate writes a new "
+			       "migration in '%s'", st->p->migrations);
+	else if (st->custom)
 		mg_strbuf_addf(&what, "only the custom migration '%s' is "
 			       "added (its snapshot equals the previous one)",
 			       st->custom);
@@ -977,13 +1026,18 @@ static void check_schema(struct pair_state *st)
 	else
 		mg_strbuf_addf(&hint, " and commit what it writes under '%s'",
 			       st->p->migrations);
-	mg_strbuf_adds(&hint, "; if the edit cannot change the database, "
-		       "generate writes nothing");
-	if (st->ctx->cs->mode == MG_CHANGESET_RANGE ||
-	    st->ctx->cs->mode == MG_CHANGESET_PRE_PUSH)
+	if (!sql)
+		mg_strbuf_adds(&hint, "; if the edit cannot change the "
+			       "database, generate writes nothing");
+	if (!sql && (st->ctx->cs->mode == MG_CHANGESET_RANGE ||
+		     st->ctx->cs->mode == MG_CHANGESET_PRE_PUSH))
 		mg_strbuf_adds(&hint, ": add a 'Schema-Impact: none (reason)' "
 			       "trailer to the commit message");
 	add_bypass(&hint, st);
+	if (sql) {
+		mg_strbuf_adds(&hint, "; the missing SQL: ");
+		add_sql_excerpt(&hint, sql);
+	}
 	for (i = 0; i < st->schema_nr; i++) {
 		const struct schema_edit *e = &st->schema[i];
 		const struct mg_change *c = e->c;
@@ -998,8 +1052,10 @@ static void check_schema(struct pair_state *st)
 			      what.buf);
 		free(from);
 	}
+	free(sql);
 	mg_strbuf_release(&hint);
 	mg_strbuf_release(&what);
+	return 0;
 }
 
 /* The change adds an .sql file right in p's migrations folder. */
@@ -1069,8 +1125,7 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 		err = apply_waiver(&st);
 		if (err < 0)
 			goto out;
-		check_schema(&st);
-		err = 0;
+		err = check_schema(&st);
 		goto out;
 	}
 	collect_files(&st);
@@ -1080,8 +1135,7 @@ static int check_project(struct mg_report *r, struct mg_context *ctx,
 	err = apply_waiver(&st);
 	if (err < 0)
 		goto out;
-	check_schema(&st);
-	err = 0;
+	err = check_schema(&st);
 out:
 	pair_state_release(&st);
 	return err;

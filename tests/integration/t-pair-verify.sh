@@ -1,0 +1,74 @@
+# CI: --verify-generate decides schema-without-migration by the project's
+# own drizzle-kit generate (the real 0.31.11 of tests/interop) on a
+# scratch copy of the head commit: an edit it writes nothing for passes
+# with a note, a real column addition fails with the missing SQL; never
+# at pre-commit; the work tree is never written.
+need node "apt-get install nodejs npm"
+sh "$MG_SOURCE_DIR/tests/interop/setup.sh" ||
+	fail "tests/interop/setup.sh could not install drizzle-kit"
+nm="$MG_SOURCE_DIR/tests/interop/node_modules"
+TMPDIR="$MG_TMP/scratch"
+mkdir -p "$TMPDIR"
+export TMPDIR
+
+# The classic mistake, committed: step 2's schema edit (a column and an
+# index) without its migration.
+sh "$MG_SOURCE_DIR/tests/fixtures/demo/make-demo.sh" --upto 1 r
+cd r
+s=packages/db/src/schema
+m=packages/db/src/migrations
+git commit -q -m "Add the summary column"
+git tag bad
+
+# Without node_modules: exit 2, says what to install.
+expect_exit 2 migguard check --base HEAD~1 --verify-generate
+expect_contains "$ERR" "needs the project's node_modules installed (npm ci / pnpm install)"
+
+# The project's node_modules, untracked as in any checkout.
+ln -s "$nm" packages/db/node_modules
+echo node_modules >>.git/info/exclude
+
+expect_exit 1 migguard check --base HEAD~1 --verify-generate
+expect_contains "$OUT" "$s/research.ts:"
+expect_contains "$OUT" "drizzle-kit generate writes a new migration in '$m' [schema-without-migration]"
+expect_contains "$OUT" "the missing SQL: ALTER TABLE \"research_plan\" ADD COLUMN \"summary\" text; CREATE INDEX \"research_plan_status_idx\""
+expect_exit 1 migguard-pair --base HEAD~1 --verify-generate --format json
+expect_contains "$OUT" '"rule":"schema-without-migration"'
+expect_contains "$OUT" 'ADD COLUMN \"summary\" text;'
+# Nothing written into the work tree, nothing left in TMPDIR.
+[ -z "$(git status --porcelain)" ] || fail "the work tree changed: $(git status --porcelain)"
+[ -z "$(ls "$TMPDIR")" ] || fail "scratch left behind: $(ls "$TMPDIR")"
+
+# An edit the static scanner counts but that changes no table: passes,
+# with the note.
+git reset -q --hard HEAD~1
+echo 'export const planLimit = 10;' >>$s/research.ts
+git commit -q -a -m "A constant beside the tables"
+expect_exit 1 migguard check --base HEAD~1
+expect_contains "$OUT" "schema-without-migration"
+expect_exit 0 migguard check --base HEAD~1 --verify-generate
+expect_not_contains "$OUT" "schema-without-migration"
+expect_contains "$ERR" "pair: drizzle-kit generate wrote nothing for packages/db: the schema edit needs no migration"
+expect_exit 0 migguard-pair --base HEAD~1 --verify-generate
+[ -z "$(ls "$TMPDIR")" ] || fail "scratch left behind: $(ls "$TMPDIR")"
+
+# A schema drizzle-kit cannot load: 0.31 exits 0 then, and writes
+# nothing; that is no pass: exit 2 with its error line.
+echo 'export const planLimit = 11;' >>$s/research.ts
+git commit -q -a -m "Declared twice"
+expect_exit 2 migguard check --base HEAD~1 --verify-generate
+expect_contains "$ERR" "drizzle-kit generate in 'packages/db' wrote no migration and did not say 'No schema changes': Error: Transform failed"
+git reset -q --hard HEAD~1
+
+# Never at pre-commit, nor in a hook, nor with --all.
+echo 'export const other = 1;' >>$s/research.ts
+git add $s
+expect_exit 2 migguard check --staged --verify-generate
+expect_contains "$ERR" "never at pre-commit (--staged)"
+expect_exit 2 migguard-pair --verify-generate
+expect_contains "$ERR" "never at pre-commit (--staged)"
+expect_exit 2 migguard hook pre-commit --verify-generate
+expect_contains "$ERR" "never at pre-commit"
+expect_exit 2 migguard check --all --verify-generate
+expect_exit 0 migguard-pair --help
+expect_contains "$OUT" "--verify-generate"
