@@ -288,8 +288,36 @@ static char *log_reason(const char *text)
 }
 
 /*
+ * The environment drizzle-kit gets: what finds node and formats text,
+ * nothing else. The config and schema it runs are the checked commit's
+ * code: CI secrets (tokens, DATABASE_URL) stay out of its reach, and
+ * generate needs none. TMPDIR is the scratch folder's (tsx's cache
+ * goes with it); no colour, so that its error line reads as text.
+ * Called in the child, between fork and exec.
+ */
+static char **child_env(const char *tmp)
+{
+	static const char *const keep[] = { "PATH", "HOME", "LANG", "LC_ALL",
+					    "LC_CTYPE", "NODE_OPTIONS" };
+	static char *env[sizeof(keep) / sizeof(keep[0]) + 4];
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		const char *v = getenv(keep[i]);
+
+		if (v)
+			env[n++] = mg_xstrfmt("%s=%s", keep[i], v);
+	}
+	env[n++] = mg_xstrfmt("TMPDIR=%s", tmp);
+	env[n++] = (char *)"NO_COLOR=1";
+	env[n++] = (char *)"FORCE_COLOR=0";
+	env[n] = NULL;
+	return env;
+}
+
+/*
  * Run bin generate --config config in cwd: stdin /dev/null, stdout and
- * stderr into log, TMPDIR tmp, in its own process group so that a timeout ends
+ * stderr into log, the environment child_env(tmp), in its own process group so that a timeout ends
  * whatever it started. 0, or < 0 with the reason.
  */
 static int run_generate(const char *bin, const char *config,
@@ -315,13 +343,12 @@ static int run_generate(const char *bin, const char *config,
 				 (char *)"--config", (char *)config, NULL };
 
 		setpgid(0, 0);
-		/* tsx's cache and the like go with the scratch folder. */
-		if (setenv("TMPDIR", tmp, 1) < 0 || in < 0 || out < 0 || chdir(cwd) < 0 ||
+		if (in < 0 || out < 0 || chdir(cwd) < 0 ||
 		    dup2(in, STDIN_FILENO) < 0 ||
 		    dup2(out, STDOUT_FILENO) < 0 ||
 		    dup2(out, STDERR_FILENO) < 0)
 			_exit(127);
-		execv(bin, argv);
+		execve(bin, argv, child_env(tmp));
 		_exit(127);
 	}
 	setpgid(pid, pid);
@@ -495,7 +522,13 @@ int mg_cli_verify_generate(char **sql, void *data, struct mg_tree *head,
 	 * TypeScript error): writing nothing passes only when it said so.
 	 */
 	text = read_log(log);
-	if (!strstr(text, "No schema changes, nothing to migrate")) {
+	if (strstr(text, "Interactive prompts require a TTY")) {
+		err = mg_error_set("drizzle-kit generate in '%s' asks a "
+				   "question (a rename, or what to do with a "
+				   "table or column?) and has no terminal "
+				   "here: run it yourself and commit the "
+				   "migration it writes", p->name);
+	} else if (!strstr(text, "No schema changes, nothing to migrate")) {
 		reason = log_reason(text);
 		err = mg_error_set("drizzle-kit generate in '%s' wrote no "
 				   "migration and did not say 'No schema "

@@ -60,6 +60,35 @@ expect_exit 2 migguard check --base HEAD~1 --verify-generate
 expect_contains "$ERR" "drizzle-kit generate in 'packages/db' wrote no migration and did not say 'No schema changes': Error: Transform failed"
 git reset -q --hard HEAD~1
 
+# A rename: drizzle-kit asks whether it is one, and has no terminal.
+sed 's/title: text("title")/heading: text("heading")/' $s/research.ts >$s/r.tmp
+mv $s/r.tmp $s/research.ts
+git commit -q -a -m "Rename the title"
+expect_exit 2 migguard check --base HEAD~1 --verify-generate
+expect_contains "$ERR" "drizzle-kit generate in 'packages/db' asks a question (a rename, or what to do with a table or column?) and has no terminal here"
+git reset -q --hard HEAD~1
+[ -z "$(ls "$TMPDIR")" ] || fail "scratch left behind: $(ls "$TMPDIR")"
+
+# drizzle-kit runs the commit's config and schema (code): it gets PATH,
+# HOME and the locale, not the CI's secrets. A config that fails says so
+# (exit 2, its error line).
+c=packages/db/drizzle.config.ts
+{
+	head -n 1 $c
+	echo 'if (process.env["MG_SECRET_PROBE"] !== undefined) throw new Error("probe saw the secret");'
+	echo 'throw new Error("probe: no secret in reach");'
+	tail -n +2 $c
+} >$c.tmp
+mv $c.tmp $c
+echo 'export const planLimit = 10;' >>$s/research.ts
+git commit -q -a -m "A probing config"
+MG_SECRET_PROBE=s3cret expect_exit 2 migguard check --base HEAD~1 --verify-generate
+expect_contains "$ERR" "drizzle-kit generate failed in 'packages/db' (exit 1):"
+expect_contains "$ERR" "probe: no secret in reach"
+expect_not_contains "$ERR" "probe saw the secret"
+git reset -q --hard HEAD~1
+[ -z "$(ls "$TMPDIR")" ] || fail "scratch left behind: $(ls "$TMPDIR")"
+
 # Never at pre-commit, nor in a hook, nor with --all.
 echo 'export const other = 1;' >>$s/research.ts
 git add $s
