@@ -317,8 +317,8 @@ static char **child_env(const char *tmp)
 
 /*
  * Run bin generate --config config in cwd: stdin /dev/null, stdout and
- * stderr into log, the environment child_env(tmp), in its own process group so that a timeout ends
- * whatever it started. 0, or < 0 with the reason.
+ * stderr into log, the environment child_env(tmp), in its own process
+ * group so that a timeout ends whatever it started. 0, or < 0 with the reason.
  */
 static int run_generate(const char *bin, const char *config,
 			const char *cwd, const char *log, const char *tmp,
@@ -454,8 +454,9 @@ int mg_cli_verify_generate(char **sql, void *data, struct mg_tree *head,
 	const struct mg_verify *v = data;
 	const char *run = p->run_dir ? p->run_dir : p->root;
 	const char *tmp = getenv("TMPDIR");
-	char *top = NULL, *scratch = NULL, *cwd = NULL, *config = NULL, *bin = NULL;
-	char *log = NULL, *child_tmp = NULL, *text = NULL, *reason = NULL, *dirs[3];
+	char *top = NULL, *scratch = NULL, *cwd = NULL, *config = NULL;
+	char *bin = NULL, *log = NULL, *child_tmp = NULL, *text = NULL;
+	char *reason = NULL, *dirs[3];
 	size_t i, dirs_nr = 0;
 	int err;
 
@@ -467,8 +468,9 @@ int mg_cli_verify_generate(char **sql, void *data, struct mg_tree *head,
 	if (!v->workdir)
 		return mg_error_set("--verify-generate needs a work tree with "
 				    "the project's node_modules installed");
+	/* Absolute: drizzle-kit runs in the copy, not here. */
 	top = mg_xstrfmt("%s/migguard-verify-XXXXXX",
-			 tmp && *tmp ? tmp : "/tmp");
+			 tmp && *tmp == '/' ? tmp : "/tmp");
 	if (!mkdtemp(top)) {
 		err = mg_error_set("cannot create a scratch folder '%s': %s",
 				   top, strerror(errno));

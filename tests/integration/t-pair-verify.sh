@@ -39,6 +39,22 @@ expect_contains "$OUT" 'ADD COLUMN \"summary\" text;'
 [ -z "$(git status --porcelain)" ] || fail "the work tree changed: $(git status --porcelain)"
 [ -z "$(ls "$TMPDIR")" ] || fail "scratch left behind: $(ls "$TMPDIR")"
 
+# node_modules at the repository's top (a workspace) serves as well,
+# and a pre-push range is verified like --base.
+rm packages/db/node_modules
+ln -s "$nm" node_modules
+expect_exit 1 migguard check --base HEAD~1 --verify-generate
+expect_contains "$OUT" "the missing SQL: ALTER TABLE \"research_plan\" ADD COLUMN \"summary\" text;"
+git init -q --bare ../remote.git
+git remote add origin ../remote.git
+git push -q origin HEAD~1:refs/heads/main
+printf 'refs/heads/main %s refs/heads/main %s\n' "$(git rev-parse HEAD)" \
+	"$(git rev-parse HEAD~1)" >../push-lines
+expect_exit 1 sh -c 'migguard check --pre-push origin --verify-generate <../push-lines'
+expect_contains "$OUT" "the missing SQL: ALTER TABLE"
+rm node_modules
+ln -s "$nm" packages/db/node_modules
+
 # An edit the static scanner counts but that changes no table: passes,
 # with the note.
 git reset -q --hard HEAD~1
