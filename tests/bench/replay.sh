@@ -73,14 +73,16 @@ for c in $commits; do
 	printf '%s\t%s\t%s\t%s\t%s\n' "$short" "$rc" "$errors" "$warnings" "$rules" >>"$tsv"
 	if [ "$rc" != 0 ]; then
 		reason=$rules
-		[ "$rc" = 2 ] && reason="exit 2: $(tail -n 1 "$out/stderr")"
+		[ "$rc" = 1 ] || reason="exit $rc: $(tail -n 1 "$out/stderr")"
 		printf '%s %s [%s]\n' "$short" "$(git log -1 --format=%s "$c" | cut -c1-70)" "$reason" >>"$blocked"
 	fi
 done
 
 printf 'replay of %s: %d commits touching a drizzle project\n' "$name" "$n"
-awk -F'\t' '{ e[$2]++ } END {
-	printf "exit 0: %d, exit 1: %d, exit 2: %d\n", e[0], e[1], e[2] }' "$tsv"
+awk -F'\t' '{ e[$2]++; if ($2 > 2) other++ } END {
+	printf "exit 0: %d, exit 1: %d, exit 2: %d", e[0], e[1], e[2]
+	if (other) printf ", other (crash or no binary): %d", other
+	printf "\n" }' "$tsv"
 printf 'blocked commits by rule (a commit counts once per rule):\n'
 awk -F'\t' '$2 == 1 { n = split($5, r, ","); for (i = 1; i <= n; i++) c[r[i]]++ }
 	END { for (k in c) printf "  %-32s %d\n", k, c[k] }' "$tsv" | sort

@@ -40,8 +40,8 @@ case $OUT in
 '::error file="n\n%3A%3Awarning file=y%3A%3Az.sql",line=1,col=12,title=drop-table::table "a\n::error file=x.sql,line=1::forged\033[2J\a" is dropped'*) ;;
 *) fail "github line: $OUT" ;;
 esac
-[ "$(printf '%s\n' "$OUT" | grep -c '^::')" -eq 1 ] || fail "github: a forged line"
-[ "$(printf '%s\n' "$OUT" | grep -c 'file=x.sql')" -eq 1 ] || fail "github: a forged line"
+[ "$(printf '%s\n' "$OUT" | grep -c '^::')" -eq 2 ] || fail "github: a forged line"
+[ "$(printf '%s\n' "$OUT" | grep -c 'file=x.sql')" -eq 2 ] || fail "github: a forged line"
 printf '%s' "$OUT$ERR" | LC_ALL=C grep -q "$(printf '[\033\007]')" && fail "a control byte reached the output"
 expect_exit 1 migguard-lint --format json "n${nl}::warning file=y::z.sql"
 printf '%s' "$OUT" | node -e 'JSON.parse(require("fs").readFileSync(0, "utf8"))' || fail "json does not parse"

@@ -37,7 +37,14 @@ for target in /etc ../../../../outside ../../../real-migrations/../..; do
 	expect_exit 1 migguard check --all --repo r
 	expect_contains "$OUT" "[journal-invalid]"
 	expect_contains "$OUT" "outside the repository"
-	expect_exit 1 migguard check --repo r --base HEAD~1
+	# In a change set only the first link that leaves is new; later
+	# ones change a problem that was already there at the base.
+	if [ "$target" = /etc ]; then
+		expect_exit 1 migguard check --repo r --base HEAD~1
+	else
+		expect_exit 0 migguard check --repo r --base HEAD~1
+		expect_contains "$ERR" "1 problem was already there before this change"
+	fi
 done
 # A loop, and a link to nothing: findings.
 rm r/packages/db/src/migrations
@@ -72,5 +79,5 @@ commit_all r "an orphan linked migration"
 # migration (0000) shows no convention to hold it to: its enum is bare,
 # its DDL unguarded, its tenant table without RLS (0001 is the link).
 expect_exit 0 migguard-lint --all --repo r
-expect_contains "$OUT" "packages/db/src/migrations/0009_extra.sql: warning: 'packages/db/src/migrations/0009_extra.sql' is not a regular file (a symbolic link or submodule)"
+expect_contains "$OUT" "packages/db/src/migrations/0009_extra.sql:1:1: warning: 'packages/db/src/migrations/0009_extra.sql' is not a regular file (a symbolic link or submodule)"
 expect_contains "$OUT" "[sql-parse-error]"

@@ -42,7 +42,8 @@ expect_not_contains "$OUT" "migration-incomplete"
 git reset -q --hard
 
 # Pair: a new .sql file pairs a schema edit; the edit alone does not.
-echo "// a column" >>$s/research.ts
+# (a new enum: a change drizzle-kit turns into SQL)
+echo 'export const color = pgEnum("color", ["red", "blue"]);' >>$s/enums.ts
 git add -A
 expect_exit 1 migguard check
 expect_contains "$OUT" "[schema-without-migration]"
