@@ -341,9 +341,13 @@ static size_t count_migrations(const struct mg_tree_listing *l,
 	size_t i, n = 0, dl = strlen(dir);
 
 	for (i = 0; i < l->nr; i++) {
-		const char *rel = l->items[i].path + dl + 1;
-		const char *slash = strchr(rel, '/');
+		const char *path = l->items[i].path, *rel, *slash;
 
+		/* The folder's own entry (a link, say) is not a migration. */
+		if (strncmp(path, dir, dl) || path[dl] != '/')
+			continue;
+		rel = path + dl + 1;
+		slash = strchr(rel, '/');
 		if ((!slash && mg_ends_with(rel, ".sql")) ||
 		    (slash && !strcmp(slash, "/migration.sql")))
 			n++;
