@@ -73,6 +73,13 @@ int mg_ends_with(const char *s, const char *suffix);
 /* "a" + "b" = "a/b"; an empty dir gives "b". Returns a new string. */
 char *mg_path_join(const char *dir, const char *name);
 
+/*
+ * Join a folder and a relative path ("./src", "../x", "a/") into a clean
+ * repository-relative path ("" for the top), resolving "." and "..". A
+ * new string; NULL when the path is absolute or leaves the repository.
+ */
+char *mg_path_normalize(const char *dir, const char *path);
+
 /* Length of the valid UTF-8 prefix of s (len when all of it is valid). */
 size_t mg_utf8_valid_prefix(const char *s, size_t len);
 

@@ -107,53 +107,6 @@ void mg_config_release(struct mg_config *cfg)
 }
 
 /*
- * Join a folder and a path written in a config ("./src", "../x", "a/")
- * into a clean repository-relative path. NULL when it leaves the
- * repository or is absolute.
- */
-static char *normalize_path(const char *dir, const char *path)
-{
-	struct mg_strlist parts = MG_STRLIST_INIT;
-	struct mg_strbuf sb = MG_STRBUF_INIT;
-	char *joined, *p, *save = NULL, *tok;
-	size_t i;
-	int ok = 1;
-
-	if (path[0] == '/')
-		return NULL;
-	joined = dir && *dir ? mg_xstrfmt("%s/%s", dir, path)
-			     : mg_xstrdup(path);
-	for (p = joined;; p = NULL) {
-		tok = strtok_r(p, "/", &save);
-		if (!tok)
-			break;
-		if (!strcmp(tok, "."))
-			continue;
-		if (!strcmp(tok, "..")) {
-			if (!parts.nr) {
-				ok = 0;
-				break;
-			}
-			free(parts.items[--parts.nr]);
-			continue;
-		}
-		mg_strlist_push(&parts, tok);
-	}
-	for (i = 0; ok && i < parts.nr; i++) {
-		if (i)
-			mg_strbuf_addch(&sb, '/');
-		mg_strbuf_adds(&sb, parts.items[i]);
-	}
-	mg_strlist_release(&parts);
-	free(joined);
-	if (!ok) {
-		mg_strbuf_release(&sb);
-		return NULL;
-	}
-	return mg_strbuf_detach(&sb, NULL);
-}
-
-/*
  * A schema entry: a file means its folder is watched (drizzle-kit reads the
  * file and what it imports, which lives beside it); folders and globs are
  * kept as they are.
@@ -325,7 +278,7 @@ static int read_paths(struct cfg_src *src, const struct mg_json *v,
 			mg_strlist_push(out, s->string);
 			continue;
 		}
-		norm = normalize_path("", s->string);
+		norm = mg_path_normalize("", s->string);
 		if (!norm)
 			return cfg_error(src, s->offset,
 				"%s: '%s' is outside the repository (write a "
@@ -445,7 +398,7 @@ static int parse_projects(struct mg_config *cfg, struct cfg_src *src,
 		if (want_type(src, migrations, MG_JSON_STRING,
 			      "\"migrations\"") < 0)
 			return MG_ERROR;
-		p->migrations = normalize_path("", migrations->string);
+		p->migrations = mg_path_normalize("", migrations->string);
 		if (!p->migrations || !*p->migrations)
 			return cfg_error(src, migrations->offset,
 				"\"migrations\" must be a folder inside the "
@@ -1051,7 +1004,7 @@ int mg_config_parse_drizzle_at(struct mg_project *p, const char *path,
 		goto out;
 	}
 	for (i = 0; i < f.schema.nr; i++) {
-		char *norm = normalize_path(p->run_dir, f.schema.items[i]);
+		char *norm = mg_path_normalize(p->run_dir, f.schema.items[i]);
 
 		if (!norm) {
 			err = mg_error_set("%s: schema path '%s' is outside "
@@ -1061,7 +1014,8 @@ int mg_config_parse_drizzle_at(struct mg_project *p, const char *path,
 		add_schema_watch(p, norm);
 	}
 	/* drizzle-kit's default out folder is "drizzle". */
-	p->migrations = normalize_path(p->run_dir, f.out ? f.out : "drizzle");
+	p->migrations =
+		mg_path_normalize(p->run_dir, f.out ? f.out : "drizzle");
 	if (!p->migrations || !*p->migrations) {
 		err = mg_error_set("%s: out folder '%s' is outside the "
 				   "repository", path, f.out);
@@ -1149,7 +1103,7 @@ static const char *script_naming(const struct mg_json *pkg, const char *dir,
 		cfg = script_config(s->string);
 		if (!cfg)
 			continue;
-		norm = normalize_path(dir, cfg);
+		norm = mg_path_normalize(dir, cfg);
 		hit = norm && !strcmp(norm, path);
 		free(norm);
 		free(cfg);

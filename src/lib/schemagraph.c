@@ -45,40 +45,13 @@ static int exists(struct mg_tree *tree, const char *path)
 /* Join a folder and a relative path, resolving "." and ".."; or NULL. */
 static char *join_clean(const char *dir, const char *rel)
 {
-	struct mg_strlist parts = MG_STRLIST_INIT;
-	struct mg_strbuf sb = MG_STRBUF_INIT;
-	char *joined = mg_path_join(dir, rel), *p, *tok, *save = NULL;
-	size_t i;
-	int ok = 1;
+	char *p = mg_path_normalize(dir, rel);
 
-	for (p = joined;; p = NULL) {
-		tok = strtok_r(p, "/", &save);
-		if (!tok)
-			break;
-		if (!strcmp(tok, "."))
-			continue;
-		if (!strcmp(tok, "..")) {
-			if (!parts.nr) {
-				ok = 0;
-				break;
-			}
-			free(parts.items[--parts.nr]);
-			continue;
-		}
-		mg_strlist_push(&parts, tok);
-	}
-	for (i = 0; ok && i < parts.nr; i++) {
-		if (i)
-			mg_strbuf_addch(&sb, '/');
-		mg_strbuf_adds(&sb, parts.items[i]);
-	}
-	mg_strlist_release(&parts);
-	free(joined);
-	if (!ok || !sb.len) {
-		mg_strbuf_release(&sb);
+	if (p && !*p) {
+		free(p);
 		return NULL;
 	}
-	return mg_strbuf_detach(&sb, NULL);
+	return p;
 }
 
 /* A path as TypeScript resolves a module: x.ts, x.tsx, x/index.ts, ... */

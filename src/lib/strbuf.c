@@ -428,3 +428,46 @@ size_t mg_utf8_valid_prefix(const char *s, size_t len)
 	}
 	return len;
 }
+
+/* mg_path_normalize: see strbuf.h. */
+char *mg_path_normalize(const char *dir, const char *path)
+{
+	struct mg_strlist parts = MG_STRLIST_INIT;
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	char *joined, *p, *save = NULL, *tok;
+	size_t i;
+	int ok = 1;
+
+	if (path[0] == '/')
+		return NULL;
+	joined = dir && *dir ? mg_xstrfmt("%s/%s", dir, path)
+			     : mg_xstrdup(path);
+	for (p = joined;; p = NULL) {
+		tok = strtok_r(p, "/", &save);
+		if (!tok)
+			break;
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			if (!parts.nr) {
+				ok = 0;
+				break;
+			}
+			free(parts.items[--parts.nr]);
+			continue;
+		}
+		mg_strlist_push(&parts, tok);
+	}
+	for (i = 0; ok && i < parts.nr; i++) {
+		if (i)
+			mg_strbuf_addch(&sb, '/');
+		mg_strbuf_adds(&sb, parts.items[i]);
+	}
+	mg_strlist_release(&parts);
+	free(joined);
+	if (!ok) {
+		mg_strbuf_release(&sb);
+		return NULL;
+	}
+	return mg_strbuf_detach(&sb, NULL);
+}

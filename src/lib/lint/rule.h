@@ -208,6 +208,20 @@ void mg_lint_names_release(struct mg_lint_names *n);
 int mg_lint_same_table(const struct mg_lint_name *n, const char *schema,
 		       const char *table);
 
+/*
+ * The tenant column of the convention, or NULL when the convention is not
+ * in force (rls-missing, rls-policy-missing).
+ */
+const char *mg_lint_tenant_column(const struct mg_lint *l);
+/*
+ * For a CREATE TABLE statement s: push its table onto created, flagged
+ * when it has the tenant column. Nothing without a tenant column.
+ */
+void mg_lint_note_tenant_table(struct mg_lint_names *created,
+			       const struct mg_lint *l,
+			       const struct mg_lint_unit *u,
+			       const struct mg_json *s);
+
 /* ---- the file ---- */
 
 /* missing-if-not-exists and guards: this unit is under the convention. */

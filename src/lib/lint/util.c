@@ -371,3 +371,40 @@ int mg_lint_guards_apply(const struct mg_lint *l,
 {
 	return l->guards && !u->guarded;
 }
+
+const char *mg_lint_tenant_column(const struct mg_lint *l)
+{
+	const char *v = l->opts ? l->opts->tenant_column : NULL;
+
+	return v && *v ? v : NULL;
+}
+
+void mg_lint_note_tenant_table(struct mg_lint_names *created,
+			       const struct mg_lint *l,
+			       const struct mg_lint_unit *u,
+			       const struct mg_json *s)
+{
+	const struct mg_json *rel = mg_json_get(s, "relation");
+	const struct mg_json *elts = mg_lint_jarray(s, "tableElts");
+	const char *table = mg_json_get_string(rel, "relname");
+	const char *column = mg_lint_tenant_column(l);
+	size_t loc = (size_t)mg_lint_jint(rel, "location",
+					  (long)mg_lint_first(u));
+	size_t i;
+	int tenant = 0;
+
+	if (!table || !column)
+		return;
+	for (i = 0; elts && i < elts->nr; i++) {
+		const char *col = mg_json_get_string(
+			mg_lint_node_body(elts->children[i]), "colname");
+
+		if (!strcmp(mg_lint_node_type(elts->children[i]),
+			    "ColumnDef") &&
+		    col && !strcmp(col, column))
+			tenant = 1;
+	}
+	mg_lint_names_push(created, mg_json_get_string(rel, "schemaname"),
+			   table, NULL, mg_lint_pos(u, loc), u->stmt)->flag =
+		tenant;
+}

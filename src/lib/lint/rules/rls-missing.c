@@ -13,40 +13,6 @@ struct state {
 	struct mg_lint_names enabled;
 };
 
-static const char *tenant_column(const struct mg_lint *l)
-{
-	const char *v = l->opts ? l->opts->tenant_column : NULL;
-
-	return v && *v ? v : NULL; /* NULL: the convention is off */
-}
-
-static void create_table(struct mg_lint *l, struct state *st,
-			 const struct mg_lint_unit *u, const struct mg_json *s)
-{
-	const struct mg_json *rel = mg_json_get(s, "relation");
-	const struct mg_json *elts = mg_lint_jarray(s, "tableElts");
-	const char *table = mg_json_get_string(rel, "relname");
-	size_t loc = (size_t)mg_lint_jint(rel, "location",
-					  (long)mg_lint_first(u));
-	size_t i;
-	int tenant = 0;
-
-	if (!table || !tenant_column(l))
-		return;
-	for (i = 0; elts && i < elts->nr; i++) {
-		const char *col = mg_json_get_string(
-			mg_lint_node_body(elts->children[i]), "colname");
-
-		if (!strcmp(mg_lint_node_type(elts->children[i]),
-			    "ColumnDef") &&
-		    col && !strcmp(col, tenant_column(l)))
-			tenant = 1;
-	}
-	mg_lint_names_push(&st->created,
-			   mg_json_get_string(rel, "schemaname"), table, NULL,
-			   mg_lint_pos(u, loc), u->stmt)->flag = tenant;
-}
-
 static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 		 const char *type, const struct mg_json *s, void *state)
 {
@@ -56,10 +22,10 @@ static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 	const char *table = mg_json_get_string(rel, "relname");
 	size_t i;
 
-	if (!tenant_column(l))
+	if (!mg_lint_tenant_column(l))
 		return; /* no tenant convention */
 	if (!strcmp(type, "CreateStmt")) {
-		create_table(l, st, u, s);
+		mg_lint_note_tenant_table(&st->created, l, u, s);
 		return;
 	}
 	if (strcmp(type, "AlterTableStmt") || !table || !cmds)
@@ -100,7 +66,7 @@ static void file(struct mg_lint *l, void *state)
 				 ".enableRLS() or a pgPolicy)", q);
 		mg_lint_add(l, "rls-missing", t->offset, t->stmt, fix,
 			    "table %s has \"%s\" but row level security is "
-			    "not enabled", q, tenant_column(l));
+			    "not enabled", q, mg_lint_tenant_column(l));
 		free(fix);
 		free(q);
 	}

@@ -23,13 +23,6 @@ struct state {
 	struct mg_lint_names policies; /* flag: CMD_* bits */
 };
 
-static const char *tenant_column(const struct mg_lint *l)
-{
-	const char *v = l->opts ? l->opts->tenant_column : NULL;
-
-	return v && *v ? v : NULL; /* NULL: the convention is off */
-}
-
 static const char *tenant_role(const struct mg_lint *l)
 {
 	const char *v = l->opts ? l->opts->tenant_role : NULL;
@@ -50,33 +43,6 @@ static unsigned policy_cmd(const char *cmd)
 	if (!strcmp(cmd, "delete"))
 		return CMD_DELETE;
 	return 0;
-}
-
-static void create_table(struct mg_lint *l, struct state *st,
-			 const struct mg_lint_unit *u, const struct mg_json *s)
-{
-	const struct mg_json *rel = mg_json_get(s, "relation");
-	const struct mg_json *elts = mg_lint_jarray(s, "tableElts");
-	const char *table = mg_json_get_string(rel, "relname");
-	size_t loc = (size_t)mg_lint_jint(rel, "location",
-					  (long)mg_lint_first(u));
-	size_t i;
-	int tenant = 0;
-
-	if (!table || !tenant_column(l))
-		return;
-	for (i = 0; elts && i < elts->nr; i++) {
-		const char *col = mg_json_get_string(
-			mg_lint_node_body(elts->children[i]), "colname");
-
-		if (!strcmp(mg_lint_node_type(elts->children[i]),
-			    "ColumnDef") &&
-		    col && !strcmp(col, tenant_column(l)))
-			tenant = 1;
-	}
-	mg_lint_names_push(&st->created,
-			   mg_json_get_string(rel, "schemaname"), table, NULL,
-			   mg_lint_pos(u, loc), u->stmt)->flag = tenant;
 }
 
 static void policy(struct mg_lint *l, struct state *st,
@@ -106,10 +72,12 @@ static void policy(struct mg_lint *l, struct state *st,
 static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 		 const char *type, const struct mg_json *s, void *state)
 {
-	if (!tenant_column(l) || !tenant_role(l))
+	struct state *st = state;
+
+	if (!mg_lint_tenant_column(l) || !tenant_role(l))
 		return; /* no tenant convention */
 	if (!strcmp(type, "CreateStmt"))
-		create_table(l, state, u, s);
+		mg_lint_note_tenant_table(&st->created, l, u, s);
 	else if (!strcmp(type, "CreatePolicyStmt"))
 		policy(l, state, u, s);
 }
