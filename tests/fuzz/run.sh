@@ -88,13 +88,14 @@ seed() {
 	tsscan)
 		prev=
 		for f in "$fixtures"/step-*; do
-			for t in "$f"/src/schema/*.ts; do
+			# not $t: the caller's loop variable (sh has no locals)
+			for ts in "$f"/src/schema/*.ts; do
 				n=$((n + 1))
-				b=$(basename "$t")
+				b=$(basename "$ts")
 				if [ -n "$prev" ] && [ -f "$prev/src/schema/$b" ]; then
-					{ cat "$prev/src/schema/$b"; printf '\n@@@@\n'; cat "$t"; } >"$d/edit-$n.ts"
+					{ cat "$prev/src/schema/$b"; printf '\n@@@@\n'; cat "$ts"; } >"$d/edit-$n.ts"
 				else
-					cp "$t" "$d/file-$n.ts"
+					cp "$ts" "$d/file-$n.ts"
 				fi
 			done
 			prev=$f
