@@ -112,6 +112,47 @@ plain_migration() {
 	printf 'export const step = %s;\n' "$n" >packages/db/src/schema/index.ts
 }
 
+# plain_conventions_repo DIR: a new repository DIR (cd into it) with one
+# drizzle project whose two committed migrations follow none of the team
+# conventions: a bare enum, FKs with ON DELETE no action, no guards, no
+# RLS on the organization_id tables (plain drizzle-kit 0.31 output).
+plain_conventions_repo() {
+	new_repo "$1"
+	cd "$1" || fail "cd $1"
+	mkdir -p packages/db
+	cat >packages/db/drizzle.config.ts <<'EOF'
+import { defineConfig } from "drizzle-kit";
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./src/schema/index.ts",
+  out: "./src/migrations",
+});
+EOF
+	plain_migration 0 0000_init 'CREATE TYPE "public"."status" AS ENUM('"'"'open'"'"', '"'"'closed'"'"');--> statement-breakpoint
+CREATE TABLE "organization" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"name" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "project" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"organization_id" integer NOT NULL,
+	"status" "status" DEFAULT '"'"'open'"'"' NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "project" ADD CONSTRAINT "project_organization_id_organization_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organization"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "project_organization_id_idx" ON "project" USING btree ("organization_id");'
+	commit_all . "init"
+	plain_migration 1 0001_tasks 'CREATE TABLE "task" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"organization_id" integer NOT NULL,
+	"project_id" integer NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "task" ADD CONSTRAINT "task_project_id_project_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."project"("id") ON DELETE no action ON UPDATE no action;'
+	commit_all . "tasks"
+}
+
 need() {
 	command -v "$1" >/dev/null 2>&1 ||
 		fail "$1 is missing: $2"

@@ -1,39 +1,6 @@
 # `migguard conventions`: what was inferred from the published migrations,
 # where it came from, and the .migguard.json lines that pin it.
-new_repo plain
-cd plain
-mkdir -p packages/db
-cat >packages/db/drizzle.config.ts <<'EOF'
-import { defineConfig } from "drizzle-kit";
-export default defineConfig({
-  dialect: "postgresql",
-  schema: "./src/schema/index.ts",
-  out: "./src/migrations",
-});
-EOF
-plain_migration 0 0000_init 'CREATE TYPE "public"."status" AS ENUM('"'"'open'"'"', '"'"'closed'"'"');--> statement-breakpoint
-CREATE TABLE "organization" (
-	"id" serial PRIMARY KEY NOT NULL,
-	"name" text NOT NULL
-);
---> statement-breakpoint
-CREATE TABLE "project" (
-	"id" serial PRIMARY KEY NOT NULL,
-	"organization_id" integer NOT NULL,
-	"status" "status" DEFAULT '"'"'open'"'"' NOT NULL
-);
---> statement-breakpoint
-ALTER TABLE "project" ADD CONSTRAINT "project_organization_id_organization_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organization"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "project_organization_id_idx" ON "project" USING btree ("organization_id");'
-commit_all . "init"
-plain_migration 1 0001_tasks 'CREATE TABLE "task" (
-	"id" serial PRIMARY KEY NOT NULL,
-	"organization_id" integer NOT NULL,
-	"project_id" integer NOT NULL
-);
---> statement-breakpoint
-ALTER TABLE "task" ADD CONSTRAINT "task_project_id_project_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."project"("id") ON DELETE no action ON UPDATE no action;'
-commit_all . "tasks"
+plain_conventions_repo plain
 
 m=packages/db/src/migrations
 expect_exit 0 migguard conventions
