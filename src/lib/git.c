@@ -369,6 +369,42 @@ static int path_under(const char *path, const char *dir, size_t dlen)
 
 /* Opening. */
 
+#ifdef MG_LIBGIT2_MBEDTLS
+/*
+ * libgit2 1.5 built with mbedTLS (Debian's) parses the system's whole CA
+ * bundle in git_libgit2_init (streams/mbedtls.c, "load default
+ * certificates"): about 50 M instructions, a third of a pre-commit hook
+ * on a 10,000-file repository, every run. migguard opens no TLS
+ * connection through libgit2 (it never fetches or pushes; the database is
+ * libpq's), so the bundle is not read: these definitions, found before
+ * libmbedx509's (the executable's symbols come first; the self-contained
+ * link keeps the first definition), say "not loaded", which libgit2
+ * takes as no default certificates and goes on. tests/integration/
+ * t-hooks-startup.sh checks that no certificate file is opened.
+ */
+struct mbedtls_x509_crt;
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain,
+				const char *path);
+int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain,
+				const char *path);
+
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain,
+				const char *path)
+{
+	(void)chain;
+	(void)path;
+	return -0x2900; /* MBEDTLS_ERR_X509_FILE_IO_ERROR */
+}
+
+int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain,
+				const char *path)
+{
+	(void)chain;
+	(void)path;
+	return -0x2900;
+}
+#endif
+
 static int is_absolute(const char *p)
 {
 	return p[0] == '/';
