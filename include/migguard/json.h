@@ -50,6 +50,11 @@ int mg_json_parse(struct mg_json **out, const char *buf, size_t len,
 		  size_t *error_offset);
 /* Strings may hold any bytes (libpg_query's trees of non-UTF-8 SQL). */
 #define MG_JSON_ANY_BYTES 1u
+/*
+ * Names are not checked for duplicates (a tree libpg_query wrote, which
+ * never repeats one): the check sorts every object's names.
+ */
+#define MG_JSON_UNIQUE_KEYS 2u
 int mg_json_parse_flags(struct mg_json **out, const char *buf, size_t len,
 			size_t *error_offset, unsigned flags);
 void mg_json_free(struct mg_json *j);

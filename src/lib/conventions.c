@@ -559,9 +559,28 @@ static void read_statement(struct walk *w, const char *text, size_t base,
 {
 	struct mg_pg_error perr = { NULL, 0, 0 };
 	struct mg_pg_token *toks = NULL;
-	size_t ntoks = 0, i;
+	size_t ntoks = 0, i, lead = 0;
 	int header = 0;
 
+	/*
+	 * Only leading comments need the scanner (a header, where the first
+	 * token is): without one, the statement starts after its blanks
+	 * (PostgreSQL's: space, tab, newline, CR, form feed, vertical tab).
+	 */
+	while (text[lead] && strchr(" \t\n\r\f\v", text[lead]))
+		lead++;
+	if (!text[lead])
+		return; /* blanks only */
+	if (strncmp(text + lead, "--", 2) && strncmp(text + lead, "/*", 2)) {
+		w->offset = base + lead;
+		w->manual = NULL;
+		sql_text(w, text, 0, NULL);
+		if (w->manual)
+			occ_add(w, &w->hand, *group);
+		else
+			*group = 0;
+		return;
+	}
 	if (mg_pgparse_scan(&toks, &ntoks, text, &perr) < 0) {
 		w->failed = 1;
 		goto out;
@@ -1108,6 +1127,27 @@ int mg_context_lint_options(const struct mg_lint_options **out,
 		ctx->conventions = mg_xcalloc(ctx->config->projects_nr,
 					      sizeof(*ctx->conventions));
 	if (!ctx->conventions[i]) {
+		unsigned line;
+		size_t k;
+
+		/*
+		 * Every convention set by a "lint" key: what the migrations
+		 * show changes nothing the rules get, so they are not read.
+		 */
+		for (k = 0; k < MG_CONVENTION_NR; k++)
+			if (configured(ctx->config, (enum mg_convention_kind)k,
+				       &line) != 1)
+				break;
+		if (k == MG_CONVENTION_NR) {
+			ctx->conventions[i] =
+				mg_xcalloc(1, sizeof(**ctx->conventions));
+			err = mg_conventions_infer(ctx->conventions[i],
+						   ctx->config, NULL);
+			if (err < 0)
+				return err;
+			*out = &ctx->conventions[i]->opts;
+			return 0;
+		}
 		/* --all: the head tree is the one published. */
 		if (ctx->cs->mode == MG_CHANGESET_ALL) {
 			err = mg_context_migdir(&d, ctx, p);

@@ -650,6 +650,8 @@ int mg_json_parse_flags(struct mg_json **out, const char *buf, size_t len,
 	int err;
 
 	s.any_bytes = !!(flags & MG_JSON_ANY_BYTES);
+	if (flags & MG_JSON_UNIQUE_KEYS)
+		s.keys = NULL;
 	*out = NULL;
 	if (error_offset)
 		*error_offset = 0;

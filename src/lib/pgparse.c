@@ -375,7 +375,8 @@ int mg_pgparse_parse(struct mg_json **out, const char *sql,
 		goto out;
 	}
 	ret = mg_json_parse_flags(out, res.parse_tree, strlen(res.parse_tree),
-				  NULL, MG_JSON_ANY_BYTES);
+				  NULL,
+				  MG_JSON_ANY_BYTES | MG_JSON_UNIQUE_KEYS);
 	if (ret < 0)
 		ret = tree_too_deep(err);
 out:
@@ -414,7 +415,7 @@ int mg_pgparse_plpgsql(struct mg_json **out, const char *body,
 	}
 	ret = mg_json_parse_flags(out, res.plpgsql_funcs,
 				  strlen(res.plpgsql_funcs), NULL,
-				  MG_JSON_ANY_BYTES);
+				  MG_JSON_ANY_BYTES | MG_JSON_UNIQUE_KEYS);
 	if (ret < 0)
 		ret = tree_too_deep(err);
 out:

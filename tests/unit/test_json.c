@@ -309,6 +309,25 @@ static int canon_same(const char *a, const char *b)
 	return same;
 }
 
+/* A tree libpg_query wrote skips the duplicate check; nothing else. */
+static void test_json__unique_keys_flag(void **state)
+{
+	static const char text[] = "{\"a\": 1, \"b\": [true, \"x\"], \"a\": 2}";
+	struct mg_json *j = NULL;
+
+	(void)state;
+	assert_int_equal(mg_json_parse(&j, text, strlen(text), NULL), MG_ERROR);
+	assert_int_equal(mg_json_parse_flags(&j, text, strlen(text), NULL,
+					     MG_JSON_UNIQUE_KEYS), 0);
+	assert_int_equal(j->nr, 3);
+	assert_string_equal(j->children[2]->key, "a");
+	assert_int_equal((int)j->children[2]->number, 2);
+	mg_json_free(j);
+	assert_int_equal(mg_json_parse_flags(&j, "{\"a\": }", 7, NULL,
+					     MG_JSON_UNIQUE_KEYS), MG_ERROR);
+	assert_null(j);
+}
+
 static void test_json__canonical_ignores_member_order(void **state)
 {
 	(void)state;
@@ -513,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_json__top_strings_depth),
 		cmocka_unit_test(test_json__parse_as_json_parse),
 		cmocka_unit_test(test_json__top_strings_agrees_with_parse),
+		cmocka_unit_test(test_json__unique_keys_flag),
 		cmocka_unit_test(test_json__canonical_ignores_member_order),
 		cmocka_unit_test(test_json__canonical_keeps_values),
 		cmocka_unit_test(test_json__canonical_decodes_escapes),
