@@ -31,6 +31,8 @@ fi
 [ -n "$mg" ] && [ -x "$mg" ] ||
 	{ echo "replay.sh: no migguard binary: build first or pass MIGGUARD" >&2; exit 2; }
 src=$(cd "$(dirname "$src")" && pwd)/$(basename "$src")
+# The checks run in the clone: a relative MIGGUARD is made absolute.
+mg=$(cd "$(dirname "$mg")" && pwd)/$(basename "$mg")
 
 name=$(basename "$src" .bundle)
 out="$here/out/replay"
