@@ -382,10 +382,13 @@ static void note_checked(struct mg_report *r, const struct mg_config *cfg,
 		if (strcmp(p->name, ".") && !strncmp(cfgname, p->name, nl) &&
 		    cfgname[nl] == '/')
 			cfgname += nl + 1;
-		if (mg_tree_list(cs->head, p->migrations, &l) >= 0)
+		if (mg_tree_list(cs->head, p->migrations, &l) >= 0) {
+			size_t n = count_migrations(&l, p->migrations);
+
 			note_once(r, mg_xstrfmt("migguard: checked %s (%s, %zu "
-				  "migrations)", p->name, cfgname,
-				  count_migrations(&l, p->migrations)));
+				  "migration%s)", p->name, cfgname, n,
+				  n == 1 ? "" : "s"));
+		}
 		mg_tree_listing_release(&l);
 		for (k = 0; k < p->schema.nr; k++) {
 			memset(&l, 0, sizeof(l));

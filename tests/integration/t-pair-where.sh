@@ -53,3 +53,12 @@ git rm -q -r server package.json
 git commit -q -m "No database"
 expect_exit 0 migguard check --base HEAD~1
 expect_contains "$ERR" "migguard: no drizzle project found"
+
+# One migration is "1 migration".
+cd "$MG_TMP"
+new_repo one
+copy_step 00 one
+commit_all one "init"
+cd one
+expect_exit 0 migguard check --base HEAD
+expect_contains "$ERR" "migguard: checked packages/db (drizzle.config.ts, 1 migration)"
