@@ -22,6 +22,7 @@
 #include "migguard/check.h"
 #include "migguard/lint.h"
 #include "migguard/migdir.h"
+#include "migguard/migfolder.h"
 #include "migguard/pgparse.h"
 #include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
@@ -917,11 +918,27 @@ int mg_lint_transaction_control(struct mg_report *r, const char *path,
 	return err < 0 ? err : (int)(r->nr - before);
 }
 
-/* A migration file: <out>/<tag>.sql, directly in the folder. */
+/*
+ * A migration file: <out>/<tag>.sql, directly in the folder, or
+ * <out>/<name>/migration.sql (the folder layout: is_folder_sql).
+ */
+static int is_folder_sql(const struct mg_project *p, const char *path)
+{
+	size_t n = strlen(p->migrations);
+	const char *rel = path + n + 1, *slash;
+
+	if (strncmp(path, p->migrations, n) || path[n] != '/')
+		return 0;
+	slash = strchr(rel, '/');
+	return slash && slash > rel && !strcmp(slash + 1, "migration.sql");
+}
+
 static int is_migration_sql(const struct mg_project *p, const char *path)
 {
 	size_t n = strlen(p->migrations);
 
+	if (is_folder_sql(p, path))
+		return 1;
 	return !strncmp(path, p->migrations, n) && path[n] == '/' &&
 	       !strchr(path + n + 1, '/') && strlen(path + n + 1) > 4 &&
 	       !strcmp(path + strlen(path) - 4, ".sql");
@@ -988,19 +1005,47 @@ static const struct mg_json *prev_snapshot(struct mg_migdir *d,
 	return full;
 }
 
+/*
+ * The folder layout: the schema before m, replayed up to its first
+ * parent (prevIds[0]); 0 and *have set when there is one. A snapshot
+ * the replay cannot read is the journal check's: lint goes on without.
+ */
+static void prev_state(struct mg_ddl_state *out, int *have,
+		       struct mg_migdir *d, struct mg_migration *m)
+{
+	struct mg_folder_migration *fm = mg_migdir_folder_item(d, m);
+	struct mg_folder_migration *parent;
+	const struct mg_folder_snapshot *s;
+
+	*have = 0;
+	if (!fm || mg_migfolder_fields(d->folder, fm, &s) < 0 ||
+	    !s->prev_ids_nr)
+		return;
+	parent = mg_migfolder_find_id(d->folder, s->prev_ids[0]);
+	if (!parent || parent == fm ||
+	    mg_migfolder_state(out, d->folder, parent) < 0)
+		return;
+	*have = 1;
+}
+
 static int lint_file(struct mg_report *r, struct mg_context *ctx,
 		     struct mg_migdir *d, const char *path)
 {
 	struct mg_migration *m = mg_migdir_find_path(d, path);
 	const struct mg_json *prev = NULL;
 	struct mg_json *prev_own = NULL;
+	struct mg_ddl_state state;
 	struct mg_lint_input in;
 	char *own = NULL;
 	const char *sql;
 	size_t len;
-	int err;
+	int err, have_state = 0;
 
-	if (m) {
+	if (m && d->folder) {
+		err = mg_migdir_sql(d, m, &sql, &len);
+		if (err >= 0)
+			prev_state(&state, &have_state, d, m);
+	} else if (m) {
 		size_t k = (size_t)(m - d->items);
 
 		err = mg_migdir_sql(d, m, &sql, &len);
@@ -1023,11 +1068,14 @@ static int lint_file(struct mg_report *r, struct mg_context *ctx,
 	in.len = len;
 	in.index = m ? m->idx : -1;
 	in.prev_snapshot = prev;
+	in.prev_state = have_state ? &state : NULL;
 	err = mg_lint_sql(r, &ctx->config->lint, &in);
 	/* --all goes through the folder in order: the next one needs m's. */
 	if (m && m > d->items && ctx->cs->mode == MG_CHANGESET_ALL)
 		mg_migdir_snapshot_release(d, m - 1);
 out:
+	if (have_state)
+		mg_ddl_state_release(&state);
 	mg_json_free(prev_own);
 	free(own);
 	return err;
@@ -1085,7 +1133,10 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 			    is_migration_sql(p, d->files.items[i].path))
 				mg_strlist_push(&files, d->files.items[i].path);
 	for (i = 0; i < files.nr && err >= 0; i++)
-		err = lint_file(r, ctx, d, files.items[i]);
+		/* <name>/migration.sql is a migration in the folder layout */
+		if (d->layout == MG_LAYOUT_FOLDER ||
+		    !is_folder_sql(p, files.items[i]))
+			err = lint_file(r, ctx, d, files.items[i]);
 out:
 	mg_context_migdir_put(ctx, d);
 	mg_strlist_release(&files);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migguard/migfolder.h"
 #include "../rule.h"
 
 struct state {
@@ -43,6 +44,33 @@ static void load_snapshot(struct state *st, const struct mg_json *snap)
 					set->children[j]->key, 0,
 					MG_LINT_NO_STMT);
 		}
+	}
+}
+
+/*
+ * The same from the replayed state of the folder layout: index names are
+ * the schema's, constraint names their table's; drizzle 1.0 also records
+ * the names PostgreSQL gives a primary key or unique constraint itself
+ * ("user_pkey", "user_email_key"), which take an index's name as well.
+ */
+static void load_state(struct state *st, const struct mg_ddl_state *s)
+{
+	static const char *const kinds[] = {
+		"indexes", "fks", "uniques", "pks", "checks",
+	};
+	size_t i, k;
+
+	for (i = 0; s && i < s->nr; i++) {
+		const struct mg_ddl_entity *e = &s->items[i];
+
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (!strcmp(e->entity_type, kinds[k]))
+				break;
+		if (k == sizeof(kinds) / sizeof(kinds[0]) || !e->name ||
+		    !e->table)
+			continue;
+		mg_lint_names_push(&st->snapshot, e->schema, e->table,
+				   e->name, 0, MG_LINT_NO_STMT);
 	}
 }
 
@@ -219,6 +247,7 @@ static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 
 	if (!st->loaded) {
 		load_snapshot(st, l->in->prev_snapshot);
+		load_state(st, l->in->prev_state);
 		st->loaded = 1;
 	}
 	if (!strcmp(type, "CreateStmt")) {
