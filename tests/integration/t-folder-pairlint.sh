@@ -171,6 +171,16 @@ lint_is 1 "$m/20261203110000_reuse/migration.sql:2:14: error: index name \"resea
 $m/20261203110000_reuse/migration.sql:4:21: error: index name \"user_email_key\" is already used on table \"user\" in the previous snapshot [index-name-collision]
   hint: rename it (in the schema, pass an explicit name), or keep it with '-- migguard-ignore index-name-collision <reason>' on the line before the statement"
 
+# --all lints every folder, the state carried from one to the next: the
+# same two findings, and step 06's drop.
+expect_exit 1 migguard-lint --all
+expect_out "$m/20261203102035_drop_research_step/migration.sql:1:12: error: table \"research_step\" is dropped [drop-table]
+  hint: make sure no deployed code uses it and its data is not needed (back it up first), or keep it with '-- migguard-ignore drop-table <reason>' on the line before the statement
+$m/20261203110000_reuse/migration.sql:2:14: error: index name \"research_plan_status_idx\" is already used on table \"research_plan\" in the previous snapshot [index-name-collision]
+  hint: rename it (in the schema, pass an explicit name), or keep it with '-- migguard-ignore index-name-collision <reason>' on the line before the statement
+$m/20261203110000_reuse/migration.sql:4:21: error: index name \"user_email_key\" is already used on table \"user\" in the previous snapshot [index-name-collision]
+  hint: rename it (in the schema, pass an explicit name), or keep it with '-- migguard-ignore index-name-collision <reason>' on the line before the statement"
+
 # --- a hand addition without its header: the convention step 03 shows -
 git checkout -q -b no-header "$top"
 custom 20261203110000_trgm "$tpl
