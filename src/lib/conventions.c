@@ -1135,10 +1135,11 @@ int mg_context_lint_options(const struct mg_lint_options **out,
 static int is_migration_sql(const struct mg_project *p, const char *path)
 {
 	size_t n = strlen(p->migrations);
-	const char *rel = path + n + 1, *slash;
+	const char *rel, *slash;
 
 	if (strncmp(path, p->migrations, n) || path[n] != '/')
 		return 0;
+	rel = path + n + 1;
 	slash = strchr(rel, '/');
 	if (slash)
 		return slash > rel && !strcmp(slash + 1, "migration.sql");

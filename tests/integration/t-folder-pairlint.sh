@@ -137,6 +137,16 @@ custom() {
 }
 tpl='-- Custom SQL migration file, put your code below! --'
 
+# --- a custom migration does not pair a schema edit -------------------
+git checkout -q -b custom-only "$top"
+cp "$a/src/schema/index.ts" $s
+custom 20261203110000_backfill "$tpl
+-- Manual addition: nothing yet
+SELECT 1;" 5
+commit_all . "priority, with a custom migration only"
+pair_is 1 "$s:32:3: error: schema file '$s' modified without a generated migration: pgTable \"research_plan\" changed; only the custom migration '20261203110000_backfill' is added (its snapshot records no change) [schema-without-migration]
+  hint: run $gen and commit what it writes under '$m'; if the edit cannot change the database, generate writes nothing: add a 'Schema-Impact: none (reason)' trailer to the commit message"
+
 # --- CREATE INDEX CONCURRENTLY (rc.5 case 7: the whole run fails) -----
 git checkout -q -b concurrently "$top"
 custom 20261203110000_title_idx "$tpl

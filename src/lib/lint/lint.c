@@ -925,10 +925,11 @@ int mg_lint_transaction_control(struct mg_report *r, const char *path,
 static int is_folder_sql(const struct mg_project *p, const char *path)
 {
 	size_t n = strlen(p->migrations);
-	const char *rel = path + n + 1, *slash;
+	const char *rel, *slash;
 
 	if (strncmp(path, p->migrations, n) || path[n] != '/')
 		return 0;
+	rel = path + n + 1;
 	slash = strchr(rel, '/');
 	return slash && slash > rel && !strcmp(slash + 1, "migration.sql");
 }
