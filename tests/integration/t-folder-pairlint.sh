@@ -167,13 +167,15 @@ lint_is 1 "$m/20261203110000_glued/migration.sql:1:54: error: the SQL on this li
   hint: put it on a line of its own, after the template's, or keep it with '-- migguard-ignore-file migration-empty <reason>'"
 
 # --- index names against the schema replayed from the snapshots: one
-# made in step 02's diff collides, one dropped in step 06 is free, and
-# the unique constraint PostgreSQL named in step 00 holds its name -----
+# made in step 02's diff collides, one dropped in step 06 is free, the
+# unique constraint PostgreSQL named in step 00 holds its name, and an
+# index of another schema may reuse a public one's --------------------
 git checkout -q -b index-name "$top"
 custom 20261203110000_reuse "$tpl
 CREATE INDEX \"research_plan_status_idx\" ON \"user\" (\"role\");--> statement-breakpoint
 CREATE INDEX \"research_step_plan_id_idx\" ON \"user\" (\"email\");--> statement-breakpoint
-CREATE UNIQUE INDEX \"user_email_key\" ON \"user\" (lower(\"email\"));" 3
+CREATE UNIQUE INDEX \"user_email_key\" ON \"user\" (lower(\"email\"));--> statement-breakpoint
+CREATE INDEX \"user_organization_id_idx\" ON \"audit\".\"entry\" (\"organization_id\");" 3
 commit_all . "index names"
 pair_is 0 ""
 lint_is 1 "$m/20261203110000_reuse/migration.sql:2:14: error: index name \"research_plan_status_idx\" is already used on table \"research_plan\" in the previous snapshot [index-name-collision]

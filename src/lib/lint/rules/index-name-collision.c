@@ -11,6 +11,7 @@
 
 struct state {
 	int loaded;
+	const char *schema; /* of the statement's table, or NULL (public) */
 	struct mg_lint_names snapshot;	/* names before; flag: dropped */
 	struct mg_lint_names new_names; /* names made here; flag: dropped */
 };
@@ -108,6 +109,11 @@ static void new_name(struct mg_lint *l, struct state *st,
 		const struct mg_lint_name *n = &st->snapshot.items[i];
 
 		if (n->flag || !mg_lint_same_after_clip(n->name, name))
+			continue;
+		/* The replayed state knows each name's schema. */
+		if (l->in->prev_state &&
+		    strcmp(n->schema ? n->schema : "public",
+			   st->schema ? st->schema : "public"))
 			continue;
 		if (!strcmp(n->name, name))
 			mg_lint_add(l, rule, pos, u->stmt, fix, "%s name %s "
@@ -250,6 +256,8 @@ static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 		load_state(st, l->in->prev_state);
 		st->loaded = 1;
 	}
+	st->schema = mg_json_get_string(mg_json_get(s, "relation"),
+					"schemaname");
 	if (!strcmp(type, "CreateStmt")) {
 		create_table(l, st, u, s);
 	} else if (!strcmp(type, "AlterTableStmt")) {
