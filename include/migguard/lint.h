@@ -11,6 +11,8 @@
 #include "migguard/json.h"
 #include "migguard/report.h"
 
+struct mg_ddl_state;
+
 struct mg_lint_input {
 	const char *path; /* repository-relative, as findings show it */
 	const char *sql;
@@ -19,6 +21,12 @@ struct mg_lint_input {
 	int custom;	 /* a `drizzle-kit generate --custom` migration */
 	/* The previous migration's snapshot, or NULL (index collisions). */
 	const struct mg_json *prev_snapshot;
+	/*
+	 * The folder layout (drizzle 1.0): the schema before the migration,
+	 * replayed from the snapshots (mg_migfolder_state of its first
+	 * parent), or NULL; used where prev_snapshot is on the journal one.
+	 */
+	const struct mg_ddl_state *prev_state;
 };
 
 /* Lint one file. < 0 only when linting could not run. */

@@ -4,6 +4,11 @@
  * <out>/meta/<prefix>_snapshot.json). Loading is tolerant: a broken journal
  * still gives a migdir (journal == NULL, journal_error set) so checks can
  * report it; files are listed once and read at most once, on demand.
+ *
+ * The folder layout of drizzle 1.0 (<out>/<name>/migration.sql and
+ * snapshot.json, migfolder.h) comes through the same interface: items
+ * are then the migration folders in the 1.0 migrator's order, so what
+ * asks only "which migrations, which files" need not know the layout.
  */
 #ifndef MIGGUARD_MIGDIR_H
 #define MIGGUARD_MIGDIR_H
@@ -11,6 +16,7 @@
 #include <stddef.h>
 
 #include "migguard/json.h"
+#include "migguard/migfolder.h"
 #include "migguard/strbuf.h"
 #include "migguard/tree.h"
 
@@ -24,12 +30,19 @@ struct mg_snapshot_fields {
 	unsigned prev_id_line, prev_id_column; /* of "prevId" */
 };
 
+/*
+ * A journal entry, or (folder layout) a migration folder: tag = the
+ * folder's name, idx = its position, when = created_at as the 1.0
+ * migrator writes it (mg_folder_migration.millis), entry = NULL, line 1,
+ * sql_path = <dir>/migration.sql, snapshot_path = <dir>/snapshot.json
+ * (set whether or not the files exist, as the journal's are).
+ */
 struct mg_migration {
 	long long idx;	 /* as written; -1 when missing or not a number */
 	char *tag;	 /* "0001_odd_the_twelve"; NULL when missing */
 	long long when;	 /* epoch milliseconds; -1 when missing */
 	int breakpoints; /* 1 unless the entry says false */
-	const struct mg_json *entry; /* the journal entry, for positions */
+	const struct mg_json *entry; /* the journal entry, or NULL (folder) */
 	unsigned line;	 /* line of the entry in _journal.json */
 	char *sql_path;	 /* <out>/<tag>.sql (NULL without a usable tag) */
 	char *snapshot_path; /* <out>/meta/<prefix>_snapshot.json */
@@ -50,6 +63,13 @@ struct mg_migration {
 
 struct mg_migdir {
 	char *path;	    /* repository-relative folder */
+	/*
+	 * mg_layout_detect_listing of files. MG_LAYOUT_FOLDER: items come
+	 * from folder (journal_state MG_ENOTFOUND); JOURNAL, BOTH (an
+	 * unfinished `drizzle-kit up`) and NONE: from the journal.
+	 */
+	enum mg_layout layout;
+	struct mg_migfolder *folder; /* MG_LAYOUT_FOLDER only, else NULL */
 	char *journal_path; /* <out>/meta/_journal.json */
 	char *journal_text;
 	size_t journal_len;
@@ -57,7 +77,8 @@ struct mg_migdir {
 	int journal_state;	  /* 0 ok, MG_ENOTFOUND, MG_ERROR */
 	char *journal_error;	  /* parse error message, or NULL */
 	size_t journal_error_offset;
-	struct mg_migration *items; /* journal entries in array order */
+	struct mg_migration *items; /* journal entries in array order, or
+				     * folders in the 1.0 migrator's */
 	size_t nr;
 	struct mg_tree_listing files; /* every entry under path */
 	struct mg_tree *tree;	      /* borrowed: outlives the migdir */
@@ -98,6 +119,12 @@ int mg_migdir_snapshot_fields(struct mg_migdir *d, struct mg_migration *m,
  * mg_migdir_snapshot reads it again.
  */
 void mg_migdir_snapshot_release(struct mg_migdir *d, struct mg_migration *m);
+/*
+ * The folder-layout migration behind m (same position in d->folder), or
+ * NULL on the journal layout.
+ */
+struct mg_folder_migration *mg_migdir_folder_item(struct mg_migdir *d,
+						  const struct mg_migration *m);
 /* The entry whose sql_path or snapshot_path is path, or NULL. */
 struct mg_migration *mg_migdir_find_path(struct mg_migdir *d,
 					 const char *path);

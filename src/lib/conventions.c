@@ -1168,13 +1168,22 @@ int mg_context_lint_options(const struct mg_lint_options **out,
 	return 0;
 }
 
-/* A migration file of p: <out>/<tag>.sql, directly in the folder. */
+/*
+ * A migration file of p: <out>/<tag>.sql, directly in the folder, or a
+ * folder's <out>/<name>/migration.sql (drizzle 1.0).
+ */
 static int is_migration_sql(const struct mg_project *p, const char *path)
 {
 	size_t n = strlen(p->migrations);
+	const char *rel, *slash;
 
-	return !strncmp(path, p->migrations, n) && path[n] == '/' &&
-	       !strchr(path + n + 1, '/') && mg_ends_with(path, ".sql");
+	if (strncmp(path, p->migrations, n) || path[n] != '/')
+		return 0;
+	rel = path + n + 1;
+	slash = strchr(rel, '/');
+	if (slash)
+		return slash > rel && !strcmp(slash + 1, "migration.sql");
+	return mg_ends_with(path, ".sql");
 }
 
 int mg_conventions_lint_check(struct mg_report *r, struct mg_context *ctx)
@@ -1306,11 +1315,18 @@ static void value_text(struct mg_strbuf *out, const struct mg_conventions *c,
 	}
 }
 
+/* "0001_x.sql"; the folder layout's "20261203101957_init/migration.sql". */
 static const char *base_name(const char *path)
 {
-	const char *slash = strrchr(path, '/');
+	const char *slash = strrchr(path, '/'), *p;
 
-	return slash ? slash + 1 : path;
+	if (!slash)
+		return path;
+	if (strcmp(slash + 1, "migration.sql") || slash == path)
+		return slash + 1;
+	for (p = slash - 1; p > path && p[-1] != '/'; p--)
+		;
+	return p;
 }
 
 #define SHOWN_MAX 5 /* migrations named in text, then "and N more" */

@@ -1041,11 +1041,16 @@ static const struct mg_project *project_of_migration(
 	return NULL;
 }
 
-/* Generated bookkeeping (journal, snapshots): its tables stand in. */
+/*
+ * Generated bookkeeping (journal, snapshots; drizzle 1.0's
+ * <out>/<name>/snapshot.json): its tables stand in.
+ */
 static int is_migration_meta(const struct docs_run *run, const char *path)
 {
 	const struct mg_project *p = project_of_migration(run->cfg, path);
+	const char *rel, *slash;
 	char *meta;
+	size_t n;
 	int ret;
 
 	if (!p)
@@ -1053,7 +1058,12 @@ static int is_migration_meta(const struct docs_run *run, const char *path)
 	meta = mg_path_join(p->migrations, "meta");
 	ret = mg_path_watched(meta, path);
 	free(meta);
-	return ret;
+	n = strlen(p->migrations);
+	if (ret || strncmp(path, p->migrations, n) || path[n] != '/')
+		return ret;
+	rel = path + n + 1;
+	slash = strchr(rel, '/');
+	return slash && slash > rel && !strcmp(slash + 1, "snapshot.json");
 }
 
 static int collect_sql_names(struct docs_run *run)

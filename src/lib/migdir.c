@@ -73,6 +73,44 @@ static void load_entries(struct mg_migdir *d)
 	mg_srcmap_release(&map);
 }
 
+/*
+ * The folder layout: one item per migration folder, in the 1.0
+ * migrator's order, with the paths drizzle 1.0 reads whether or not the
+ * files are there (as a journal entry's are set from its tag).
+ */
+static int load_folder(struct mg_migdir *d)
+{
+	size_t i;
+	int err;
+
+	err = mg_migfolder_load(&d->folder, d->tree, d->path);
+	if (err < 0)
+		return err;
+	d->nr = d->folder->nr;
+	d->items = mg_xcalloc(d->nr + 1, sizeof(*d->items));
+	for (i = 0; i < d->nr; i++) {
+		const struct mg_folder_migration *f = &d->folder->items[i];
+		struct mg_migration *m = &d->items[i];
+
+		m->idx = (long long)i;
+		m->tag = mg_xstrdup(f->name);
+		m->when = f->millis;
+		m->breakpoints = 1;
+		m->line = 1;
+		m->sql_path = mg_path_join(f->dir, "migration.sql");
+		m->snapshot_path = mg_path_join(f->dir, "snapshot.json");
+	}
+	return 0;
+}
+
+struct mg_folder_migration *mg_migdir_folder_item(struct mg_migdir *d,
+						  const struct mg_migration *m)
+{
+	if (!d->folder || m < d->items || m >= d->items + d->nr)
+		return NULL;
+	return &d->folder->items[m - d->items];
+}
+
 static void fields_release(struct mg_snapshot_fields *f)
 {
 	free(f->id);
@@ -86,6 +124,7 @@ int mg_migdir_load(struct mg_migdir **out, struct mg_tree *tree,
 		   const char *path)
 {
 	struct mg_migdir *d = mg_xcalloc(1, sizeof(*d));
+	struct mg_layout_info info;
 	char *real = NULL;
 	unsigned links = 0;
 	int err;
@@ -117,6 +156,16 @@ int mg_migdir_load(struct mg_migdir **out, struct mg_tree *tree,
 		d->journal_error = mg_xstrfmt("'%s' is a symbolic link to "
 					      "'%s', which holds no file",
 					      path, d->path);
+		goto done;
+	}
+	mg_layout_detect_listing(&info, &d->files, d->path);
+	d->layout = info.layout;
+	mg_layout_info_release(&info);
+	if (d->layout == MG_LAYOUT_FOLDER) {
+		d->journal_state = MG_ENOTFOUND; /* 1.0 has none */
+		err = load_folder(d);
+		if (err < 0)
+			goto fail;
 		goto done;
 	}
 	err = mg_tree_read(tree, d->journal_path, &d->journal_text,
@@ -167,6 +216,7 @@ void mg_migdir_free(struct mg_migdir *d)
 	}
 	free(d->paths);
 	free(d->items);
+	mg_migfolder_free(d->folder);
 	mg_json_free(d->journal);
 	free(d->journal_text);
 	free(d->journal_error);

@@ -15,6 +15,7 @@
 #include "migguard/git.h"
 #include "migguard/glob.h"
 #include "migguard/migdir.h"
+#include "migguard/migfolder.h"
 #include "migguard/pair.h"
 #include "migguard/schemagraph.h"
 #include "migguard/srcmap.h"
@@ -523,6 +524,113 @@ static void report_incomplete(struct pair_state *st, const char *name,
 }
 
 /*
+ * The folder layout: a new migration folder without one of its two files,
+ * reported at the file that is there. What drizzle 1.0 does with such a
+ * folder (rc.5, tests/fixtures/drizzle-1.0/README, cases 5 and 6) is said.
+ */
+static void report_folder_incomplete(struct pair_state *st,
+				     const struct mg_migration *m,
+				     int has_sql, int has_snapshot)
+{
+	struct mg_strbuf hint = MG_STRBUF_INIT;
+	const char *slash = strrchr(m->sql_path, '/');
+	char *dir = mg_xstrndup(m->sql_path, (size_t)(slash - m->sql_path));
+
+	if (staged(st))
+		mg_strbuf_addf(&hint, "stage the whole migration folder: "
+			       "git add %s", dir);
+	else
+		mg_strbuf_addf(&hint, "commit the whole migration folder "
+			       "'%s' (migration.sql and snapshot.json)", dir);
+	mg_strbuf_adds(&hint, "; if a file is lost, remove the folder and "
+		       "run ");
+	add_generate(&hint, st);
+	mg_strbuf_adds(&hint, " again");
+	add_bypass(&hint, st);
+	if (!has_snapshot)
+		mg_report_add(st->r, "migration-incomplete", m->sql_path, 1, 0,
+			      hint.buf, "new migration '%s' is incomplete: "
+			      "'%s' is %s (drizzle 1.0 applies the "
+			      "migration.sql, but drizzle-kit reads only "
+			      "snapshots and never learns what it did)",
+			      m->tag, m->snapshot_path,
+			      staged(st) ? "not staged" : "not committed");
+	else if (!has_sql)
+		mg_report_add(st->r, "migration-incomplete", m->snapshot_path,
+			      1, 0, hint.buf, "new migration '%s' is "
+			      "incomplete: '%s' is %s (the drizzle 1.0 "
+			      "migrator never applies a folder without it, "
+			      "and drizzle-kit check does not notice)",
+			      m->tag, m->sql_path,
+			      staged(st) ? "not staged" : "not committed");
+	mg_strbuf_release(&hint);
+	free(dir);
+}
+
+/*
+ * The folder layout: a snapshot's change is its own ("diff" deltas; a
+ * `generate --custom` one has none). A snapshot written whole (a "base",
+ * or version 8) is compared with its parent's "ddl".
+ */
+static int folder_snapshot_change(struct pair_state *st,
+				  const struct mg_migration *m)
+{
+	struct mg_migfolder *f = st->head->folder;
+	struct mg_folder_migration *fm = mg_migdir_folder_item(st->head, m);
+	struct mg_folder_migration *parent;
+	const struct mg_folder_snapshot *s, *ps;
+	const struct mg_json *a, *b, *da, *db;
+
+	if (!fm || mg_migfolder_fields(f, fm, &s) < 0)
+		return SNAPSHOT_UNKNOWN; /* the journal check reports it */
+	if (s->has_deltas)
+		return s->deltas_nr ? SNAPSHOT_CHANGED : SNAPSHOT_SAME;
+	if (!s->has_ddl)
+		return SNAPSHOT_UNKNOWN;
+	parent = s->prev_ids_nr ? mg_migfolder_find_id(f, s->prev_ids[0])
+				: NULL;
+	if (!parent || parent == fm ||
+	    mg_migfolder_fields(f, parent, &ps) < 0 || !ps->has_ddl)
+		return SNAPSHOT_CHANGED; /* the first: from nothing */
+	if (mg_migfolder_snapshot(f, fm, &a) < 0 ||
+	    mg_migfolder_snapshot(f, parent, &b) < 0)
+		return SNAPSHOT_UNKNOWN;
+	da = mg_json_get(a, "ddl");
+	db = mg_json_get(b, "ddl");
+	return da && db && json_equal(da, db, 0) ? SNAPSHOT_SAME
+						 : SNAPSHOT_CHANGED;
+}
+
+/* The blob at path in the head is also in the base, at another path. */
+static int blob_in_base(const struct pair_state *st, const char *path)
+{
+	const struct mg_tree_entry *he = mg_tree_listing_find(&st->head->files,
+							      path);
+	size_t i;
+
+	if (!he || !he->id[0])
+		return 0;
+	for (i = 0; i < st->base->files.nr; i++)
+		if (!strcmp(st->base->files.items[i].id, he->id) &&
+		    strcmp(st->base->files.items[i].path, path))
+			return 1;
+	return 0;
+}
+
+/*
+ * The folder layout: a new folder that only moved bytes the base has (a
+ * folder renamed, which the journal check names, or `drizzle-kit up`,
+ * which keeps each SQL file byte for byte and converts its snapshot).
+ */
+static int folder_moved(const struct pair_state *st,
+			const struct mg_migration *m)
+{
+	return blob_in_base(st, m->sql_path) &&
+	       (blob_in_base(st, m->snapshot_path) ||
+		(st->base->layout != MG_LAYOUT_FOLDER && st->base->nr));
+}
+
+/*
  * Does m's snapshot differ from the one before it in the journal? Their
  * canonical forms say, without trees; texts the strict reader refuses
  * (or with a member named twice) are compared as trees.
@@ -575,9 +683,14 @@ static void report_without_schema(struct pair_state *st,
 	else
 		mg_strbuf_adds(&hint, "commit the schema edit that generated "
 			       "it with the migration");
-	mg_strbuf_adds(&hint, "; a hand-written migration starts from "
-		       "'drizzle-kit generate --custom', which copies the "
-		       "previous snapshot");
+	if (st->head->folder)
+		mg_strbuf_adds(&hint, "; a hand-written migration starts "
+			       "from 'drizzle-kit generate --custom', whose "
+			       "snapshot records no change");
+	else
+		mg_strbuf_adds(&hint, "; a hand-written migration starts "
+			       "from 'drizzle-kit generate --custom', which "
+			       "copies the previous snapshot");
 	add_bypass(&hint, st);
 	mg_report_add(st->r, "migration-without-schema", m->sql_path, 0, 0,
 		      hint.buf, "new migration '%s' changes the schema "
@@ -713,9 +826,15 @@ static void check_new_entries(struct pair_state *st)
 		if (!has_file(st->head, m->snapshot_path))
 			mg_strlist_push_owned(&missing,
 				mg_xstrfmt("'%s'", m->snapshot_path));
-		if (missing.nr) {
+		if (missing.nr && st->head->folder)
+			report_folder_incomplete(st, m,
+						 has_file(st->head, m->sql_path),
+						 has_file(st->head,
+							  m->snapshot_path));
+		else if (missing.nr)
 			report_incomplete(st, m->tag, st->head->journal_path,
 					  m->line, &missing);
+		if (missing.nr) {
 			st->attempted = 1;
 			mg_strlist_release(&missing);
 			continue;
@@ -723,7 +842,10 @@ static void check_new_entries(struct pair_state *st)
 		if (moved_in(st, st->moved_from, m->sql_path) &&
 		    moved_in(st, st->moved_from, m->snapshot_path))
 			continue; /* the folder moved, nothing was generated */
-		change = snapshot_change(st, i);
+		if (st->head->folder && folder_moved(st, m))
+			continue;
+		change = st->head->folder ? folder_snapshot_change(st, m)
+					  : snapshot_change(st, i);
 		if (change == SNAPSHOT_SAME) {
 			if (!st->custom)
 				st->custom = mg_xstrdup(m->tag);
@@ -780,8 +902,9 @@ static void collect_files(struct pair_state *st)
 				st->generated = 1;
 			continue;
 		}
-		if (c->status != MG_CHANGE_ADDED &&
-		    c->status != MG_CHANGE_RENAMED)
+		if ((c->status != MG_CHANGE_ADDED &&
+		     c->status != MG_CHANGE_RENAMED) ||
+		    st->head->folder) /* no journal: every folder is one */
 			continue;
 		if (!strchr(rel, '/') && mg_ends_with(rel, ".sql")) {
 			char *prefix;
@@ -1012,10 +1135,18 @@ static int check_schema(struct pair_state *st)
 	if (sql)
 		mg_strbuf_addf(&what, "drizzle-kit generate writes a new "
 			       "migration in '%s'", st->p->migrations);
+	else if (st->custom && st->head->folder)
+		mg_strbuf_addf(&what, "only the custom migration '%s' is "
+			       "added (its snapshot records no change)",
+			       st->custom);
 	else if (st->custom)
 		mg_strbuf_addf(&what, "only the custom migration '%s' is "
 			       "added (its snapshot equals the previous one)",
 			       st->custom);
+	else if (st->head->folder)
+		mg_strbuf_addf(&what, "no new migration folder "
+			       "(migration.sql and snapshot.json) in '%s'",
+			       st->p->migrations);
 	else
 		mg_strbuf_addf(&what, "no new .sql, snapshot and journal "
 			       "entry in '%s'", st->p->migrations);

@@ -22,6 +22,7 @@
 #include "migguard/check.h"
 #include "migguard/lint.h"
 #include "migguard/migdir.h"
+#include "migguard/migfolder.h"
 #include "migguard/pgparse.h"
 #include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
@@ -917,11 +918,28 @@ int mg_lint_transaction_control(struct mg_report *r, const char *path,
 	return err < 0 ? err : (int)(r->nr - before);
 }
 
-/* A migration file: <out>/<tag>.sql, directly in the folder. */
+/*
+ * A migration file: <out>/<tag>.sql, directly in the folder, or
+ * <out>/<name>/migration.sql (the folder layout: is_folder_sql).
+ */
+static int is_folder_sql(const struct mg_project *p, const char *path)
+{
+	size_t n = strlen(p->migrations);
+	const char *rel, *slash;
+
+	if (strncmp(path, p->migrations, n) || path[n] != '/')
+		return 0;
+	rel = path + n + 1;
+	slash = strchr(rel, '/');
+	return slash && slash > rel && !strcmp(slash + 1, "migration.sql");
+}
+
 static int is_migration_sql(const struct mg_project *p, const char *path)
 {
 	size_t n = strlen(p->migrations);
 
+	if (is_folder_sql(p, path))
+		return 1;
 	return !strncmp(path, p->migrations, n) && path[n] == '/' &&
 	       !strchr(path + n + 1, '/') && strlen(path + n + 1) > 4 &&
 	       !strcmp(path + strlen(path) - 4, ".sql");
@@ -988,19 +1006,91 @@ static const struct mg_json *prev_snapshot(struct mg_migdir *d,
 	return full;
 }
 
+/*
+ * The folder layout's replayed schema, kept from one file to the next:
+ * --all goes through the folders in order, so each state is the last one
+ * and one diff, not a replay from the base.
+ */
+struct replay {
+	struct mg_ddl_state state;
+	struct mg_folder_migration *at; /* the state after it, or NULL */
+};
+
+static void replay_release(struct replay *rp)
+{
+	if (rp->at)
+		mg_ddl_state_release(&rp->state);
+	rp->at = NULL;
+}
+
+/* From rp->at to to, when to is a diff whose one parent is rp->at. */
+static int replay_step(struct replay *rp, struct mg_migfolder *f,
+		       struct mg_folder_migration *to)
+{
+	const struct mg_folder_snapshot *s;
+	const struct mg_json *j;
+
+	if (!rp->at || mg_migfolder_fields(f, to, &s) < 0 ||
+	    s->kind != MG_SNAPSHOT_DIFF || !s->has_deltas || s->has_ddl ||
+	    s->prev_ids_nr != 1 ||
+	    mg_migfolder_find_id(f, s->prev_ids[0]) != rp->at ||
+	    mg_migfolder_snapshot(f, to, &j) < 0)
+		return -1;
+	if (mg_ddl_state_apply(&rp->state, mg_json_get(j, "deltas"),
+			       to->snapshot_text, to->snapshot_len) < 0) {
+		replay_release(rp);
+		return -1;
+	}
+	rp->at = to;
+	return 0;
+}
+
+/*
+ * The folder layout: the schema before m, replayed up to its first
+ * parent (prevIds[0]), or NULL. A snapshot the replay cannot read is the
+ * journal check's: lint goes on without.
+ */
+static const struct mg_ddl_state *prev_state(struct replay *rp,
+					     struct mg_migdir *d,
+					     struct mg_migration *m)
+{
+	struct mg_folder_migration *fm = mg_migdir_folder_item(d, m);
+	struct mg_folder_migration *parent;
+	const struct mg_folder_snapshot *s;
+
+	if (!fm || mg_migfolder_fields(d->folder, fm, &s) < 0 ||
+	    !s->prev_ids_nr)
+		return NULL;
+	parent = mg_migfolder_find_id(d->folder, s->prev_ids[0]);
+	if (!parent || parent == fm)
+		return NULL;
+	if (rp->at == parent || replay_step(rp, d->folder, parent) >= 0)
+		return &rp->state;
+	replay_release(rp);
+	if (mg_migfolder_state(&rp->state, d->folder, parent) < 0)
+		return NULL;
+	rp->at = parent;
+	return &rp->state;
+}
+
 static int lint_file(struct mg_report *r, struct mg_context *ctx,
-		     struct mg_migdir *d, const char *path)
+		     struct mg_migdir *d, struct replay *rp, const char *path)
 {
 	struct mg_migration *m = mg_migdir_find_path(d, path);
 	const struct mg_json *prev = NULL;
 	struct mg_json *prev_own = NULL;
+	const struct mg_ddl_state *state = NULL;
 	struct mg_lint_input in;
 	char *own = NULL;
 	const char *sql;
 	size_t len;
 	int err;
 
-	if (m) {
+	if (m && d->folder) {
+		err = mg_migdir_sql(d, m, &sql, &len);
+		if (err >= 0)
+			state = prev_state(rp, d, m);
+	} else if (m) {
 		size_t k = (size_t)(m - d->items);
 
 		err = mg_migdir_sql(d, m, &sql, &len);
@@ -1023,6 +1113,7 @@ static int lint_file(struct mg_report *r, struct mg_context *ctx,
 	in.len = len;
 	in.index = m ? m->idx : -1;
 	in.prev_snapshot = prev;
+	in.prev_state = state;
 	err = mg_lint_sql(r, &ctx->config->lint, &in);
 	/* --all goes through the folder in order: the next one needs m's. */
 	if (m && m > d->items && ctx->cs->mode == MG_CHANGESET_ALL)
@@ -1055,9 +1146,11 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 {
 	struct mg_strlist files = MG_STRLIST_INIT;
 	struct mg_migdir *d = NULL;
+	struct replay rp;
 	size_t i;
 	int err;
 
+	memset(&rp, 0, sizeof(rp));
 	if (ctx->cs->mode != MG_CHANGESET_ALL) {
 		/* New and changed migrations only: deleted ones are gone. */
 		for (i = 0; i < ctx->cs->nr; i++) {
@@ -1085,8 +1178,12 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 			    is_migration_sql(p, d->files.items[i].path))
 				mg_strlist_push(&files, d->files.items[i].path);
 	for (i = 0; i < files.nr && err >= 0; i++)
-		err = lint_file(r, ctx, d, files.items[i]);
+		/* <name>/migration.sql is a migration in the folder layout */
+		if (d->layout == MG_LAYOUT_FOLDER ||
+		    !is_folder_sql(p, files.items[i]))
+			err = lint_file(r, ctx, d, &rp, files.items[i]);
 out:
+	replay_release(&rp);
 	mg_context_migdir_put(ctx, d);
 	mg_strlist_release(&files);
 	return err;

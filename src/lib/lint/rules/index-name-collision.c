@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migguard/migfolder.h"
 #include "../rule.h"
 
 struct state {
 	int loaded;
+	const char *schema; /* of the statement's table, or NULL (public) */
 	struct mg_lint_names snapshot;	/* names before; flag: dropped */
 	struct mg_lint_names new_names; /* names made here; flag: dropped */
 };
@@ -47,6 +49,33 @@ static void load_snapshot(struct state *st, const struct mg_json *snap)
 }
 
 /*
+ * The same from the replayed state of the folder layout: index names are
+ * the schema's, constraint names their table's; drizzle 1.0 also records
+ * the names PostgreSQL gives a primary key or unique constraint itself
+ * ("user_pkey", "user_email_key"), which take an index's name as well.
+ */
+static void load_state(struct state *st, const struct mg_ddl_state *s)
+{
+	static const char *const kinds[] = {
+		"indexes", "fks", "uniques", "pks", "checks",
+	};
+	size_t i, k;
+
+	for (i = 0; s && i < s->nr; i++) {
+		const struct mg_ddl_entity *e = &s->items[i];
+
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (!strcmp(e->entity_type, kinds[k]))
+				break;
+		if (k == sizeof(kinds) / sizeof(kinds[0]) || !e->name ||
+		    !e->table)
+			continue;
+		mg_lint_names_push(&st->snapshot, e->schema, e->table,
+				   e->name, 0, MG_LINT_NO_STMT);
+	}
+}
+
+/*
  * Forget index or constraint names dropped here: they may be reused. The
  * parse tree holds the dropped name cut to 63 bytes, as PostgreSQL does.
  */
@@ -80,6 +109,11 @@ static void new_name(struct mg_lint *l, struct state *st,
 		const struct mg_lint_name *n = &st->snapshot.items[i];
 
 		if (n->flag || !mg_lint_same_after_clip(n->name, name))
+			continue;
+		/* The replayed state knows each name's schema. */
+		if (l->in->prev_state &&
+		    strcmp(n->schema ? n->schema : "public",
+			   st->schema ? st->schema : "public"))
 			continue;
 		if (!strcmp(n->name, name))
 			mg_lint_add(l, rule, pos, u->stmt, fix, "%s name %s "
@@ -219,8 +253,11 @@ static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 
 	if (!st->loaded) {
 		load_snapshot(st, l->in->prev_snapshot);
+		load_state(st, l->in->prev_state);
 		st->loaded = 1;
 	}
+	st->schema = mg_json_get_string(mg_json_get(s, "relation"),
+					"schemaname");
 	if (!strcmp(type, "CreateStmt")) {
 		create_table(l, st, u, s);
 	} else if (!strcmp(type, "AlterTableStmt")) {

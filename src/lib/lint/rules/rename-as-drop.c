@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migguard/migfolder.h"
 #include "migguard/pgparse.h"
 #include "migguard/strbuf.h"
 #include "../rule.h"
@@ -61,6 +62,33 @@ out:
 	return key;
 }
 
+/*
+ * The same from the replayed state of the folder layout: a "columns" row
+ * has its type without the array bounds, which "dimensions" counts.
+ */
+static char *state_type(const struct mg_ddl_state *s, const char *schema,
+			const char *table, const char *column)
+{
+	const struct mg_ddl_entity *e = mg_ddl_state_find(
+		s, "columns", schema && *schema ? schema : "public", table,
+		column);
+	const struct mg_json *dims;
+	const char *type;
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+	char *key;
+
+	type = e ? mg_json_get_string(e->row, "type") : NULL;
+	if (!type)
+		return NULL;
+	mg_strbuf_adds(&sb, type);
+	dims = mg_json_get(e->row, "dimensions");
+	if (dims && dims->type == MG_JSON_NUMBER && dims->number > 0)
+		mg_strbuf_adds(&sb, "[]");
+	key = type_key_of_text(sb.buf);
+	mg_strbuf_release(&sb);
+	return key;
+}
+
 /* The dropped column's type from the previous snapshot, or NULL. */
 static char *snapshot_type(const struct mg_lint *l, const char *schema,
 			   const char *table, const char *column)
@@ -69,6 +97,8 @@ static char *snapshot_type(const struct mg_lint *l, const char *schema,
 						   "tables");
 	size_t i;
 
+	if (l->in->prev_state)
+		return state_type(l->in->prev_state, schema, table, column);
 	for (i = 0; tables && tables->type == MG_JSON_OBJECT &&
 		    i < tables->nr; i++) {
 		const struct mg_json *t = tables->children[i];
