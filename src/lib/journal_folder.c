@@ -895,11 +895,88 @@ out:
 	return err;
 }
 
+/*
+ * The commit that runs `drizzle-kit up`: the published base is still in
+ * the journal layout. up copies each entry's SQL byte for byte into a
+ * folder (named after its `when`, which users move when up refuses two
+ * entries of one second), so a published entry is kept when its bytes
+ * are some folder's migration.sql; else the folder up names for it was
+ * edited, or there is none.
+ */
+static int check_published_up(struct fcheck *c, struct mg_migdir *pd)
+{
+	struct mg_migfolder *f = c->f;
+	struct mg_up_plan plan;
+	size_t i, k;
+	int err;
+
+	if (!pd->journal)
+		return 0;
+	err = mg_up_plan_make(&plan, pd);
+	if (err < 0)
+		return err;
+	for (i = 0; i < plan.nr && err >= 0; i++) {
+		const struct mg_up_move *mv = &plan.items[i];
+		const char *pid = blob_id(&pd->files, mv->sql_path);
+		struct mg_folder_migration *hm;
+		const char *head;
+		char *pub = NULL, *hint;
+		size_t hlen, plen;
+
+		if (!pid[0])
+			continue; /* not published as a file */
+		for (k = 0; k < f->nr; k++)
+			if (!strcmp(blob_id(&f->files, f->items[k].sql_path),
+				    pid))
+				break;
+		if (k < f->nr)
+			continue;
+		hm = mv->folder ? mg_migfolder_find(f, mv->folder) : NULL;
+		if (hm && hm->sql_path) {
+			err = mg_migfolder_sql(f, hm, &head, &hlen);
+			if (err >= 0)
+				err = mg_tree_read(pd->tree, mv->sql_path, &pub,
+						   &plen);
+			if (err >= 0)
+				add_at(c, "migration-edited", hm->sql_path, head,
+				       hlen,
+				       mg_journal_first_difference(head, hlen,
+								   pub, plen),
+				       published_hint,
+				       mg_xstrfmt("published migration '%s' was "
+						  "edited on its way to '%s'%s",
+						  mv->tag, in_folder(f,
+								     hm->sql_path),
+						  mg_journal_same_but_whitespace(
+							  head, hlen, pub, plen)
+							  ? " (whitespace only: "
+							    "the migrator's hash "
+							    "still changes)"
+							  : ""));
+			free(pub);
+			continue;
+		}
+		hint = mg_xstrfmt("a published migration may already be "
+				  "applied: restore it; `drizzle-kit up` "
+				  "copies it byte for byte into '%s/"
+				  "migration.sql'",
+				  mv->folder ? mv->folder : "<folder>");
+		add_at(c, "migration-deleted", mv->sql_path, NULL, 0, 0, hint,
+		       mg_xstrfmt("published migration '%s' is in no migration "
+				  "folder: no migration.sql has its SQL",
+				  mv->tag));
+		free(hint);
+	}
+	mg_up_plan_release(&plan);
+	return err;
+}
+
 /* -------------------------------------------------------------- entry --- */
 
 int mg_journal_check_folder(struct mg_report *r, struct mg_migfolder *f,
 			    const struct mg_project *p,
 			    struct mg_migfolder *published,
+			    struct mg_migdir *published_journal,
 			    const struct mg_journal_options *opts)
 {
 	struct fcheck c;
@@ -940,6 +1017,8 @@ int mg_journal_check_folder(struct mg_report *r, struct mg_migfolder *f,
 	}
 	if (published)
 		err = check_published(&c, published);
+	else if (published_journal)
+		err = check_published_up(&c, published_journal);
 out:
 	free(c.s);
 	free(c.bad);
@@ -957,6 +1036,7 @@ int mg_journal_check_folder_project(struct mg_report *r,
 				    const struct mg_journal_options *opts)
 {
 	struct mg_migfolder *f = NULL, *pf = NULL;
+	struct mg_migdir *pd = NULL;
 	struct mg_layout_info info;
 	int err;
 
@@ -966,8 +1046,11 @@ int mg_journal_check_folder_project(struct mg_report *r,
 		err = mg_layout_detect(&info, published, p->migrations);
 	if (err >= 0 && info.layout == MG_LAYOUT_FOLDER)
 		err = mg_migfolder_load(&pf, published, p->migrations);
+	if (err >= 0 && info.layout == MG_LAYOUT_JOURNAL)
+		err = mg_context_migdir_at(&pd, ctx, published, p);
 	if (err >= 0)
-		err = mg_journal_check_folder(r, f, p, pf, opts);
+		err = mg_journal_check_folder(r, f, p, pf, pd, opts);
+	mg_context_migdir_put(ctx, pd);
 	mg_layout_info_release(&info);
 	mg_migfolder_free(pf);
 	mg_migfolder_free(f);

@@ -188,6 +188,30 @@ git rm -r -q $m/meta $m/*.sql
 commit_all . "up, finished"
 ci_ok
 
+# The commit that runs `drizzle-kit up` on a published 0.31 folder: each
+# published migration must be some folder's migration.sql, byte for byte
+# (up/step-06 was made after moving 0003's `when`, as up asked).
+cd "$MG_TMP"
+new_repo v
+cd v
+use "$old/step-06"
+commit_all . "0.31"
+published=$(git rev-parse HEAD)
+git checkout -q -b up
+use "$fx/up/step-06"
+commit_all . "drizzle-kit up"
+ci_ok
+git checkout -q -b up-lossy "$published"
+use "$fx/up/step-06"
+rm -r $m/20261125234442_drop_research_step
+printf '\n' >>$m/20261125234439_plan_summary/migration.sql
+commit_all . "drizzle-kit up, and more"
+expect_exit 1 migguard-journal --base HEAD^ --head HEAD
+expect_out "$m/0006_drop_research_step.sql:1:1: error: published migration '0006_drop_research_step' is in no migration folder: no migration.sql has its SQL [migration-deleted]
+  hint: a published migration may already be applied: restore it; \`drizzle-kit up\` copies it byte for byte into '20261125234442_drop_research_step/migration.sql'
+$m/20261125234439_plan_summary/migration.sql:2:101: error: published migration '0002_plan_summary' was edited on its way to '20261125234439_plan_summary/migration.sql' (whitespace only: the migrator's hash still changes) [migration-edited]
+  hint: a published migration may already be applied: restore it and generate a new migration for the change"
+
 # An orphan .sql the journal did not list: up leaves it at the root,
 # where the 1.0 migrator never looks (rc.5 case 9).
 cd "$MG_TMP"
