@@ -502,6 +502,7 @@ static void check_replay(struct fcheck *c)
 		struct mg_folder_migration **chain;
 		size_t n = 0, lo, hi;
 		char *why = NULL;
+		const char *reason;
 
 		if (!c->s[i] || parent_of[i] || c->bad[i])
 			continue;
@@ -529,11 +530,16 @@ static void check_replay(struct fcheck *c)
 
 			done[pos(c, m)] = 1;
 			replays(c, m, &why);
+			reason = why ? why : "unknown error";
+			/* "cannot replay '<its snapshot>': " says it twice. */
+			if (mg_starts_with(reason, "cannot replay '") &&
+			    strstr(reason, "': "))
+				reason = strstr(reason, "': ") + 3;
 			add_at(c, "snapshot-invalid", m->snapshot_path, NULL, 0,
 			       0, snapshot_hint,
 			       mg_xstrfmt("snapshot of '%s' does not replay "
 					  "onto its parent's schema: %s",
-					  m->name, why ? why : "unknown error"));
+					  m->name, reason));
 			free(why);
 		}
 		free(chain);
