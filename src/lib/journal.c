@@ -1585,6 +1585,29 @@ static int first_blob(void *data, const char *path,
 }
 
 /*
+ * Which layout p's migrations folder is in at head, asked before any
+ * journal rule looks at it. When the run shares its migdirs (the
+ * binaries, `migguard check`), the folder is listed once for every
+ * check: the shared migdir is loaded into *d and its listing answers
+ * (a folder-layout project's migdir is given back unused). Otherwise
+ * the tree is listed for the question alone and *d stays NULL.
+ */
+static int project_layout(struct mg_layout_info *info, struct mg_migdir **d,
+			  struct mg_context *ctx, const struct mg_project *p)
+{
+	int err;
+
+	*d = NULL;
+	if (!ctx->migdirs)
+		return mg_layout_detect(info, ctx->cs->head, p->migrations);
+	err = mg_context_migdir(d, ctx, p);
+	if (err < 0)
+		return err;
+	mg_layout_detect_listing(info, &(*d)->files, (*d)->path);
+	return 0;
+}
+
+/*
  * An unfinished `drizzle-kit up`: the 1.0 migrator refuses the folder and
  * 0.45 ignores the new one, so nothing else about it is worth saying.
  */
@@ -1621,14 +1644,21 @@ int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 		if (!p->migrations || !mg_journal_project_touched(ctx, p))
 			continue;
 		/* The layout first: a folder-layout project has no journal. */
-		err = mg_layout_detect(&info, ctx->cs->head, p->migrations);
+		err = project_layout(&info, &d, ctx, p);
 		if (err < 0)
 			goto out;
 		layout = info.layout;
-		if (layout == MG_LAYOUT_BOTH && mg_project_drizzle_migrator(p))
+		/* Another migrator: the journal is its own business. */
+		if (layout == MG_LAYOUT_BOTH && !mg_project_drizzle_migrator(p))
+			layout = MG_LAYOUT_JOURNAL;
+		if (layout == MG_LAYOUT_BOTH)
 			report_both(r, &info);
 		mg_layout_info_release(&info);
-		if (layout == MG_LAYOUT_BOTH && mg_project_drizzle_migrator(p))
+		if (layout == MG_LAYOUT_BOTH || layout == MG_LAYOUT_FOLDER) {
+			mg_context_migdir_put(ctx, d);
+			d = NULL;
+		}
+		if (layout == MG_LAYOUT_BOTH)
 			continue;
 		if (!published) {
 			err = mg_context_published(&published, ctx);
@@ -1642,7 +1672,8 @@ int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 				goto out;
 			continue;
 		}
-		err = mg_context_migdir(&d, ctx, p);
+		if (!d)
+			err = mg_context_migdir(&d, ctx, p);
 		if (err < 0)
 			goto out;
 		err = mg_context_migdir_at(&pd, ctx, published, p);
