@@ -638,12 +638,25 @@ static int branches_conflict(struct fcheck *c, size_t a, size_t b,
 static void check_collisions(struct fcheck *c)
 {
 	struct mg_migfolder *f = c->f;
+	size_t *children = mg_xcalloc(f->nr + 1, sizeof(*children));
 	size_t i, a, b, k;
 
+	/* Only a parent of two or more is a fork. */
+	for (a = 0; a < f->nr; a++) {
+		for (k = 0; c->s[a] && k < c->s[a]->prev_ids_nr; k++) {
+			struct mg_folder_migration *p =
+				is_zero(c->s[a]->prev_ids[k])
+					? NULL
+					: by_id(c, c->s[a]->prev_ids[k]);
+
+			if (p)
+				children[pos(c, p)]++;
+		}
+	}
 	for (i = 0; i < f->nr; i++) {
 		const char *id;
 
-		if (!c->s[i] || c->bad[i])
+		if (!c->s[i] || c->bad[i] || children[i] < 2)
 			continue;
 		id = c->s[i]->id;
 		for (a = i + 1; a < f->nr; a++) {
@@ -698,6 +711,7 @@ static void check_collisions(struct fcheck *c)
 			}
 		}
 	}
+	free(children);
 }
 
 /* ------------------------------------------------------------ strays --- */
