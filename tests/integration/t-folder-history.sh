@@ -123,6 +123,15 @@ expect_exit 0 migguard-journal --base HEAD^ --head HEAD
 expect_out ""
 expect_err "migguard: 1 problem was already there before this change (migguard check --all lists it)
 migguard: 0 errors, 0 warnings"
+# Accepted in a baseline: --all leaves it out (no line in the entry).
+expect_exit 0 migguard baseline
+git add .migguard-baseline.json
+git commit -q -m "baseline"
+expect_contains "$(cat .migguard-baseline.json)" '"rule": "snapshot-collision", "path": "'"$m"'/20261203102052_plan_priority_text/snapshot.json", "fingerprint": "'
+expect_exit 0 migguard check --all
+expect_out ""
+expect_exit 0 migguard-journal --all
+expect_out ""
 
 # A prevIds entry that names no snapshot of the folder.
 a=$m/20261203102044_plan_priority
