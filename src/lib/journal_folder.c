@@ -125,11 +125,11 @@ static void check_names(struct fcheck *c)
 		if (m->name_ok)
 			continue;
 		hint = mg_xstrfmt(
-			"rename it as drizzle-kit names folders: "
-			"'<YYYYMMDDHHMMSS>_<name>', the UTC time of its "
-			"creation%s%s%s (or make it with `%s`)",
-			last_ok ? ", after '" : "", last_ok ? last_ok : "",
-			last_ok ? "'" : "", c->generate_named);
+		    "rename it as drizzle-kit names folders: "
+		    "'<YYYYMMDDHHMMSS>_<name>', the UTC time of its "
+		    "creation%s%s%s (or make it with `%s`)",
+		    last_ok ? ", after '" : "", last_ok ? last_ok : "",
+		    last_ok ? "'" : "", c->generate_named);
 		add_at(c, "journal-invalid", folder_path(m), NULL, 0, 0, hint,
 		       mg_xstrfmt("migration folder '%s' does not start with "
 				  "a UTC timestamp YYYYMMDDHHMMSS and '_': "
@@ -143,8 +143,8 @@ static void check_names(struct fcheck *c)
 /* --------------------------------------------------------- snapshots --- */
 
 static const char snapshot_hint[] =
-	"restore the snapshot.json drizzle-kit 1.0 wrote (git history), or "
-	"remove the migration folder and generate it again";
+    "restore the snapshot.json drizzle-kit 1.0 wrote (git history), or "
+    "remove the migration folder and generate it again";
 
 static int cmp_id_slot(const void *a_, const void *b_)
 {
@@ -201,10 +201,10 @@ static int check_snapshot(struct fcheck *c, struct mg_folder_migration *m)
 	}
 	if (err == MG_ETOOBIG) {
 		c->bad[i] = 1;
-		add_at(c, "snapshot-invalid", m->snapshot_path, NULL, 0, 0,
-		       snapshot_hint,
-		       mg_xstrfmt("snapshot of '%s' is too big to read",
-				  m->name));
+		add_at(
+		    c, "snapshot-invalid", m->snapshot_path, NULL, 0, 0,
+		    snapshot_hint,
+		    mg_xstrfmt("snapshot of '%s' is too big to read", m->name));
 		return 0;
 	}
 	if (err < 0)
@@ -221,7 +221,8 @@ static int check_snapshot(struct fcheck *c, struct mg_folder_migration *m)
 	if (err < 0)
 		return err;
 	v = mg_json_get(j, "version");
-	if (!s->version || (strcmp(s->version, "9") && strcmp(s->version, "8"))) {
+	if (!s->version ||
+	    (strcmp(s->version, "9") && strcmp(s->version, "8"))) {
 		c->bad[i] = 1;
 		add_snap(c, "snapshot-invalid", m, v ? v : j, 0,
 			 "drizzle-kit 1.0 writes version \"9\" (\"8\" from "
@@ -229,7 +230,8 @@ static int check_snapshot(struct fcheck *c, struct mg_folder_migration *m)
 			 "by `drizzle-kit up`",
 			 mg_xstrfmt("snapshot of '%s' has version '%s', "
 				    "expected \"9\"",
-				    m->name, s->version ? s->version : "(none)"));
+				    m->name,
+				    s->version ? s->version : "(none)"));
 	}
 	v = mg_json_get(j, "dialect");
 	if (!s->dialect || strcmp(s->dialect, "postgres")) {
@@ -239,7 +241,8 @@ static int check_snapshot(struct fcheck *c, struct mg_folder_migration *m)
 			 "drizzle-kit 1.0 writes \"postgres\"",
 			 mg_xstrfmt("snapshot of '%s' has dialect '%s', "
 				    "expected 'postgres'",
-				    m->name, s->dialect ? s->dialect : "(none)"));
+				    m->name,
+				    s->dialect ? s->dialect : "(none)"));
 	}
 	v = mg_json_get(j, "type");
 	if (s->kind == MG_SNAPSHOT_UNKNOWN) {
@@ -252,10 +255,10 @@ static int check_snapshot(struct fcheck *c, struct mg_folder_migration *m)
 	v = mg_json_get(j, "id");
 	if (!s->id || !*s->id) {
 		c->bad[i] = 1;
-		add_snap(c, "snapshot-invalid", m, v ? v : j, v != NULL,
-			 snapshot_hint,
-			 mg_xstrfmt("snapshot of '%s' has no 'id' string",
-				    m->name));
+		add_snap(
+		    c, "snapshot-invalid", m, v ? v : j, v != NULL,
+		    snapshot_hint,
+		    mg_xstrfmt("snapshot of '%s' has no 'id' string", m->name));
 	}
 	v = mg_json_get(j, "prevIds");
 	if (!s->prev_ids_valid || !s->prev_ids_nr) {
@@ -371,11 +374,11 @@ static void check_chain(struct fcheck *c)
 			parent = by_id(c, id);
 			if (!parent) {
 				hint = mg_xstrfmt(
-					"its parent's folder is gone or was "
-					"never committed: restore it from "
-					"git, or remove '%s' and generate it "
-					"again with `%s`",
-					m->name, c->generate);
+				    "its parent's folder is gone or was "
+				    "never committed: restore it from "
+				    "git, or remove '%s' and generate it "
+				    "again with `%s`",
+				    m->name, c->generate);
 				chain_finding(c, m, hint,
 					      mg_xstrfmt("snapshot of '%s' "
 							 "names parent %s, "
@@ -388,10 +391,10 @@ static void check_chain(struct fcheck *c)
 			}
 			if (!mg_folder_sorts_after(m->name, parent->name)) {
 				hint = mg_xstrfmt(
-					"rename '%s' so its timestamp is after "
-					"its parent's (drizzle-kit check "
-					"refuses the folder as it is)",
-					m->name);
+				    "rename '%s' so its timestamp is after "
+				    "its parent's (drizzle-kit check "
+				    "refuses the folder as it is)",
+				    m->name);
 				chain_finding(c, m, hint,
 					      mg_xstrfmt("migration '%s' sorts "
 							 "before its parent "
@@ -425,9 +428,8 @@ static void check_chain(struct fcheck *c)
 /* ------------------------------------------------------------ replay --- */
 
 /* The first-parent chain from m down to its base, m last. NULL if broken. */
-static struct mg_folder_migration **first_parents(struct fcheck *c,
-						  struct mg_folder_migration *m,
-						  size_t *nr)
+static struct mg_folder_migration **
+first_parents(struct fcheck *c, struct mg_folder_migration *m, size_t *nr)
 {
 	struct mg_folder_migration **chain;
 	size_t n = 0, i;
@@ -459,8 +461,7 @@ static struct mg_folder_migration **first_parents(struct fcheck *c,
 	return chain;
 }
 
-static int replays(struct fcheck *c, struct mg_folder_migration *m,
-		   char **why)
+static int replays(struct fcheck *c, struct mg_folder_migration *m, char **why)
 {
 	struct mg_ddl_state st;
 	int err = mg_migfolder_state(&st, c->f, m);
@@ -586,8 +587,8 @@ static char *footprint_name(const struct mg_footprint *fp)
 	struct mg_strbuf sb = MG_STRBUF_INIT;
 	size_t k;
 
-	mg_strbuf_adds(&sb, fp->statement_type ? fp->statement_type
-						  : "a statement");
+	mg_strbuf_adds(&sb,
+		       fp->statement_type ? fp->statement_type : "a statement");
 	for (k = 1; k < fp->target_nr; k++) {
 		mg_strbuf_adds(&sb, k == 1 ? " " : ".");
 		mg_strbuf_adds(&sb, fp->target[k]);
@@ -598,8 +599,8 @@ static char *footprint_name(const struct mg_footprint *fp)
 /* The branches from a and b (children of one parent) do not commute. */
 static int branches_conflict(struct fcheck *c, size_t a, size_t b,
 			     const struct mg_footprint **left,
-			     const struct mg_footprint **right,
-			     size_t *left_at, size_t *right_at)
+			     const struct mg_footprint **right, size_t *left_at,
+			     size_t *right_at)
 {
 	struct mg_migfolder *f = c->f;
 	unsigned char *da = mg_xcalloc(f->nr + 1, 1);
@@ -616,9 +617,9 @@ static int branches_conflict(struct fcheck *c, size_t a, size_t b,
 			if (!db[y] || da[y])
 				continue;
 			hit = mg_footprints_conflict(
-				c->s[x]->footprints, c->s[x]->footprints_nr,
-				c->s[y]->footprints, c->s[y]->footprints_nr,
-				left, right);
+			    c->s[x]->footprints, c->s[x]->footprints_nr,
+			    c->s[y]->footprints, c->s[y]->footprints_nr, left,
+			    right);
 			if (hit) {
 				*left_at = x;
 				*right_at = y;
@@ -645,9 +646,9 @@ static void check_collisions(struct fcheck *c)
 	for (a = 0; a < f->nr; a++) {
 		for (k = 0; c->s[a] && k < c->s[a]->prev_ids_nr; k++) {
 			struct mg_folder_migration *p =
-				is_zero(c->s[a]->prev_ids[k])
-					? NULL
-					: by_id(c, c->s[a]->prev_ids[k]);
+			    is_zero(c->s[a]->prev_ids[k])
+				? NULL
+				: by_id(c, c->s[a]->prev_ids[k]);
 
 			if (p)
 				children[pos(c, p)]++;
@@ -684,14 +685,14 @@ static void check_collisions(struct fcheck *c)
 				ln = footprint_name(l);
 				rn = footprint_name(r);
 				hint = mg_xstrfmt(
-					"git merged two folders made on two "
-					"branches: remove '%s' (not yet "
-					"applied anywhere) and generate it "
-					"again with `%s` on top of '%s', or "
-					"run `%s` (it deletes both branches' "
-					"folders)",
-					f->items[b].name, c->generate,
-					f->items[a].name, c->generate_fix);
+				    "git merged two folders made on two "
+				    "branches: remove '%s' (not yet "
+				    "applied anywhere) and generate it "
+				    "again with `%s` on top of '%s', or "
+				    "run `%s` (it deletes both branches' "
+				    "folders)",
+				    f->items[b].name, c->generate,
+				    f->items[a].name, c->generate_fix);
 				add_snap(c, "snapshot-collision", &f->items[b],
 					 mg_json_get(f->items[b].snapshot,
 						     "prevIds"),
@@ -728,17 +729,17 @@ static void check_stray(struct fcheck *c)
 
 		if (!strchr(rel, '/'))
 			hint = mg_xstrfmt(
-				"`drizzle-kit up` leaves SQL the journal did "
-				"not list at the root: make it a migration "
-				"with `%s` and move the SQL into its "
-				"migration.sql, or delete it",
-				c->generate_custom);
+			    "`drizzle-kit up` leaves SQL the journal did "
+			    "not list at the root: make it a migration "
+			    "with `%s` and move the SQL into its "
+			    "migration.sql, or delete it",
+			    c->generate_custom);
 		else
 			hint = mg_xstrfmt(
-				"only a folder's migration.sql runs: move the "
-				"SQL into migration.sql, or make it its own "
-				"migration with `%s`",
-				c->generate_custom);
+			    "only a folder's migration.sql runs: move the "
+			    "SQL into migration.sql, or make it its own "
+			    "migration with `%s`",
+			    c->generate_custom);
 		add_at(c, "orphan-sql", path, NULL, 0, 0, hint,
 		       mg_xstrfmt("'%s' is not a migration folder's "
 				  "migration.sql: the 1.0 migrator never runs "
@@ -751,14 +752,14 @@ static void check_stray(struct fcheck *c)
 /* --------------------------------------------------------- published --- */
 
 static const char published_hint[] =
-	"a published migration may already be applied: restore it and "
-	"generate a new migration for the change";
+    "a published migration may already be applied: restore it and "
+    "generate a new migration for the change";
 
 /* The blob id of path in a listing, or "" when unknown. */
 static const char *blob_id(const struct mg_tree_listing *l, const char *path)
 {
-	const struct mg_tree_entry *e = path ? mg_tree_listing_find(l, path)
-					     : NULL;
+	const struct mg_tree_entry *e =
+	    path ? mg_tree_listing_find(l, path) : NULL;
 
 	return e && e->type == MG_ENTRY_FILE ? e->id : "";
 }
@@ -776,16 +777,15 @@ static const char *in_folder(const struct mg_migfolder *f, const char *path)
 static int check_published_file(struct fcheck *c, struct mg_migfolder *pf,
 				const char *path)
 {
-	const struct mg_tree_entry *he = mg_tree_listing_find(&c->f->files,
-							      path);
+	const struct mg_tree_entry *he =
+	    mg_tree_listing_find(&c->f->files, path);
 	const char *pid = blob_id(&pf->files, path);
 	char *head = NULL, *pub = NULL;
 	size_t hlen = 0, plen = 0, off;
 	int err = 0;
 
 	if (!he) {
-		add_at(c, "migration-deleted", path, NULL, 0, 0,
-		       published_hint,
+		add_at(c, "migration-deleted", path, NULL, 0, 0, published_hint,
 		       mg_xstrfmt("published migration file '%s' was deleted",
 				  in_folder(c->f, path)));
 		return 0;
@@ -810,9 +810,9 @@ static int check_published_file(struct fcheck *c, struct mg_migfolder *pf,
 	       mg_xstrfmt("published migration file '%s' was edited%s",
 			  in_folder(c->f, path),
 			  mg_journal_same_but_whitespace(head, hlen, pub, plen)
-				  ? " (whitespace only: the migrator's hash "
-				    "still changes)"
-				  : ""));
+			      ? " (whitespace only: the migrator's hash "
+				"still changes)"
+			      : ""));
 out:
 	free(head);
 	free(pub);
@@ -896,8 +896,8 @@ static int check_published(struct fcheck *c, struct mg_migfolder *pf)
 					  "migration by its folder name: "
 					  "rename it back to '%s'",
 					  pm->name);
-			add_at(c, "migration-renamed", folder_path(&f->items[k]),
-			       NULL, 0, 0, hint,
+			add_at(c, "migration-renamed",
+			       folder_path(&f->items[k]), NULL, 0, 0, hint,
 			       mg_xstrfmt("published migration '%s' was "
 					  "renamed to '%s': the 1.0 migrator "
 					  "runs it again",
@@ -958,21 +958,21 @@ static int check_published_up(struct fcheck *c, struct mg_migdir *pd)
 				err = mg_tree_read(pd->tree, mv->sql_path, &pub,
 						   &plen);
 			if (err >= 0)
-				add_at(c, "migration-edited", hm->sql_path, head,
-				       hlen,
+				add_at(c, "migration-edited", hm->sql_path,
+				       head, hlen,
 				       mg_journal_first_difference(head, hlen,
 								   pub, plen),
 				       published_hint,
-				       mg_xstrfmt("published migration '%s' was "
-						  "edited on its way to '%s'%s",
-						  mv->tag, in_folder(f,
-								     hm->sql_path),
-						  mg_journal_same_but_whitespace(
-							  head, hlen, pub, plen)
-							  ? " (whitespace only: "
-							    "the migrator's hash "
-							    "still changes)"
-							  : ""));
+				       mg_xstrfmt(
+					   "published migration '%s' was "
+					   "edited on its way to '%s'%s",
+					   mv->tag, in_folder(f, hm->sql_path),
+					   mg_journal_same_but_whitespace(
+					       head, hlen, pub, plen)
+					       ? " (whitespace only: "
+						 "the migrator's hash "
+						 "still changes)"
+					       : ""));
 			free(pub);
 			continue;
 		}
@@ -1049,8 +1049,7 @@ out:
 	return err;
 }
 
-int mg_journal_check_folder_project(struct mg_report *r,
-				    struct mg_context *ctx,
+int mg_journal_check_folder_project(struct mg_report *r, struct mg_context *ctx,
 				    const struct mg_project *p,
 				    struct mg_tree *published,
 				    const struct mg_journal_options *opts)

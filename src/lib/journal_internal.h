@@ -25,16 +25,15 @@ int mg_journal_same_but_whitespace(const char *a, size_t alen, const char *b,
  * A published file edited once and now put back: the head entry he has
  * the bytes path had when it was first committed (opts->first_blob).
  */
-int mg_journal_restored(const struct mg_journal_options *opts,
-			const char *path, const struct mg_tree_entry *he);
+int mg_journal_restored(const struct mg_journal_options *opts, const char *path,
+			const struct mg_tree_entry *he);
 
 /*
  * The history rules of project p, whose migrations folder is in the
  * folder layout at ctx's head: loads it and the published one (the tree
  * published, in either layout) and runs mg_journal_check_folder.
  */
-int mg_journal_check_folder_project(struct mg_report *r,
-				    struct mg_context *ctx,
+int mg_journal_check_folder_project(struct mg_report *r, struct mg_context *ctx,
 				    const struct mg_project *p,
 				    struct mg_tree *published,
 				    const struct mg_journal_options *opts);

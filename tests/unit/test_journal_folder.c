@@ -26,11 +26,11 @@
 #define OUT "src/migrations"
 
 /* Run a shell command made as mg_xstrfmt makes strings; it must succeed. */
-#define run(...)                                                       \
-	do {                                                           \
-		char *cmd_ = mg_xstrfmt(__VA_ARGS__);                  \
-		assert_int_equal(system(cmd_), 0);                     \
-		free(cmd_);                                            \
+#define run(...)                                                               \
+	do {                                                                   \
+		char *cmd_ = mg_xstrfmt(__VA_ARGS__);                          \
+		assert_int_equal(system(cmd_), 0);                             \
+		free(cmd_);                                                    \
 	} while (0)
 
 /* A scratch copy of a fixture; the caller removes it with scratch_rm. */
@@ -97,8 +97,7 @@ static void check(struct mg_report *r, const char *head, const char *pub,
 		assert_int_equal(mg_tree_open_dir(&pt, pub), 0);
 		assert_int_equal(mg_migfolder_load(&pf, pt, OUT), 0);
 	}
-	assert_int_equal(mg_journal_check_folder(r, f, &p, pf, NULL, &opts),
-			 0);
+	assert_int_equal(mg_journal_check_folder(r, f, &p, pf, NULL, &opts), 0);
 	mg_report_sort(r);
 	if (getenv("MG_TEST_VERBOSE")) {
 		size_t i;
@@ -128,8 +127,12 @@ static void expect_finding(const struct mg_report *r, size_t i,
 static void test_journal_folder__rc5_histories_pass(void **state)
 {
 	static const char *const clean[] = {
-		"step-00", "step-03", "step-06", "branches/merged-ab",
-		"branches/merged-ab-next", "up/step-06",
+	    "step-00",
+	    "step-03",
+	    "step-06",
+	    "branches/merged-ab",
+	    "branches/merged-ab-next",
+	    "up/step-06",
 	};
 	struct mg_report r;
 	size_t i;
@@ -147,7 +150,8 @@ static void test_journal_folder__rc5_histories_pass(void **state)
 	}
 }
 
-static void test_journal_folder__merged_conflicting_branches_collide(void **state)
+static void
+test_journal_folder__merged_conflicting_branches_collide(void **state)
 {
 	struct mg_report r;
 
@@ -181,8 +185,8 @@ static void test_journal_folder__snapshot_fields_checked(void **state)
 	assert_int_equal(r.items[2].line, 4);
 	mg_report_release(&r);
 	/* No id, prevIds not an array of ids. */
-	run("cp '%s/%s/snapshot.json' '%s/snapshot.json'",
-	    FX "/step-02", d + strlen(dir) + 1, d);
+	run("cp '%s/%s/snapshot.json' '%s/snapshot.json'", FX "/step-02",
+	    d + strlen(dir) + 1, d);
 	run("sed -i -e 's/\"id\":/\"ident\":/' -e 's/\"prevIds\": \\[/"
 	    "\"prevIds\": [1, /' '%s/snapshot.json'",
 	    d);
@@ -255,8 +259,8 @@ static void test_journal_folder__sql_beside_migration_sql(void **state)
 	check(&r, dir, NULL, NULL);
 	assert_int_equal(r.nr, 1);
 	expect_finding(&r, 0, "orphan-sql", "_plan_summary/extra.sql' is not");
-	assert_non_null(strstr(r.items[0].hint,
-			       "only a folder's migration.sql runs"));
+	assert_non_null(
+	    strstr(r.items[0].hint, "only a folder's migration.sql runs"));
 	mg_report_release(&r);
 	/* Another migrator: the folder is not drizzle's to keep. */
 	check(&r, dir, NULL, "none");
@@ -292,13 +296,14 @@ static void test_journal_folder__renamed_by_snapshot_id(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_journal_folder__rc5_histories_pass),
-		cmocka_unit_test(test_journal_folder__merged_conflicting_branches_collide),
-		cmocka_unit_test(test_journal_folder__snapshot_fields_checked),
-		cmocka_unit_test(test_journal_folder__replay_names_the_snapshot),
-		cmocka_unit_test(test_journal_folder__bases_and_ids),
-		cmocka_unit_test(test_journal_folder__sql_beside_migration_sql),
-		cmocka_unit_test(test_journal_folder__renamed_by_snapshot_id),
+	    cmocka_unit_test(test_journal_folder__rc5_histories_pass),
+	    cmocka_unit_test(
+		test_journal_folder__merged_conflicting_branches_collide),
+	    cmocka_unit_test(test_journal_folder__snapshot_fields_checked),
+	    cmocka_unit_test(test_journal_folder__replay_names_the_snapshot),
+	    cmocka_unit_test(test_journal_folder__bases_and_ids),
+	    cmocka_unit_test(test_journal_folder__sql_beside_migration_sql),
+	    cmocka_unit_test(test_journal_folder__renamed_by_snapshot_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
