@@ -65,6 +65,25 @@ int mg_journal_check_dir(struct mg_report *r, struct mg_migdir *d,
 			 struct mg_migdir *published,
 			 const struct mg_journal_options *opts);
 
+struct mg_migfolder;
+
+/*
+ * The same for a folder in the folder layout of drizzle-kit 1.0
+ * (migfolder.h): snapshots valid and chained, branches that commute,
+ * no SQL outside a migration folder, folder names the migrator can
+ * insert, and the published folders unchanged and not renamed.
+ * published is the folder in the published base when that is in the
+ * folder layout too; published_journal, when instead it is still in the
+ * journal layout (the commit that runs `drizzle-kit up`): each of its
+ * migrations must be some folder's migration.sql, byte for byte. Both
+ * NULL: nothing to compare. journal_folder.c.
+ */
+int mg_journal_check_folder(struct mg_report *r, struct mg_migfolder *f,
+			    const struct mg_project *p,
+			    struct mg_migfolder *published,
+			    struct mg_migdir *published_journal,
+			    const struct mg_journal_options *opts);
+
 /* mg_journal_check with explicit options (tests pass a fixed now). */
 int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 			  const struct mg_journal_options *opts);

@@ -15,8 +15,11 @@
 #include "migguard/glob.h"
 #include "migguard/journal.h"
 #include "migguard/json.h"
+#include "migguard/migfolder.h"
 #include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
+
+#include "journal_internal.h"
 
 #define ZERO_UUID "00000000-0000-0000-0000-000000000000"
 
@@ -1105,8 +1108,8 @@ static void check_snapshot_names(struct jcheck *j)
 }
 
 /* Offset of the first byte where a and b differ. */
-static size_t first_difference(const char *a, size_t alen, const char *b,
-			       size_t blen)
+size_t mg_journal_first_difference(const char *a, size_t alen, const char *b,
+				   size_t blen)
 {
 	size_t i, n = alen < blen ? alen : blen;
 
@@ -1116,7 +1119,8 @@ static size_t first_difference(const char *a, size_t alen, const char *b,
 }
 
 /* Two JSON texts are the same value (member order, spacing aside). */
-static int same_json(const char *a, size_t alen, const char *b, size_t blen)
+int mg_journal_same_json(const char *a, size_t alen, const char *b,
+			 size_t blen)
 {
 	struct mg_strbuf ca = MG_STRBUF_INIT, cb = MG_STRBUF_INIT;
 	int same;
@@ -1135,8 +1139,8 @@ static int is_blank(char c)
 }
 
 /* a and b differ only in blanks (spaces, tabs, line ends). */
-static int same_but_whitespace(const char *a, size_t alen, const char *b,
-			       size_t blen)
+int mg_journal_same_but_whitespace(const char *a, size_t alen, const char *b,
+				   size_t blen)
 {
 	size_t i = 0, k = 0;
 
@@ -1202,14 +1206,13 @@ static int moved_within(const struct mg_migdir *d, const struct mg_migdir *pd,
  * Edited once, and now put back: the head has the bytes the file had
  * when it was first committed (an edit that was published is reverted).
  */
-static int restored(const struct jcheck *j, const char *path,
-		    const struct mg_tree_entry *he)
+int mg_journal_restored(const struct mg_journal_options *opts,
+			const char *path, const struct mg_tree_entry *he)
 {
 	char first[MG_JOURNAL_OID_HEXSZ];
 
-	return j->opts->first_blob && he->id[0] &&
-	       j->opts->first_blob(j->opts->first_blob_data, path, first) >=
-		       0 &&
+	return opts->first_blob && he->id[0] &&
+	       opts->first_blob(opts->first_blob_data, path, first) >= 0 &&
 	       !strcmp(first, he->id);
 }
 
@@ -1250,16 +1253,17 @@ static void check_published_file(struct jcheck *j, struct mg_migdir *pd,
 	 * its bytes.
 	 */
 	if (mg_ends_with(pe->path, ".json") &&
-	    same_json(head, hlen, pub, plen))
+	    mg_journal_same_json(head, hlen, pub, plen))
 		goto out;
 	/* Last, as it walks history: only for what would be reported. */
-	if (restored(j, pe->path, he))
+	if (mg_journal_restored(j->opts, pe->path, he))
 		goto out;
-	off = first_difference(head, hlen, pub, plen);
+	off = mg_journal_first_difference(head, hlen, pub, plen);
 	add_text(j, "migration-edited", pe->path, head, hlen, off, hint,
 		 mg_xstrfmt("published migration file '%s' was edited%s",
 			    base_name(pe->path),
-			    same_but_whitespace(head, hlen, pub, plen)
+			    mg_journal_same_but_whitespace(head, hlen, pub,
+							   plen)
 				    ? " (whitespace only: the migrator's hash "
 				      "still changes)"
 				    : ""));
@@ -1580,12 +1584,52 @@ static int first_blob(void *data, const char *path,
 				      FIRST_BLOB_WALK_MAX);
 }
 
+/*
+ * Which layout p's migrations folder is in at head, asked before any
+ * journal rule looks at it. When the run shares its migdirs (the
+ * binaries, `migguard check`), the folder is listed once for every
+ * check: the shared migdir is loaded into *d and its listing answers
+ * (a folder-layout project's migdir is given back unused). Otherwise
+ * the tree is listed for the question alone and *d stays NULL.
+ */
+static int project_layout(struct mg_layout_info *info, struct mg_migdir **d,
+			  struct mg_context *ctx, const struct mg_project *p)
+{
+	int err;
+
+	*d = NULL;
+	if (!ctx->migdirs)
+		return mg_layout_detect(info, ctx->cs->head, p->migrations);
+	err = mg_context_migdir(d, ctx, p);
+	if (err < 0)
+		return err;
+	mg_layout_detect_listing(info, &(*d)->files, (*d)->path);
+	return 0;
+}
+
+/*
+ * An unfinished `drizzle-kit up`: the 1.0 migrator refuses the folder and
+ * 0.45 ignores the new one, so nothing else about it is worth saying.
+ */
+static void report_both(struct mg_report *r, const struct mg_layout_info *info)
+{
+	char *message, *hint;
+
+	mg_layout_both_message(info, &message, &hint);
+	mg_report_add(r, "journal-invalid", info->journal_path, 0, 0, hint,
+		      "%s", message);
+	free(message);
+	free(hint);
+}
+
 int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 			  const struct mg_journal_options *opts)
 {
 	struct mg_journal_options o = *opts;
 	struct mg_migdir *d = NULL, *pd = NULL;
 	struct mg_tree *published = NULL;
+	struct mg_layout_info info;
+	enum mg_layout layout;
 	size_t i;
 	int err = 0;
 
@@ -1599,12 +1643,37 @@ int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 
 		if (!p->migrations || !mg_journal_project_touched(ctx, p))
 			continue;
+		/* The layout first: a folder-layout project has no journal. */
+		err = project_layout(&info, &d, ctx, p);
+		if (err < 0)
+			goto out;
+		layout = info.layout;
+		/* Another migrator: the journal is its own business. */
+		if (layout == MG_LAYOUT_BOTH && !mg_project_drizzle_migrator(p))
+			layout = MG_LAYOUT_JOURNAL;
+		if (layout == MG_LAYOUT_BOTH)
+			report_both(r, &info);
+		mg_layout_info_release(&info);
+		if (layout == MG_LAYOUT_BOTH || layout == MG_LAYOUT_FOLDER) {
+			mg_context_migdir_put(ctx, d);
+			d = NULL;
+		}
+		if (layout == MG_LAYOUT_BOTH)
+			continue;
 		if (!published) {
 			err = mg_context_published(&published, ctx);
 			if (err < 0)
 				goto out;
 		}
-		err = mg_context_migdir(&d, ctx, p);
+		if (layout == MG_LAYOUT_FOLDER) {
+			err = mg_journal_check_folder_project(r, ctx, p,
+							      published, &o);
+			if (err < 0)
+				goto out;
+			continue;
+		}
+		if (!d)
+			err = mg_context_migdir(&d, ctx, p);
 		if (err < 0)
 			goto out;
 		err = mg_context_migdir_at(&pd, ctx, published, p);

@@ -42,6 +42,9 @@ static const struct mg_rule rules[] = {
 	{ "journal-partial", "journal", MG_SEVERITY_ERROR,
 	  "the journal lists only a fraction of the SQL files: another "
 	  "migrator" },
+	{ "migration-renamed", "journal", MG_SEVERITY_ERROR,
+	  "a published 1.0 migration folder was renamed: the 1.0 migrator "
+	  "runs it again" },
 	/* lint */
 	{ "sql-parse-error", "lint", MG_SEVERITY_ERROR,
 	  "a statement the PostgreSQL 15 grammar rejects: it fails at deploy" },
