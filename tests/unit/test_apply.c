@@ -217,6 +217,7 @@ static void test_apply__unknown_row_and_moved_when(void **state)
 	assert_int_equal(r.items[0].line, 12);
 	assert_non_null(strstr(r.items[0].message, "applied with when 1500"));
 	assert_non_null(strstr(r.items[1].message, "no journal entry"));
+	assert_string_equal(r.items[1].rule, "applied-migration-missing");
 	/* 0001_b is later than 1700: drizzle would run it again. */
 	assert_true(pending[1]);
 	mg_report_release(&r);
