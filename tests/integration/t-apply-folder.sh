@@ -220,6 +220,15 @@ Applied 7 migrations: 7 applied, 7 expected"
 [ "$(psql_q "select count(*) from pg_database where datname like 'migguard_fresh_%'")" = 0 ] ||
 	fail "scratch database left behind"
 
+# Both layouts at once (an unfinished `drizzle-kit up`): rc.5 refuses
+# while meta/_journal.json exists; nothing is applied (exit 2).
+step 06
+two=$(rows two)
+cp -R "$MG_SOURCE_DIR/tests/fixtures/drizzle/step-02/src/migrations/meta" m/
+expect_exit 2 apply
+expect_err "migguard-apply: error: migrations in both drizzle layouts at once: 'm/meta/_journal.json' (drizzle-kit 0.31) and 7 migration folders such as 'm/20261203101957_init/migration.sql' (drizzle-kit 1.0): an unfinished \`drizzle-kit up\`: the 1.0 migrator refuses to run while meta/_journal.json exists, and 0.45 ignores the folders; run \`drizzle-kit up\` with drizzle-kit 1.0 and commit its result (meta/ removed), or remove the folders to stay on 0.31"
+[ "$(rows two)" = "$two" ] || fail "rows changed"
+
 # A repository: the project from drizzle.config.ts, --rev, and the
 # pre-push hook's apply (dry-run by default).
 pg_createdb repo
