@@ -1318,7 +1318,10 @@ static int folder_run(struct run *run, size_t errors_before)
 	size_t i, len;
 	int err, blocked = 0, upgrading = 0;
 
-	run->dir_path = display_path(run->req, f->path);
+	/* The folder itself (--migrations DIR outside the work tree: ""). */
+	run->dir_path = *f->path || !run->req->path_prefix ?
+			display_path(run->req, f->path) :
+			mg_xstrdup(run->req->path_prefix);
 	err = load_folders(run, &blocked);
 	if (err < 0 || blocked)
 		return err;
