@@ -503,7 +503,6 @@ static void print_outcome(const struct mg_cli *cli,
 			  const struct apply_opts *o)
 {
 	FILE *f = info_stream(cli);
-
 	size_t i;
 
 	if (!res->state_read)
