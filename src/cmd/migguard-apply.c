@@ -333,7 +333,8 @@ struct source {
 	struct mg_config cfg;
 	int cfg_loaded;
 	const struct mg_project *project;
-	struct mg_migdir *migdir;
+	struct mg_migdir *migdir;	/* the journal layout, or */
+	struct mg_migfolder *migfolder; /* the folder layout (drizzle 1.0) */
 	char *prefix; /* shown before paths for --migrations outside cwd */
 	struct mg_strlist env_files;
 	char *root; /* the work tree's top, no trailing '/' */
@@ -352,6 +353,39 @@ static int strip_dot_slash(char **out, const char *dir)
 	return 0;
 }
 
+/*
+ * The layout first (mg_layout_detect), then the model of that layout: a
+ * journal for 0.45's migrator, folders for 1.0's; both at once is an
+ * unfinished `drizzle-kit up`, which neither migrator runs as it is.
+ */
+static int load_migrations(struct source *s, const char *path)
+{
+	struct mg_layout_info info;
+	char *message = NULL, *hint = NULL;
+	int err;
+
+	err = mg_layout_detect(&info, s->tree, path);
+	if (err < 0)
+		return err;
+	switch (info.layout) {
+	case MG_LAYOUT_FOLDER:
+		err = mg_migfolder_load(&s->migfolder, s->tree, path);
+		break;
+	case MG_LAYOUT_BOTH:
+		mg_layout_both_message(&info, &message, &hint);
+		err = mg_error_set("%s: %s", message, hint);
+		break;
+	case MG_LAYOUT_JOURNAL:
+	case MG_LAYOUT_NONE:
+		err = mg_migdir_load(&s->migdir, s->tree, path);
+		break;
+	}
+	free(message);
+	free(hint);
+	mg_layout_info_release(&info);
+	return err;
+}
+
 static int open_source(struct source *s, const struct mg_cli *cli,
 		       const struct apply_opts *o)
 {
@@ -366,12 +400,12 @@ static int open_source(struct source *s, const struct mg_cli *cli,
 		if (mg_path_is_safe(dir)) {
 			err = mg_tree_open_dir(&s->tree, ".");
 			if (err == 0)
-				err = mg_migdir_load(&s->migdir, s->tree, dir);
+				err = load_migrations(s, dir);
 		} else {
 			/* Outside the current folder: show the given path. */
 			err = mg_tree_open_dir(&s->tree, dir);
 			if (err == 0)
-				err = mg_migdir_load(&s->migdir, s->tree, "");
+				err = load_migrations(s, "");
 			s->prefix = mg_xstrdup(dir);
 		}
 		mg_strlist_push(&s->env_files, ".env");
@@ -425,7 +459,7 @@ static int open_source(struct source *s, const struct mg_cli *cli,
 				   s->project->migrator, s->cfg.source);
 		goto out;
 	}
-	err = mg_migdir_load(&s->migdir, s->tree, s->project->migrations);
+	err = load_migrations(s, s->project->migrations);
 	if (err < 0)
 		goto out;
 	/* .env beside the drizzle config, then at the top. */
@@ -441,6 +475,7 @@ out:
 static void close_source(struct source *s)
 {
 	mg_migdir_free(s->migdir);
+	mg_migfolder_free(s->migfolder);
 	if (s->cfg_loaded)
 		mg_config_release(&s->cfg);
 	mg_tree_free(s->tree);
@@ -450,16 +485,53 @@ static void close_source(struct source *s)
 	mg_strlist_release(&s->env_files);
 }
 
+/* A folder name from the tree or the database, escaped for the terminal. */
+static void print_name(FILE *f, const char *prefix, const char *name)
+{
+	struct mg_strbuf sb = MG_STRBUF_INIT;
+
+	mg_strbuf_init(&sb);
+	mg_strbuf_adds(&sb, prefix);
+	mg_strbuf_add_quoted(&sb, name);
+	mg_strbuf_addch(&sb, '\n');
+	fwrite(sb.buf, 1, sb.len, f);
+	mg_strbuf_release(&sb);
+}
+
 static void print_outcome(const struct mg_cli *cli,
 			  const struct mg_apply_result *res,
 			  const struct apply_opts *o)
 {
 	FILE *f = info_stream(cli);
+	size_t i;
 
 	if (!res->state_read)
 		return;
+	if (res->upgraded) {
+		fprintf(f, "Upgrade of the migrations table drizzle-orm 0.45 "
+			"wrote (no \"name\" column), as drizzle-orm 1.0's "
+			"migrator does it%s:\n", res->committed ? "" :
+			" (then rolled back)");
+		for (i = 0; i < res->upgrade_nr; i++) {
+			const struct mg_apply_upgrade_row *u = &res->upgrade[i];
+
+			if (u->id_null)
+				fprintf(f, "  row NULL");
+			else
+				fprintf(f, "  row %lld", u->id);
+			if (u->created_at_null)
+				fprintf(f, " (created_at NULL)");
+			else
+				fprintf(f, " (created_at %lld)", u->created_at);
+			print_name(f, ": name ", u->name);
+		}
+	}
 	fprintf(f, "Migration state: %zu applied, %zu expected, %zu "
 		"pending\n", res->applied_before, res->expected, res->pending);
+	/* The folder layout: what runs, in its order (it may surprise). */
+	if (o->dry_run)
+		for (i = 0; i < res->run_nr; i++)
+			print_name(f, "  pending: ", res->run[i]);
 	if (!res->ran)
 		return;
 	if (res->committed)
@@ -531,6 +603,7 @@ int main(int argc, char **argv)
 	fprintf(info_stream(&cli), "Database: %s (from %s)\n", masked, from);
 	memset(&req, 0, sizeof(req));
 	req.migdir = src.migdir;
+	req.migfolder = src.migfolder;
 	req.path_prefix = src.prefix;
 	req.conninfo = url;
 	req.schema = o.schema;

@@ -20,16 +20,32 @@ struct run {
 	struct mg_pg *conn;
 	int in_transaction;
 	struct mg_apply_entry *entries;
-	char **sql_paths;    /* display paths, per entry */
+	char **sql_paths;    /* display paths, per entry (or folder) */
+	size_t sql_paths_nr;
 	char *journal_path;  /* display path */
 	struct mg_apply_row *rows;
 	size_t rows_nr;
 	unsigned char *pending;
+	/* The folder layout: the folders holding migration.sql. */
+	struct mg_apply_folder *folders;
+	struct mg_folder_migration **fitems; /* each one's migfolder item */
+	size_t folders_nr;
+	char *dir_path;	     /* display path of the migrations folder */
+	size_t *order;	     /* pending folders in the order they run */
+	size_t order_nr;
 };
 
 void mg_apply_result_release(struct mg_apply_result *res)
 {
+	size_t i;
+
 	free(res->target);
+	for (i = 0; i < res->upgrade_nr; i++)
+		free(res->upgrade[i].name);
+	free(res->upgrade);
+	for (i = 0; i < res->run_nr; i++)
+		free(res->run[i]);
+	free(res->run);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -281,7 +297,11 @@ void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
 				row->created_at, e->when);
 			continue;
 		}
-		mg_report_add(r, "applied-migration-modified", journal_path,
+		/*
+		 * 0.45 compares only the newest created_at: such a row is
+		 * ignored (or, when it is the newest, skips later entries).
+		 */
+		mg_report_add(r, "applied-migration-missing", journal_path,
 			0, 0,
 			"restore the migration, or, if the database has "
 			"migrations of another branch, recreate the local "
@@ -312,6 +332,252 @@ void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
 		}
 	}
 	free(applied);
+}
+
+/* ------------------------------------------- the folder layout (rc.5) --- */
+
+/* rc.5's sort in the upgrade run: millis, then localeCompare of names. */
+struct sort_key {
+	long long millis;
+	const char *name;
+	size_t index;
+};
+
+static int cmp_millis_name(const void *a_, const void *b_)
+{
+	const struct sort_key *a = a_, *b = b_;
+
+	if (a->millis != b->millis)
+		return a->millis < b->millis ? -1 : 1;
+	return mg_folder_name_cmp(a->name, b->name);
+}
+
+/* Indexes of folders sorted as rc.5 sorts them when it upgrades. */
+static size_t *by_millis_name(const struct mg_apply_folder *folders,
+			      size_t nr)
+{
+	struct sort_key *keys = mg_xcalloc(nr ? nr : 1, sizeof(*keys));
+	size_t *idx = mg_xcalloc(nr ? nr : 1, sizeof(*idx));
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		keys[i].millis = folders[i].millis;
+		keys[i].name = folders[i].name;
+		keys[i].index = i;
+	}
+	if (nr > 1)
+		qsort(keys, nr, sizeof(*keys), cmp_millis_name);
+	for (i = 0; i < nr; i++)
+		idx[i] = keys[i].index;
+	free(keys);
+	return idx;
+}
+
+/*
+ * rc.5: String(created_at), the last three characters replaced by "000",
+ * read as a number. NULL reads "null": NaN, which no folder has (a folder
+ * without 14 digits is refused before this).
+ */
+static int row_second(const struct mg_apply_row *row, long long *second)
+{
+	char text[32];
+	size_t n;
+
+	if (row->created_at_null)
+		return 0;
+	n = (size_t)snprintf(text, sizeof(text), "%lld", row->created_at);
+	/* substring(0, n - 3): nothing left is "" + "000", 0 ("-" too). */
+	if (n <= 3) {
+		*second = 0;
+		return 1;
+	}
+	text[n - 3] = '\0';
+	*second = strtoll(text, NULL, 10) * 1000;
+	return 1;
+}
+
+size_t mg_apply_upgrade_match(size_t *match,
+			      const struct mg_apply_folder *folders,
+			      size_t nr, const struct mg_apply_row *rows,
+			      size_t rows_nr)
+{
+	size_t *order = by_millis_name(folders, nr);
+	size_t i, k, unmatched = 0;
+
+	for (i = 0; i < rows_nr; i++) {
+		const struct mg_apply_row *row = &rows[i];
+		size_t candidates = 0, by_hash = (size_t)-1;
+		size_t first_hash = (size_t)-1, only = (size_t)-1;
+		long long second = 0;
+		int has_second = row_second(row, &second);
+
+		for (k = 0; k < nr; k++) {
+			const struct mg_apply_folder *f = &folders[order[k]];
+			int same_hash = row->hash && !strcmp(f->hash, row->hash);
+
+			/* byHash: a Map set in order, so the last one wins. */
+			if (same_hash)
+				by_hash = order[k];
+			if (!has_second || f->millis != second)
+				continue;
+			candidates++;
+			only = order[k];
+			if (same_hash && first_hash == (size_t)-1)
+				first_hash = order[k];
+		}
+		if (candidates == 1)
+			match[i] = only;
+		else if (candidates > 1)
+			match[i] = first_hash;
+		else
+			match[i] = by_hash;
+		unmatched += match[i] == (size_t)-1;
+	}
+	free(order);
+	return unmatched;
+}
+
+static const struct mg_apply_folder *folder_by_name(
+	const struct mg_apply_folder *folders, size_t nr, const char *name,
+	size_t *index)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (!strcmp(folders[i].name, name)) {
+			*index = i;
+			return &folders[i];
+		}
+	}
+	return NULL;
+}
+
+/* The first folder with this hash that no row names, or NULL. */
+static const struct mg_apply_folder *unnamed_by_hash(
+	const struct mg_apply_folder *folders, size_t nr,
+	const unsigned char *named, const char *hash)
+{
+	size_t i;
+
+	for (i = 0; hash && i < nr; i++)
+		if (!named[i] && !strcmp(folders[i].hash, hash))
+			return &folders[i];
+	return NULL;
+}
+
+void mg_apply_folder_analyse(struct mg_report *r, unsigned char *pending,
+			     const struct mg_apply_folder *folders, size_t nr,
+			     const struct mg_apply_row *rows, size_t rows_nr,
+			     const char *dir_path)
+{
+	unsigned char *named = mg_xcalloc(nr ? nr : 1, 1);
+	size_t i, j;
+
+	/* rc.5: pending = every folder whose name is not in the table. */
+	for (i = 0; i < rows_nr; i++)
+		if (rows[i].name && folder_by_name(folders, nr, rows[i].name,
+						   &j))
+			named[j] = 1;
+	for (i = 0; i < rows_nr; i++) {
+		const struct mg_apply_row *row = &rows[i];
+		const struct mg_apply_folder *f, *again;
+		char short_hash[16], id[32];
+
+		snprintf(short_hash, sizeof(short_hash), short_hash_fmt,
+			 row->hash ? row->hash : "NULL");
+		if (row->id_null)
+			snprintf(id, sizeof(id), "NULL");
+		else
+			snprintf(id, sizeof(id), "%lld", row->id);
+		if (!row->name) {
+			/* getMigrationsToRun drops NULL names. */
+			again = unnamed_by_hash(folders, nr, named, row->hash);
+			if (again)
+				mg_report_add(r, "applied-migration-modified",
+					again->sql_path, 0, 0,
+					"set the row's name to the folder's "
+					"name, or delete the row",
+					"the migrations table has a row (id "
+					"%s, hash %s) without name: drizzle's "
+					"migrator does not count it, and runs "
+					"'%s', which has its hash, again", id,
+					short_hash, again->name);
+			else
+				mg_report_add(r, "applied-migration-modified",
+					dir_path, 0, 0,
+					"set the row's name to its migration "
+					"folder's name, or delete the row",
+					"the migrations table has a row (id "
+					"%s, hash %s) without name: drizzle's "
+					"migrator does not count it", id,
+					short_hash);
+			continue;
+		}
+		f = folder_by_name(folders, nr, row->name, &j);
+		if (f) {
+			if (row->hash && !strcmp(row->hash, f->hash))
+				continue;
+			mg_report_add(r, "applied-migration-modified",
+				f->sql_path, 0, 0,
+				"restore the file as it was applied and put "
+				"the change in a new migration",
+				"'%s' was changed after it was applied (the "
+				"database has hash %s, the file hashes "
+				"%.12s): drizzle's migrator never compares "
+				"them, so the change will never reach a "
+				"database that already applied it", f->name,
+				short_hash, f->hash);
+			continue;
+		}
+		again = unnamed_by_hash(folders, nr, named, row->hash);
+		if (again) {
+			char *hint = mg_xstrfmt(
+				"rename the folder back to '%s' (or, if the "
+				"new name is meant, set name = '%s' in row "
+				"%s)", row->name, again->name, id);
+
+			mg_report_add(r, "applied-migration-missing",
+				again->sql_path, 0, 0, hint,
+				"'%s' was applied (row id %s) and its folder "
+				"is gone, but '%s' holds the same "
+				"migration.sql: a renamed folder, which "
+				"drizzle's migrator runs again as a new one "
+				"(a statement that cannot run twice fails the "
+				"run, others leave a second row with the same "
+				"hash)", row->name, id, again->name);
+			free(hint);
+			continue;
+		}
+		mg_report_add(r, "applied-migration-missing", dir_path, 0, 0,
+			"restore the folder (git log --diff-filter=D names "
+			"the commit that removed it), or, if the database "
+			"has migrations of another branch, recreate the "
+			"local database and apply from zero",
+			"'%s' was applied (row id %s, hash %s) but its "
+			"folder is gone: drizzle's migrator says nothing, and "
+			"the database keeps what it did", row->name, id,
+			short_hash);
+	}
+	for (i = 0; i < nr; i++)
+		pending[i] = !named[i];
+	free(named);
+}
+
+size_t mg_apply_folder_order(size_t *order,
+			     const struct mg_apply_folder *folders, size_t nr,
+			     const unsigned char *pending, int upgrading)
+{
+	size_t *sorted = upgrading ? by_millis_name(folders, nr) : NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < nr; i++) {
+		size_t k = sorted ? sorted[i] : i;
+
+		if (pending[k])
+			order[n++] = k;
+	}
+	free(sorted);
+	return n;
 }
 
 /* drizzle-kit 1.0's `up`: folder YYYYMMDDHHMMSS_<tag after its '_'>. */
@@ -355,6 +621,19 @@ static void rollback(struct run *run)
 	mg_pg_exec(run->conn, "ROLLBACK", NULL);
 }
 
+static void rows_release(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->rows_nr; i++) {
+		free(run->rows[i].hash);
+		free(run->rows[i].name);
+	}
+	free(run->rows);
+	run->rows = NULL;
+	run->rows_nr = 0;
+}
+
 static void run_release(struct run *run)
 {
 	const struct mg_apply_hooks *h = run->req->hooks;
@@ -370,19 +649,18 @@ static void run_release(struct run *run)
 		mg_error_set("%s", saved);
 		free(saved);
 	}
-	for (i = 0; i < run->rows_nr; i++) {
-		free(run->rows[i].hash);
-		free(run->rows[i].name);
-	}
-	free(run->rows);
-	if (run->sql_paths)
-		for (i = 0; i < run->req->migdir->nr; i++)
-			free(run->sql_paths[i]);
+	rows_release(run);
+	for (i = 0; i < run->sql_paths_nr; i++)
+		free(run->sql_paths[i]);
 	free(run->sql_paths);
 	free(run->entries);
 	free(run->journal_path);
 	free(run->qtable);
 	free(run->pending);
+	free(run->folders);
+	free(run->fitems);
+	free(run->dir_path);
+	free(run->order);
 }
 
 static char *display_path(const struct mg_apply_request *req,
@@ -409,6 +687,7 @@ static int load_entries(struct run *run, int *blocked)
 				    d->journal_error ? d->journal_error : "");
 	run->entries = mg_xcalloc(d->nr ? d->nr : 1, sizeof(*run->entries));
 	run->sql_paths = mg_xcalloc(d->nr ? d->nr : 1, sizeof(char *));
+	run->sql_paths_nr = d->nr;
 	for (i = 0; i < d->nr; i++) {
 		struct mg_migration *m = &d->items[i];
 		struct mg_apply_entry *e = &run->entries[i];
@@ -542,15 +821,25 @@ static int count_rows(struct run *run, size_t *count)
 	return err;
 }
 
+/* One migration to run and record, whichever layout it comes from. */
+struct unit {
+	const char *tag;      /* journal tag or folder name, for messages */
+	const char *sql_path; /* display path */
+	const char *sql;      /* its bytes */
+	size_t len;
+	const char *hash;
+	long long created_at;
+	const char *name;     /* the "name" cell, or NULL for none */
+};
+
 /*
  * A statement failed. A lost connection or an abort cannot run (< 0);
  * anything else is an apply-failed finding at the statement (0).
  */
-static int statement_failed(struct run *run, size_t idx, const char *sql,
-			    size_t len, const struct mg_apply_chunk *chunk,
+static int statement_failed(struct run *run, const struct unit *u,
+			    const struct mg_apply_chunk *chunk,
 			    struct mg_pg_diag *pe)
 {
-	const struct mg_apply_entry *e = &run->entries[idx];
 	struct mg_strbuf hint = MG_STRBUF_INIT;
 	struct mg_srcmap map;
 	unsigned line, col;
@@ -559,17 +848,17 @@ static int statement_failed(struct run *run, size_t idx, const char *sql,
 
 	if (aborted(run)) {
 		err = mg_error_set("interrupted while applying '%s': rolled "
-				   "back, nothing was applied", e->tag);
+				   "back, nothing was applied", u->tag);
 		goto out;
 	}
 	if (pe->connection_lost) {
 		err = mg_error_set("lost the connection while applying '%s' "
-				   "(%s): nothing was committed", e->tag,
+				   "(%s): nothing was committed", u->tag,
 				   pe->message);
 		goto out;
 	}
-	off = mg_apply_error_offset(sql, len, chunk, pe->position);
-	mg_srcmap_init(&map, sql, len);
+	off = mg_apply_error_offset(u->sql, u->len, chunk, pe->position);
+	mg_srcmap_init(&map, u->sql, u->len);
 	mg_srcmap_locate(&map, off, &line, &col);
 	mg_srcmap_release(&map);
 	mg_strbuf_init(&hint);
@@ -580,7 +869,7 @@ static int statement_failed(struct run *run, size_t idx, const char *sql,
 	mg_strbuf_addf(&hint, "nothing was applied: the %zu pending "
 		       "migration%s ran in one transaction, rolled back",
 		       run->res->pending, run->res->pending == 1 ? "" : "s");
-	mg_report_add(run->r, "apply-failed", e->sql_path, line, col,
+	mg_report_add(run->r, "apply-failed", u->sql_path, line, col,
 		      hint.buf, "%s", pe->message);
 out:
 	mg_strbuf_release(&hint);
@@ -588,61 +877,52 @@ out:
 }
 
 /* Run one migration's chunks and record it. 1 when a statement failed. */
-static int apply_one(struct run *run, size_t idx)
+static int run_unit(struct run *run, const struct unit *u)
 {
-	struct mg_migration *m = &run->req->migdir->items[idx];
-	const struct mg_apply_entry *e = &run->entries[idx];
 	struct mg_apply_chunk *chunks = NULL;
 	struct mg_pg_diag pe;
-	const char *sql, *params[3];
-	char when[32], *insert = NULL, *name = NULL;
-	size_t len, nr = 0, i;
-	int err;
+	const char *params[3];
+	char when[32], *insert = NULL;
+	size_t nr = 0, i;
+	int err = 0;
 
 	memset(&pe, 0, sizeof(pe));
-	err = mg_migdir_sql(run->req->migdir, m, &sql, &len);
-	if (err < 0)
-		goto out;
-	mg_apply_split(&chunks, &nr, sql, len);
+	mg_apply_split(&chunks, &nr, u->sql, u->len);
 	for (i = 0; i < nr; i++) {
 		char *text;
 
 		if (aborted(run)) {
 			err = mg_error_set("interrupted before '%s': rolled "
 					   "back, nothing was applied",
-					   e->tag);
+					   u->tag);
 			goto out;
 		}
-		text = mg_xstrndup(sql + chunks[i].offset, chunks[i].len);
+		text = mg_xstrndup(u->sql + chunks[i].offset, chunks[i].len);
 		err = mg_pg_exec(run->conn, text, &pe);
 		free(text);
 		if (err < 0) {
-			err = statement_failed(run, idx, sql, len, &chunks[i],
-					       &pe);
+			err = statement_failed(run, u, &chunks[i], &pe);
 			if (err == 0)
 				err = 1;
 			goto out;
 		}
 	}
-	snprintf(when, sizeof(when), "%lld", e->when);
-	params[0] = e->hash;
+	snprintf(when, sizeof(when), "%lld", u->created_at);
+	params[0] = u->hash;
 	params[1] = when;
-	if (run->res->has_name_column) {
-		name = folder_name(e);
-		params[2] = name;
-	}
+	params[2] = u->name;
 	insert = mg_xstrfmt("insert into %s (\"hash\", \"created_at\"%s) "
 			    "values($1, $2%s)", run->qtable,
-			    name ? ", \"name\"" : "", name ? ", $3" : "");
+			    u->name ? ", \"name\"" : "", u->name ? ", $3" : "");
 	{
 		struct mg_pg_rows rows;
 
-		err = mg_pg_query(run->conn, &rows, insert, name ? 3 : 2,
+		err = mg_pg_query(run->conn, &rows, insert, u->name ? 3 : 2,
 				  params, &pe);
 		mg_pg_rows_release(&rows);
 	}
 	if (err < 0) {
-		err = mg_error_set("cannot record '%s' in %s: %s", e->tag,
+		err = mg_error_set("cannot record '%s' in %s: %s", u->tag,
 				   run->qtable, pe.message);
 		goto out;
 	}
@@ -650,8 +930,33 @@ static int apply_one(struct run *run, size_t idx)
 out:
 	mg_pg_diag_release(&pe);
 	free(insert);
-	free(name);
 	free(chunks);
+	return err;
+}
+
+/* A journal entry: 1 when a statement failed. */
+static int apply_one(struct run *run, size_t idx)
+{
+	struct mg_migration *m = &run->req->migdir->items[idx];
+	const struct mg_apply_entry *e = &run->entries[idx];
+	struct unit u;
+	char *name = NULL;
+	int err;
+
+	memset(&u, 0, sizeof(u));
+	err = mg_migdir_sql(run->req->migdir, m, &u.sql, &u.len);
+	if (err < 0)
+		return err;
+	u.tag = e->tag;
+	u.sql_path = e->sql_path;
+	u.hash = e->hash;
+	u.created_at = e->when;
+	if (run->res->has_name_column) {
+		name = folder_name(e);
+		u.name = name;
+	}
+	err = run_unit(run, &u);
+	free(name);
 	return err;
 }
 
@@ -663,7 +968,11 @@ static size_t error_count(const struct mg_report *r)
 	return errors;
 }
 
-static int begin_locked(struct run *run)
+/*
+ * BEGIN, the lock, CREATE SCHEMA, and, for the journal layout (table_045),
+ * 0.45's CREATE TABLE.
+ */
+static int begin_locked(struct run *run, int table_045)
 {
 	char key[32], *sql = NULL, *qschema = NULL;
 	const char *params[1];
@@ -687,7 +996,7 @@ static int begin_locked(struct run *run)
 	qschema = mg_pg_quote_ident(run->schema);
 	sql = mg_xstrfmt("CREATE SCHEMA IF NOT EXISTS %s", qschema);
 	err = exec(run, sql);
-	if (err < 0)
+	if (err < 0 || !table_045)
 		goto out;
 	free(sql);
 	sql = mg_xstrfmt("CREATE TABLE IF NOT EXISTS %s (\n"
@@ -721,10 +1030,393 @@ static int finish(struct run *run, size_t errors_before)
 	return 0;
 }
 
+/* ------------------------------------------- a run on the folder layout --- */
+
+static void locate_bad_text(const char *sql, size_t len, size_t bad,
+			    unsigned *line, unsigned *col)
+{
+	struct mg_srcmap map;
+
+	mg_srcmap_init(&map, sql, len);
+	mg_srcmap_locate(&map, bad - 1, line, col);
+	mg_srcmap_release(&map);
+}
+
+/*
+ * The folders rc.5's migrator runs (those holding migration.sql), read
+ * and hashed; findings for what it would choke on or mis-hash, which
+ * block the run before any connection.
+ */
+static int load_folders(struct run *run, int *blocked)
+{
+	struct mg_migfolder *f = run->req->migfolder;
+	size_t i, n = 0;
+
+	run->folders = mg_xcalloc(f->nr ? f->nr : 1, sizeof(*run->folders));
+	run->fitems = mg_xcalloc(f->nr ? f->nr : 1, sizeof(*run->fitems));
+	run->sql_paths = mg_xcalloc(f->nr ? f->nr : 1, sizeof(char *));
+	for (i = 0; i < f->nr; i++) {
+		struct mg_folder_migration *m = &f->items[i];
+		struct mg_apply_folder *af = &run->folders[n];
+		const char *sql;
+		size_t len, bad;
+
+		/* A snapshot without migration.sql: rc.5 never runs it. */
+		if (!m->sql_path)
+			continue;
+		run->fitems[n] = m;
+		run->sql_paths[n] = display_path(run->req, m->sql_path);
+		run->sql_paths_nr = ++n;
+		run->folders_nr = n;
+		af->name = m->name;
+		af->millis = m->millis;
+		af->sql_path = run->sql_paths[n - 1];
+		if (mg_migfolder_sql(f, m, &sql, &len) < 0)
+			return mg_error_set("'%s' is unreadable: drizzle's "
+					    "migrator stops there too",
+					    af->sql_path);
+		bad = mg_apply_check_text(sql, len);
+		if (bad) {
+			unsigned line, col;
+
+			locate_bad_text(sql, len, bad, &line, &col);
+			mg_report_add(run->r, "apply-failed", af->sql_path,
+				line, col,
+				"save the file as UTF-8 without NUL bytes",
+				"'%s' is not valid UTF-8 text: drizzle would "
+				"hash and run a different text", m->name);
+			*blocked = 1;
+		}
+		if (m->millis < 0) {
+			/* formatToMillis: NaN, and the insert fails. */
+			mg_report_add(run->r, "apply-failed", af->sql_path,
+				0, 0,
+				"rename the folder to <YYYYMMDDHHMMSS>_<name> "
+				"(the UTC time, as drizzle-kit generate names "
+				"folders), later than the folders it must "
+				"follow",
+				"migration folder '%s' does not start with 14 "
+				"digits (YYYYMMDDHHMMSS): drizzle's migrator "
+				"reads its created_at as NaN, and recording it "
+				"fails the whole run (invalid input syntax for "
+				"type bigint: \"NaN\")", m->name);
+			*blocked = 1;
+		}
+		mg_sha256_hex(af->hash, sql, len);
+	}
+	run->res->expected = n;
+	return 0;
+}
+
+/* "YYYYMMDDHHMMSS" of epoch milliseconds, UTC (what up names a folder). */
+static void utc_stamp(char *stamp, size_t size, long long millis)
+{
+	time_t secs = (time_t)(millis / 1000);
+	struct tm tm;
+
+	if (millis < 0 || !gmtime_r(&secs, &tm))
+		memset(&tm, 0, sizeof(tm));
+	strftime(stamp, size, "%Y%m%d%H%M%S", &tm);
+}
+
+/*
+ * rc.5's upToV1 on a table 0.45 wrote: every row matched to a folder,
+ * else nothing changes (applied-migration-missing findings, as rc.5
+ * refuses); then the two columns and a name per row, as rc.5 writes them.
+ */
+static int folder_upgrade(struct run *run)
+{
+	struct mg_apply_result *res = run->res;
+	struct mg_strbuf ids = MG_STRBUF_INIT;
+	struct mg_pg_diag pe;
+	size_t *match = NULL, unmatched, i;
+	char *sql = NULL;
+	int err;
+
+	memset(&pe, 0, sizeof(pe));
+	err = read_state(run);
+	if (err < 0)
+		goto out;
+	match = mg_xcalloc(run->rows_nr ? run->rows_nr : 1, sizeof(*match));
+	unmatched = mg_apply_upgrade_match(match, run->folders,
+					   run->folders_nr, run->rows,
+					   run->rows_nr);
+	mg_strbuf_init(&ids);
+	for (i = 0; i < run->rows_nr; i++) {
+		if (match[i] != (size_t)-1)
+			continue;
+		if (ids.len)
+			mg_strbuf_adds(&ids, ", ");
+		if (run->rows[i].id_null)
+			mg_strbuf_adds(&ids, "null");
+		else
+			mg_strbuf_addf(&ids, "%lld", run->rows[i].id);
+	}
+	for (i = 0; i < run->rows_nr; i++) {
+		const struct mg_apply_row *row = &run->rows[i];
+		char stamp[32], id[32], *hint;
+
+		if (match[i] != (size_t)-1)
+			continue;
+		if (row->id_null)
+			snprintf(id, sizeof(id), "NULL");
+		else
+			snprintf(id, sizeof(id), "%lld", row->id);
+		utc_stamp(stamp, sizeof(stamp), row->created_at);
+		hint = mg_xstrfmt("restore the migration's folder (`drizzle-kit "
+				  "up` names it %s_<tag without its number>), "
+				  "or, if the database has migrations of "
+				  "another branch, recreate the local database "
+				  "and apply from zero", stamp);
+		mg_report_add(run->r, "applied-migration-missing",
+			run->dir_path, 0, 0, hint,
+			"row id %s of %s (created_at %s%lld, hash %.12s), "
+			"written by drizzle-orm 0.45, matches no migration "
+			"folder: drizzle's migrator refuses to upgrade the "
+			"table and changes nothing (\"we found %zu "
+			"migrations (ids: %s) in the database that do not "
+			"match any local migration\")", id, run->qtable,
+			row->created_at_null ? "NULL, read as " : "",
+			row->created_at, row->hash ? row->hash : "NULL",
+			unmatched, ids.buf);
+		free(hint);
+	}
+	if (unmatched)
+		goto out;
+	res->upgraded = 1;
+	res->upgrade = mg_xcalloc(run->rows_nr ? run->rows_nr : 1,
+				  sizeof(*res->upgrade));
+	res->upgrade_nr = run->rows_nr;
+	for (i = 0; i < run->rows_nr; i++) {
+		struct mg_apply_upgrade_row *u = &res->upgrade[i];
+
+		u->id = run->rows[i].id;
+		u->id_null = run->rows[i].id_null;
+		u->created_at = run->rows[i].created_at;
+		u->created_at_null = run->rows[i].created_at_null;
+		u->name = mg_xstrdup(run->folders[match[i]].name);
+	}
+	/* up-migrations/pg.js, statement for statement. */
+	sql = mg_xstrfmt("ALTER TABLE %s ADD COLUMN IF NOT EXISTS \"name\" "
+			 "text", run->qtable);
+	err = exec(run, sql);
+	if (err < 0)
+		goto out;
+	free(sql);
+	sql = mg_xstrfmt("ALTER TABLE %s ADD COLUMN IF NOT EXISTS "
+			 "\"applied_at\" timestamp with time zone DEFAULT "
+			 "now()", run->qtable);
+	err = exec(run, sql);
+	if (err < 0)
+		goto out;
+	free(sql);
+	sql = mg_xstrfmt("UPDATE %s SET \"name\" = $1, \"applied_at\" = NULL "
+			 "WHERE \"id\" = $2", run->qtable);
+	for (i = 0; i < run->rows_nr; i++) {
+		struct mg_pg_rows rows;
+		const char *params[2];
+		char id[32];
+
+		snprintf(id, sizeof(id), "%lld", run->rows[i].id);
+		params[0] = res->upgrade[i].name;
+		params[1] = run->rows[i].id_null ? NULL : id;
+		err = mg_pg_query(run->conn, &rows, sql, 2, params, &pe);
+		mg_pg_rows_release(&rows);
+		if (err < 0) {
+			err = mg_error_set("cannot upgrade %s: %s", run->qtable,
+					   pe.message);
+			goto out;
+		}
+	}
+	run->res->has_name_column = 1;
+out:
+	mg_pg_diag_release(&pe);
+	mg_strbuf_release(&ids);
+	free(match);
+	free(sql);
+	return err;
+}
+
+/*
+ * The table as rc.5 leaves it before it reads the applied names: made
+ * with its five columns when missing, upgraded when 0.45 wrote it.
+ */
+static int folder_table(struct run *run, int *upgrading)
+{
+	struct mg_pg_rows rows;
+	const char *params[1];
+	char *sql = NULL;
+	int err, exists, named;
+
+	*upgrading = 0;
+	params[0] = run->qtable;
+	err = mg_pg_query(run->conn, &rows,
+		"select to_regclass($1) is not null, exists (select 1 from "
+		"pg_catalog.pg_attribute where attrelid = to_regclass($1) and "
+		"attname = 'name' and attnum > 0 and not attisdropped)", 1,
+		params, NULL);
+	exists = err >= 0 && mg_pg_rows_get(&rows, 0, 0) &&
+		 !strcmp(mg_pg_rows_get(&rows, 0, 0), "t");
+	named = err >= 0 && mg_pg_rows_get(&rows, 0, 1) &&
+		!strcmp(mg_pg_rows_get(&rows, 0, 1), "t");
+	mg_pg_rows_release(&rows);
+	if (err < 0)
+		return err;
+	if (exists && named) {
+		run->res->has_name_column = 1;
+		return 0;
+	}
+	if (exists) {
+		*upgrading = 1;
+		return folder_upgrade(run);
+	}
+	sql = mg_xstrfmt("CREATE TABLE IF NOT EXISTS %s (\n"
+			 "\t\t\t\tid SERIAL PRIMARY KEY,\n"
+			 "\t\t\t\thash text NOT NULL,\n"
+			 "\t\t\t\tcreated_at bigint,\n"
+			 "\t\t\t\tname text,\n"
+			 "\t\t\t\tapplied_at timestamp with time zone "
+			 "DEFAULT now()\n"
+			 "\t\t\t)", run->qtable);
+	err = exec(run, sql);
+	free(sql);
+	if (err == 0)
+		run->res->has_name_column = 1;
+	return err;
+}
+
+static int connect_db(struct run *run)
+{
+	const struct mg_apply_hooks *h = run->req->hooks;
+	int err;
+
+	err = mg_pg_connect(&run->conn, run->req->conninfo, run->req->dbname,
+			    run->req->allow_remote);
+	if (err < 0) {
+		run->res->unreachable = 1;
+		return err;
+	}
+	if (h && h->set_cancel)
+		h->set_cancel(h->ctx, mg_pg_cancel_handle(run->conn));
+	return 0;
+}
+
+/* A run cut short by a signal says so, whatever failed first. */
+static int lost(struct run *run, int err)
+{
+	if (aborted(run) && strncmp(mg_error_last(), "interrupted", 11))
+		return mg_error_set("interrupted: rolled back, nothing was "
+				    "applied");
+	return err;
+}
+
+static int folder_run(struct run *run, size_t errors_before)
+{
+	struct mg_apply_result *res = run->res;
+	struct mg_migfolder *f = run->req->migfolder;
+	const char *sql;
+	size_t i, len;
+	int err, blocked = 0, upgrading = 0;
+
+	/* The folder itself (--migrations DIR outside the work tree: ""). */
+	run->dir_path = *f->path || !run->req->path_prefix ?
+			display_path(run->req, f->path) :
+			mg_xstrdup(run->req->path_prefix);
+	err = load_folders(run, &blocked);
+	if (err < 0 || blocked)
+		return err;
+	err = connect_db(run);
+	if (err < 0)
+		return err;
+	err = begin_locked(run, 0);
+	if (err == 0)
+		err = folder_table(run, &upgrading);
+	if (err < 0)
+		return lost(run, err);
+	if (error_count(run->r) > errors_before) {
+		rollback(run);
+		return 0;
+	}
+	rows_release(run);
+	err = read_state(run);
+	if (err < 0)
+		return lost(run, err);
+	res->applied_before = run->rows_nr;
+	res->applied_after = run->rows_nr;
+	res->state_read = 1;
+	run->pending = mg_xcalloc(run->folders_nr ? run->folders_nr : 1, 1);
+	mg_apply_folder_analyse(run->r, run->pending, run->folders,
+				run->folders_nr, run->rows, run->rows_nr,
+				run->dir_path);
+	run->order = mg_xcalloc(run->folders_nr ? run->folders_nr : 1,
+				sizeof(*run->order));
+	run->order_nr = mg_apply_folder_order(run->order, run->folders,
+					      run->folders_nr, run->pending,
+					      upgrading);
+	res->pending = run->order_nr;
+	res->run = mg_xcalloc(run->order_nr ? run->order_nr : 1,
+			      sizeof(*res->run));
+	for (i = 0; i < run->order_nr; i++)
+		res->run[i] = mg_xstrdup(run->folders[run->order[i]].name);
+	res->run_nr = run->order_nr;
+	for (i = 0; i < run->order_nr; i++) {
+		size_t k = run->order[i];
+
+		if (mg_migfolder_sql(f, run->fitems[k], &sql, &len) < 0)
+			continue;
+		err = mg_lint_transaction_control(run->r,
+						  run->folders[k].sql_path,
+						  sql, len);
+		if (err < 0) {
+			rollback(run);
+			return err;
+		}
+	}
+	if (error_count(run->r) > errors_before ||
+	    run->req->mode == MG_APPLY_CHECK) {
+		rollback(run);
+		return 0;
+	}
+	res->ran = res->pending > 0 || res->upgraded;
+	for (i = 0; i < run->order_nr; i++) {
+		const struct mg_apply_folder *af = &run->folders[run->order[i]];
+		struct unit u;
+
+		memset(&u, 0, sizeof(u));
+		err = mg_migfolder_sql(f, run->fitems[run->order[i]], &u.sql,
+				       &u.len);
+		if (err < 0)
+			return err;
+		u.tag = af->name;
+		u.sql_path = af->sql_path;
+		u.hash = af->hash;
+		u.created_at = af->millis;
+		u.name = af->name;
+		err = run_unit(run, &u);
+		if (err > 0) {
+			rollback(run);
+			res->ran = 0;
+			return 0;
+		}
+		if (err < 0)
+			return lost(run, err);
+	}
+	err = count_rows(run, &res->applied_after);
+	if (err < 0)
+		return lost(run, err);
+	if (res->applied_after != res->expected)
+		mg_report_add(run->r, "apply-count-mismatch", run->dir_path, 0,
+			0, "see the other findings: rows that no migration "
+			"folder names, or two rows of one folder",
+			"after applying, %s records %zu migration%s but the "
+			"folder has %zu", run->qtable, res->applied_after,
+			res->applied_after == 1 ? "" : "s", res->expected);
+	return finish(run, errors_before);
+}
+
 int mg_apply_run(struct mg_report *r, struct mg_apply_result *res,
 		 const struct mg_apply_request *req)
 {
-	const struct mg_apply_hooks *h = req->hooks;
 	struct mg_pg_target target;
 	struct run run;
 	char *remote = NULL, *qschema = NULL, *qtab = NULL;
@@ -742,8 +1434,6 @@ int mg_apply_run(struct mg_report *r, struct mg_apply_result *res,
 	qschema = mg_pg_quote_ident(run.schema);
 	qtab = mg_pg_quote_ident(run.table);
 	run.qtable = mg_xstrfmt("%s.%s", qschema, qtab);
-	run.journal_path = display_path(req, req->migdir->journal_path);
-	res->expected = req->migdir->nr;
 
 	/* Where it would connect, judged before any connection. */
 	err = mg_pg_target_parse(&target, req->conninfo);
@@ -761,19 +1451,20 @@ int mg_apply_run(struct mg_report *r, struct mg_apply_result *res,
 			"", target.service, *target.service ? "')" : "");
 		goto out;
 	}
+	if (req->migfolder) {
+		err = folder_run(&run, errors_before);
+		goto out;
+	}
+	run.journal_path = display_path(req, req->migdir->journal_path);
+	res->expected = req->migdir->nr;
 	err = load_entries(&run, &blocked);
 	if (err < 0 || blocked)
 		goto out;
 
-	err = mg_pg_connect(&run.conn, req->conninfo, req->dbname,
-			    req->allow_remote);
-	if (err < 0) {
-		res->unreachable = 1;
+	err = connect_db(&run);
+	if (err < 0)
 		goto out;
-	}
-	if (h && h->set_cancel)
-		h->set_cancel(h->ctx, mg_pg_cancel_handle(run.conn));
-	err = begin_locked(&run);
+	err = begin_locked(&run, 1);
 	if (err < 0)
 		goto lost;
 	err = read_state(&run);
@@ -823,9 +1514,7 @@ int mg_apply_run(struct mg_report *r, struct mg_apply_result *res,
 	err = finish(&run, errors_before);
 	goto out;
 lost:
-	if (aborted(&run) && strncmp(mg_error_last(), "interrupted", 11))
-		err = mg_error_set("interrupted: rolled back, nothing was "
-				   "applied");
+	err = lost(&run, err);
 out:
 	run_release(&run);
 	mg_pg_target_release(&target);

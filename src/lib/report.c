@@ -97,6 +97,8 @@ static const struct mg_rule rules[] = {
 	  "a migration statement failed" },
 	{ "applied-migration-modified", "apply", MG_SEVERITY_ERROR,
 	  "an applied migration's file no longer matches its hash" },
+	{ "applied-migration-missing", "apply", MG_SEVERITY_ERROR,
+	  "a row in the migrations table whose migration is gone" },
 	{ "migration-would-be-skipped", "apply", MG_SEVERITY_ERROR,
 	  "drizzle's migrator would silently skip a migration" },
 	{ "apply-count-mismatch", "apply", MG_SEVERITY_ERROR,

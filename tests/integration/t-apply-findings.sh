@@ -68,7 +68,7 @@ psql_q "update drizzle.__drizzle_migrations set created_at = 1700000000000 where
 # A row no journal entry matches (another branch's migration).
 psql_q "insert into drizzle.__drizzle_migrations (hash, created_at) values ('abc', 1700000000500)" app
 expect_exit 1 migguard-apply --migrations m --database-url "$DB_URL"
-expect_contains "$OUT" "m/meta/_journal.json:1:1: error: the database has an applied migration (id 14, created_at 1700000000500, hash abc) that no journal entry matches [applied-migration-modified]"
+expect_contains "$OUT" "m/meta/_journal.json:1:1: error: the database has an applied migration (id 14, created_at 1700000000500, hash abc) that no journal entry matches [applied-migration-missing]"
 # Serial ids advance with rolled back runs too (14, not 8).
 psql_q "delete from drizzle.__drizzle_migrations where hash = 'abc'" app
 expect_exit 0 migguard-apply --migrations m --database-url "$DB_URL"

@@ -27,6 +27,7 @@ cd ..
 # HEAD lacks the applied third migration: a row no journal entry matches.
 expect_exit 1 env -u DATABASE_URL migguard-apply --rev HEAD
 expect_contains "$OUT" "packages/db/src/migrations/meta/_journal.json:1:1: error: the database has an applied migration (id 3,"
+expect_contains "$OUT" "that no journal entry matches [applied-migration-missing]"
 
 # Findings name repository-relative paths.
 printf 'SELECT nope;\n' >>packages/db/src/migrations/0002_plan_summary.sql

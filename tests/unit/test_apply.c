@@ -217,6 +217,7 @@ static void test_apply__unknown_row_and_moved_when(void **state)
 	assert_int_equal(r.items[0].line, 12);
 	assert_non_null(strstr(r.items[0].message, "applied with when 1500"));
 	assert_non_null(strstr(r.items[1].message, "no journal entry"));
+	assert_string_equal(r.items[1].rule, "applied-migration-missing");
 	/* 0001_b is later than 1700: drizzle would run it again. */
 	assert_true(pending[1]);
 	mg_report_release(&r);
@@ -242,6 +243,147 @@ static void test_apply__null_created_at_reruns_everything(void **state)
 	mg_report_release(&r);
 }
 
+/* rc.5's folders: two in one second (the 0.31 fixtures' init and plan). */
+static void fill_folders(struct mg_apply_folder *f)
+{
+	static const char *const names[] = {
+		"20261125234438_init", "20261125234438_research_plan",
+		"20261125234439_plan_summary"
+	};
+	static const long long millis[] = { 1795650278000LL, 1795650278000LL,
+					    1795650279000LL };
+	int i;
+
+	memset(f, 0, 3 * sizeof(*f));
+	for (i = 0; i < 3; i++) {
+		f[i].name = names[i];
+		f[i].millis = millis[i];
+		snprintf(f[i].hash, sizeof(f[i].hash), "h%d", i);
+		f[i].sql_path = names[i];
+	}
+}
+
+static struct mg_apply_row named_row(long long id, const char *hash,
+				     const char *name)
+{
+	struct mg_apply_row r = row(id, hash, 0);
+
+	r.name = (char *)name;
+	return r;
+}
+
+static void test_apply__upgrade_matches_as_rc5(void **state)
+{
+	struct mg_apply_folder f[3];
+	struct mg_apply_row rows[6];
+	size_t match[6];
+
+	(void)state;
+	fill_folders(f);
+	/* 0.45's created_at in milliseconds, cut to the second. */
+	rows[0] = row(1, "h0", 1795650278392LL); /* two that second: hash */
+	rows[1] = row(2, "h1", 1795650278798LL);
+	rows[2] = row(3, "edited", 1795650279342LL); /* one: any hash */
+	rows[3] = row(4, "h2", 1600000000000LL);     /* none: by hash */
+	rows[4] = row(5, "nope", 1795650278000LL);   /* two, no hash: none */
+	rows[5] = row(6, "h1", -1);		      /* NULL: by hash */
+	assert_int_equal(mg_apply_upgrade_match(match, f, 3, rows, 6), 1);
+	assert_int_equal(match[0], 0);
+	assert_int_equal(match[1], 1);
+	assert_int_equal(match[2], 2);
+	assert_int_equal(match[3], 2);
+	assert_true(match[4] == (size_t)-1);
+	assert_int_equal(match[5], 1);
+	/* A created_at of three digits or fewer reads as second 0. */
+	rows[0] = row(1, "x", 999);
+	f[0].millis = 0;
+	assert_int_equal(mg_apply_upgrade_match(match, f, 3, rows, 1), 0);
+	assert_int_equal(match[0], 0);
+}
+
+static void test_apply__folder_pending_by_name(void **state)
+{
+	struct mg_apply_folder f[3];
+	struct mg_apply_row rows[3];
+	unsigned char pending[3];
+	struct mg_report r;
+
+	(void)state;
+	fill_folders(f);
+	mg_report_init(&r);
+	/* Only the name counts, not the time: the first one runs. */
+	rows[0] = named_row(1, "h2", "20261125234439_plan_summary");
+	mg_apply_folder_analyse(&r, pending, f, 3, rows, 1, "m");
+	assert_int_equal(r.nr, 0);
+	assert_true(pending[0] && pending[1]);
+	assert_false(pending[2]);
+	/* Edited after it was applied. */
+	rows[0] = named_row(1, "old", "20261125234439_plan_summary");
+	mg_apply_folder_analyse(&r, pending, f, 3, rows, 1, "m");
+	assert_int_equal(r.nr, 1);
+	assert_string_equal(r.items[0].rule, "applied-migration-modified");
+	assert_string_equal(r.items[0].path, "20261125234439_plan_summary");
+	mg_report_release(&r);
+}
+
+static void test_apply__folder_missing_renamed_nameless(void **state)
+{
+	struct mg_apply_folder f[3];
+	struct mg_apply_row rows[3];
+	unsigned char pending[3];
+	struct mg_report r;
+
+	(void)state;
+	fill_folders(f);
+	mg_report_init(&r);
+	rows[0] = named_row(1, "h0", "20261125234438_init");
+	rows[1] = named_row(2, "h1", "20261125234437_research_plan");
+	rows[2] = named_row(3, "gone", "20261125234440_gone");
+	mg_apply_folder_analyse(&r, pending, f, 3, rows, 3, "m");
+	assert_int_equal(r.nr, 2);
+	/* Renamed: reported at the folder rc.5 would run again. */
+	assert_string_equal(r.items[0].rule, "applied-migration-missing");
+	assert_string_equal(r.items[0].path, "20261125234438_research_plan");
+	assert_non_null(strstr(r.items[0].message, "renamed"));
+	/* Deleted: at the migrations folder. */
+	assert_string_equal(r.items[1].rule, "applied-migration-missing");
+	assert_string_equal(r.items[1].path, "m");
+	assert_true(pending[1] && pending[2]);
+	mg_report_release(&r);
+	/* A row without name is not counted: its folder runs again. */
+	mg_report_init(&r);
+	rows[0] = named_row(1, "h0", NULL);
+	mg_apply_folder_analyse(&r, pending, f, 3, rows, 1, "m");
+	assert_int_equal(r.nr, 1);
+	assert_string_equal(r.items[0].rule, "applied-migration-modified");
+	assert_string_equal(r.items[0].path, "20261125234438_init");
+	assert_true(pending[0]);
+	mg_report_release(&r);
+}
+
+static void test_apply__folder_order_by_time_when_upgrading(void **state)
+{
+	/* December 99th is in March: by name first, by time second. */
+	struct mg_apply_folder f[3];
+	unsigned char pending[3] = { 1, 1, 0 };
+	size_t order[3];
+
+	(void)state;
+	memset(f, 0, sizeof(f));
+	f[0].name = "20261299000000_carry";
+	f[0].millis = 1804550400000LL;
+	f[1].name = "20270201000000_feb";
+	f[1].millis = 1801440000000LL;
+	f[2].name = "20270301000000_mar";
+	f[2].millis = 1803859200000LL;
+	assert_int_equal(mg_apply_folder_order(order, f, 3, pending, 0), 2);
+	assert_int_equal(order[0], 0);
+	assert_int_equal(order[1], 1);
+	assert_int_equal(mg_apply_folder_order(order, f, 3, pending, 1), 2);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +396,10 @@ int main(void)
 		cmocka_unit_test(test_apply__modified_file_named),
 		cmocka_unit_test(test_apply__unknown_row_and_moved_when),
 		cmocka_unit_test(test_apply__null_created_at_reruns_everything),
+		cmocka_unit_test(test_apply__upgrade_matches_as_rc5),
+		cmocka_unit_test(test_apply__folder_pending_by_name),
+		cmocka_unit_test(test_apply__folder_missing_renamed_nameless),
+		cmocka_unit_test(test_apply__folder_order_by_time_when_upgrading),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
