@@ -29,6 +29,7 @@ if [ "$deps" = 1 ]; then
 		sh install/install.sh --test-deps --no-build
 	fi
 	sh tests/interop/setup.sh
+	sh tests/interop/rc5/setup.sh
 fi
 
 if [ "$sanitize" = ON ]; then

@@ -208,6 +208,27 @@ static const char *refusal_rule(enum mg_up_refusal_kind kind)
 	return "journal-when-order";
 }
 
+static const char *refusal_what(enum mg_up_refusal_kind kind)
+{
+	switch (kind) {
+	case MG_UP_NO_SNAPSHOT:
+		return "no snapshot";
+	case MG_UP_SQL_AMBIGUOUS:
+		return "several .sql files, no <tag>.sql";
+	case MG_UP_NO_SQL:
+		return "no SQL file";
+	case MG_UP_SNAPSHOT_MALFORMED:
+		return "snapshot not JSON";
+	case MG_UP_PARENT_MISSING:
+		return "its parent snapshot is gone";
+	case MG_UP_TWO_FIRSTS:
+		return "a second first migration";
+	case MG_UP_SORTS_BEFORE_PARENT:
+		break;
+	}
+	return "its folder sorts before its parent's (same second)";
+}
+
 static void report_refusal(struct upcheck *u, struct mg_migdir *d,
 			   const struct mg_up_plan *plan,
 			   const struct mg_up_refusal *r)
@@ -215,7 +236,7 @@ static void report_refusal(struct upcheck *u, struct mg_migdir *d,
 	const struct mg_migration *m = &d->items[r->index];
 	const struct mg_snapshot_fields *f = NULL;
 	const char *path = d->journal_path;
-	unsigned line = m->line;
+	unsigned line = m->line, column = 0;
 
 	switch (r->kind) {
 	case MG_UP_SNAPSHOT_MALFORMED:
@@ -225,13 +246,16 @@ static void report_refusal(struct upcheck *u, struct mg_migdir *d,
 	case MG_UP_PARENT_MISSING:
 	case MG_UP_TWO_FIRSTS:
 		path = plan->items[r->index].snapshot_path;
-		if (mg_migdir_snapshot_fields(d, &d->items[r->index], &f) >= 0)
+		if (mg_migdir_snapshot_fields(d, &d->items[r->index], &f) >=
+		    0) {
 			line = f->prev_id_line;
+			column = f->prev_id_column;
+		}
 		break;
 	default:
 		break;
 	}
-	mg_report_add(&u->report, refusal_rule(r->kind), path, line, 0,
+	mg_report_add(&u->report, refusal_rule(r->kind), path, line, column,
 		      r->hint, "%s", r->message);
 }
 
@@ -298,11 +322,17 @@ static void before_up(struct upcheck *u, const struct mg_project *p)
 		       "\"leftBehind\":%zu}",
 		       plan.refusals_nr ? "false" : "true", plan.refusals_nr,
 		       plan.left_sql_nr);
-	if (plan.refusals_nr)
+	if (plan.refusals_nr) {
 		say(u, "drizzle-kit up would refuse and change no file: %zu "
-		    "reason%s below (up stops at the first)",
-		    plan.refusals_nr, plan.refusals_nr == 1 ? "" : "s");
-	else if (plan.left_sql_nr)
+		    "reason%s, in the order up checks them (it stops at the "
+		    "first; details below):", plan.refusals_nr,
+		    plan.refusals_nr == 1 ? "" : "s");
+		for (i = 0; i < plan.refusals_nr; i++)
+			say(u, "  %zu. %s: %s [%s]", i + 1,
+			    plan.items[plan.refusals[i].index].tag,
+			    refusal_what(plan.refusals[i].kind),
+			    refusal_rule(plan.refusals[i].kind));
+	} else if (plan.left_sql_nr)
 		say(u, "drizzle-kit up would convert it and leave %zu .sql "
 		    "file%s behind (below)", plan.left_sql_nr,
 		    plan.left_sql_nr == 1 ? "" : "s");
