@@ -1675,10 +1675,14 @@ static void check_up_order(struct mg_up_plan *p, struct mg_migdir *d)
 {
 	struct up_order *order = mg_xcalloc(p->nr + 1, sizeof(*order));
 	size_t i, j, first = UP_NONE;
+	int unreadable = 0;
 
 	for (i = 0; i < p->nr; i++) {
 		order[i].folder = p->items[i].folder ? p->items[i].folder : "";
 		order[i].index = i;
+		/* A parent may be there, in a snapshot already refused. */
+		if (p->items[i].tag && !up_fields(p, d, i))
+			unreadable = 1;
 	}
 	qsort(order, p->nr, sizeof(*order), cmp_up_order);
 	for (i = 0; i < p->nr; i++) {
@@ -1694,7 +1698,7 @@ static void check_up_order(struct mg_up_plan *p, struct mg_migdir *d)
 			if (g && g->id && !strcmp(g->id, f->prev_id))
 				break;
 		}
-		if (j == p->nr) {
+		if (j == p->nr && !unreadable) {
 			refuse(p, MG_UP_PARENT_MISSING, k, UP_NONE,
 			       mg_xstrfmt("a migration was deleted in the "
 					  "middle of the history: migration %s "
@@ -1706,7 +1710,7 @@ static void check_up_order(struct mg_up_plan *p, struct mg_migdir *d)
 					  "%s and every later migration, run "
 					  "drizzle-kit up, and generate them "
 					  "again", mv->tag));
-		} else if (mv->folder && p->items[j].folder &&
+		} else if (j < p->nr && mv->folder && p->items[j].folder &&
 			   !mg_folder_sorts_after(mv->folder,
 						  p->items[j].folder)) {
 			const struct mg_migration *parent = &d->items[j];

@@ -69,3 +69,43 @@ expect_exit 1 migguard up-check --against HEAD
 expect_contains "$OUT" "1 difference from what drizzle-kit up writes (below)
 $m/0003_hand_written.sql:1:1: error: '$m/0003_hand_written.sql' is not a migration folder's migration.sql: the 1.0 migrator never runs it (drizzle-kit up leaves a .sql the journal did not list at the root) [orphan-sql]"
 cd ..
+
+# Broken histories: rc.5 refuses each (exit 1, no file changed) for the
+# reason up-check puts first. refused NAME PHRASE: the repository NAME
+# (made by the caller) and what both must say.
+refused() {
+	cd "$1"
+	commit_all . "broken"
+	expect_exit 1 migguard up-check
+	first=$(printf '%s\n' "$OUT" | sed -n 's/^  1\. //p')
+	[ -n "$first" ] || fail "$1: up-check names no first reason: $OUT"
+	kit_up packages/db
+	[ "$kit_status" = 1 ] || fail "$1: drizzle-kit up exited $kit_status: $(cat "$MG_TMP/up.out")"
+	[ -z "$(git status --porcelain)" ] || fail "$1: a refused up changed files"
+	expect_contains "$(cat "$MG_TMP/up.out")" "$2"
+	expect_contains "$OUT" "$2"
+	cd ..
+}
+broken() {
+	new_repo "$1"
+	copy_step 02 "$1"
+}
+broken nosnap
+rm nosnap/$m/meta/0001_snapshot.json
+refused nosnap "No snapshot was found"
+broken nosql
+rm nosql/$m/0002_plan_summary.sql
+refused nosql "journal entry 0002_plan_summary has no SQL file"
+broken twosql
+mv twosql/$m/0001_research_plan.sql twosql/$m/0001_x.sql
+cp twosql/$m/0001_x.sql twosql/$m/0001_y.sql
+refused twosql "Several sql files were found"
+broken notjson
+printf '{"id": ' >notjson/$m/meta/0001_snapshot.json
+refused notjson "src/migrations/meta/0001_snapshot.json data is malformed"
+broken gone
+sed -i 's/"id": "8af2b24a-/"id": "ffffffff-/' gone/$m/meta/0001_snapshot.json
+refused gone "0002_plan_summary follows the snapshot 8af2b24a-6894-49ef-829b-9c5958649dd7, and no migration in the folder has this snapshot"
+broken firsts
+sed -i 's/"prevId": "8af2b24a-[^"]*"/"prevId": "00000000-0000-0000-0000-000000000000"/' firsts/$m/meta/0002_snapshot.json
+refused firsts "the folder has two first migrations, 0000_init and 0002_plan_summary, and a folder must have one"

@@ -186,14 +186,35 @@ rm c/$m/meta/0001_snapshot.json c/$m/0002_plan_summary.sql
 commit_all c "broken history"
 cd c
 expect_exit 1 migguard up-check
-expect_contains "$OUT" "drizzle-kit up would refuse and change no file: 3 reasons, in the order up checks them (it stops at the first; details below):
+expect_contains "$OUT" "drizzle-kit up would refuse and change no file: 2 reasons, in the order up checks them (it stops at the first; details below):
   1. 0001_research_plan: no snapshot [journal-missing-snapshot]
   2. 0002_plan_summary: no SQL file [journal-missing-sql]
-  3. 0002_plan_summary: its parent snapshot is gone [snapshot-chain-broken]"
+"
 expect_contains "$OUT" "$m/meta/_journal.json:12:1: error: journal entry 0001_research_plan has no snapshot '$m/meta/0001_snapshot.json' (drizzle-kit up stops: \"No snapshot was found\") [journal-missing-snapshot]"
 expect_contains "$OUT" "$m/meta/_journal.json:19:1: error: journal entry 0002_plan_summary has no SQL file: drizzle-kit expects it at $m/0002_plan_summary.sql [journal-missing-sql]"
-# 0002's parent was 0001's snapshot, which is gone.
-expect_contains "$OUT" "$m/meta/0002_snapshot.json:3:3: error: a migration was deleted in the middle of the history: migration 0002_plan_summary follows the snapshot"
+expect_err "migguard: 2 errors, 0 warnings"
+# Restored, 0001's snapshot is not 0002's parent any more: a deleted
+# migration in the middle, then two first migrations.
+cp "$FX/drizzle/step-02/src/migrations/meta/0001_snapshot.json" $m/meta/
+cp "$FX/drizzle/step-02/src/migrations/0002_plan_summary.sql" $m/
+commit_all . "restored"
+sed -i 's/"id": "8af2b24a-/"id": "ffffffff-/' $m/meta/0001_snapshot.json
+sed -i 's/"prevId": "874842d0-[^"]*"/"prevId": "00000000-0000-0000-0000-000000000000"/' $m/meta/0001_snapshot.json
+expect_exit 1 migguard up-check
+expect_contains "$OUT" "drizzle-kit up would refuse and change no file: 2 reasons, in the order up checks them (it stops at the first; details below):
+  1. 0002_plan_summary: its parent snapshot is gone [snapshot-chain-broken]
+  2. 0001_research_plan: a second first migration [snapshot-chain-broken]
+"
+expect_contains "$OUT" "$m/meta/0002_snapshot.json:3:3: error: a migration was deleted in the middle of the history: migration 0002_plan_summary follows the snapshot 8af2b24a-6894-49ef-829b-9c5958649dd7, and no migration in the folder has this snapshot [snapshot-chain-broken]"
+expect_contains "$OUT" "$m/meta/0001_snapshot.json:3:3: error: the folder has two first migrations, 0000_init and 0001_research_plan, and a folder must have one [snapshot-chain-broken]"
+# A snapshot that is not JSON.
+git checkout -q -- .
+printf '{"id": ' >$m/meta/0001_snapshot.json
+expect_exit 1 migguard up-check
+expect_contains "$OUT" "  1. 0001_research_plan: snapshot not JSON [snapshot-invalid]
+"
+expect_contains "$OUT" "$m/meta/0001_snapshot.json:1:1: error: $m/meta/0001_snapshot.json data is malformed (not JSON): drizzle-kit up cannot convert 0001_research_plan [snapshot-invalid]"
+expect_err "migguard: 1 error, 0 warnings"
 cd ..
 
 # 9. No migrations at all: said, not a silent pass.
