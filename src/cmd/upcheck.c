@@ -277,11 +277,17 @@ static void before_up(struct upcheck *u, const struct mg_project *p)
 	    "migration%s", p->name, p->migrations, plan.nr,
 	    plan.nr == 1 ? "" : "s");
 	if (!d->journal) {
+		/* up's JSON.parse throws: nothing else is looked at. */
 		mg_report_add(&u->report, "journal-invalid", d->journal_path,
 			      0, 0, "fix the JSON or restore it from git",
 			      "'%s' is not a journal drizzle-kit up can read%s%s",
 			      d->journal_path, d->journal_error ? ": " : "",
 			      d->journal_error ? d->journal_error : "");
+		mg_strbuf_adds(&u->json, ",\"folders\":[],\"converts\":false,"
+			       "\"refusals\":1,\"leftBehind\":0}");
+		say(u, "drizzle-kit up would stop at once: it cannot read the "
+		    "journal (below)");
+		goto out;
 	}
 	for (i = 0; i < plan.nr; i++)
 		if (plan.items[i].tag && strlen(plan.items[i].tag) > width)
@@ -581,13 +587,23 @@ static int after_up(struct upcheck *u, const struct mg_project *p)
 	memset(&at, 0, sizeof(at));
 	memset(&plan, 0, sizeof(plan));
 	err = mg_layout_detect(&at, u->old, p->migrations);
-	if (err == 0 && at.layout != MG_LAYOUT_JOURNAL)
+	if (err == 0 && at.layout == MG_LAYOUT_NONE)
+		err = mg_error_set("--against %s: '%s' holds no migrations "
+				   "there: name the commit before drizzle-kit "
+				   "up", u->against, p->migrations);
+	else if (err == 0 && at.layout != MG_LAYOUT_JOURNAL)
 		err = mg_error_set("--against %s: '%s' is in the %s layout "
 				   "there, not the journal layout: name the "
 				   "commit before drizzle-kit up", u->against,
 				   p->migrations, mg_layout_name(at.layout));
 	if (err == 0)
 		err = mg_migdir_load(&d, u->old, p->migrations);
+	if (err == 0 && !d->journal)
+		err = mg_error_set("--against %s: '%s' there is not a journal "
+				   "(%s): nothing to compare with",
+				   u->against, d->journal_path,
+				   d->journal_error ? d->journal_error
+						    : "not readable");
 	if (err == 0)
 		err = mg_migfolder_load(&f, u->tree, p->migrations);
 	if (err == 0)
@@ -599,11 +615,11 @@ static int after_up(struct upcheck *u, const struct mg_project *p)
 	before = u->report.nr;
 	old = mg_xcalloc(d->nr + 1, sizeof(*old));
 	used = mg_xcalloc(f->nr + 1, 1);
+	/* Each entry in the folder up names it, then the moved ones. */
 	for (i = 0; i < d->nr; i++) {
 		struct mg_migration *m = &d->items[i];
 		struct mg_folder_migration *fm = NULL;
 		struct old_entry *e = &old[i];
-		const char *want = plan.items[i].folder;
 
 		e->folder = NONE;
 		if (!m->tag)
@@ -612,32 +628,41 @@ static int after_up(struct upcheck *u, const struct mg_project *p)
 			e->sql = NULL;
 		if (mg_migdir_snapshot_fields(d, m, &e->fields) < 0)
 			e->fields = NULL;
-		if (want)
-			fm = mg_migfolder_find(f, want);
+		if (plan.items[i].folder)
+			fm = mg_migfolder_find(f, plan.items[i].folder);
 		if (fm && !used[fm - f->items]) {
 			e->folder = (size_t)(fm - f->items);
-		} else {
-			e->folder = find_moved(f, e, used);
-			e->renamed = e->folder != NONE;
+			used[e->folder] = 1;
 		}
-		if (e->folder == NONE) {
-			add(u, "migration-deleted",
-			    m->sql_path ? m->sql_path : d->journal_path, 0, 0,
-			    mg_xstrfmt("restore it: run drizzle-kit up on the "
-				       "folder at %s again, or copy its SQL and "
-				       "snapshot into '%s/%s/'", u->against,
-				       p->migrations, want ? want : "?"),
-				      "%s ('%s' at %s) has no folder: "
-				      "drizzle-kit up writes it to '%s/%s/', "
-				      "and no folder holds its snapshot id or "
-				      "its SQL", m->tag, m->sql_path
-				      ? m->sql_path : "", u->against,
-				      p->migrations, want ? want : "?");
+	}
+	for (i = 0; i < d->nr; i++) {
+		struct mg_migration *m = &d->items[i];
+		struct old_entry *e = &old[i];
+		const char *want = plan.items[i].folder;
+
+		if (!m->tag || e->folder != NONE)
+			continue;
+		e->folder = find_moved(f, e, used);
+		e->renamed = e->folder != NONE;
+		if (e->folder != NONE) {
+			used[e->folder] = 1;
 			continue;
 		}
-		used[e->folder] = 1;
-		compare_files(u, f, &f->items[e->folder], m, e);
+		add(u, "migration-deleted",
+		    m->sql_path ? m->sql_path : d->journal_path, 0, 0,
+		    mg_xstrfmt("restore it: run drizzle-kit up on the folder at "
+			       "%s again, or copy its SQL and snapshot into "
+			       "'%s/%s/'", u->against, p->migrations,
+			       want ? want : "?"),
+		    "%s ('%s' at %s) has no folder: drizzle-kit up writes it "
+		    "to '%s/%s/', and no folder holds its snapshot id or its "
+		    "SQL", m->tag, m->sql_path ? m->sql_path : "", u->against,
+		    p->migrations, want ? want : "?");
 	}
+	for (i = 0; i < d->nr; i++)
+		if (old[i].folder != NONE)
+			compare_files(u, f, &f->items[old[i].folder],
+				      &d->items[i], &old[i]);
 	compare_order(u, f, d, &plan, old);
 	compare_rest(u, f, d, old, used, &added);
 	say(u, "%s: '%s' is in the folder layout (drizzle 1.0), %zu "

@@ -217,7 +217,29 @@ expect_contains "$OUT" "$m/meta/0001_snapshot.json:1:1: error: $m/meta/0001_snap
 expect_err "migguard: 1 error, 0 warnings"
 cd ..
 
-# 9. No migrations at all: said, not a silent pass.
+# 9. A journal up cannot read: up stops at once; nothing to compare with.
+new_repo e
+copy_step 02 e
+printf '{"entries": [' >e/$m/meta/_journal.json
+commit_all e "a truncated journal"
+cd e
+expect_exit 1 migguard up-check
+expect_out "packages/db: 'packages/db/src/migrations' is in the journal layout (drizzle-kit 0.31), 0 migrations
+drizzle-kit up would stop at once: it cannot read the journal (below)
+$m/meta/_journal.json:1:1: error: '$m/meta/_journal.json' is not a journal drizzle-kit up can read: unexpected end of JSON (truncated file?) [journal-invalid]
+  hint: fix the JSON or restore it from git"
+rm -rf $m
+cp -R "$UP/orphan-sql/src/migrations" $m
+expect_exit 2 migguard up-check --against HEAD
+expect_err "migguard up-check: error: --against HEAD: '$m/meta/_journal.json' there is not a journal (unexpected end of JSON (truncated file?)): nothing to compare with"
+git rm -rq $m
+git commit -qm "no migrations"
+cp -R "$UP/orphan-sql/src/migrations" $m
+expect_exit 2 migguard up-check --against HEAD
+expect_err "migguard up-check: error: --against HEAD: '$m' holds no migrations there: name the commit before drizzle-kit up"
+cd ..
+
+# 10. No migrations at all: said, not a silent pass.
 new_repo d
 mkdir -p d/db
 printf 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n' >d/db/drizzle.config.ts
