@@ -273,9 +273,13 @@ static void before_up(struct upcheck *u, const struct mg_project *p)
 		goto out;
 	}
 	json_project_open(u, p, MG_LAYOUT_JOURNAL);
-	say(u, "%s: '%s' is in the journal layout (drizzle-kit 0.31), %zu "
-	    "migration%s", p->name, p->migrations, plan.nr,
-	    plan.nr == 1 ? "" : "s");
+	if (d->journal)
+		say(u, "%s: '%s' is in the journal layout (drizzle-kit 0.31), "
+		    "%zu migration%s", p->name, p->migrations, plan.nr,
+		    plan.nr == 1 ? "" : "s");
+	else
+		say(u, "%s: '%s' is in the journal layout (drizzle-kit 0.31)",
+		    p->name, p->migrations);
 	if (!d->journal) {
 		/* up's JSON.parse throws: nothing else is looked at. */
 		mg_report_add(&u->report, "journal-invalid", d->journal_path,

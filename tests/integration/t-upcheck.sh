@@ -124,6 +124,14 @@ expect_contains "$OUT" "$m/20261125234439_research_step:1:1: error: 0004_researc
   hint: name the folder '20261125234440_research_step', as drizzle-kit up does"
 rm -rf $m/20261125234439_research_step
 git checkout -q -- .
+# A folder that is no journal entry, among them: it would run after newer ones.
+mkdir $m/20261125234439_zz_by_hand
+printf 'SELECT 1;' >$m/20261125234439_zz_by_hand/migration.sql
+expect_exit 1 migguard up-check --against HEAD~1
+expect_contains "$OUT" "$m/20261125234439_zz_by_hand:1:1: error: folder '20261125234439_zz_by_hand' is no migration of the journal at HEAD~1, yet sorts among them (before '20261125234442_drop_research_step'): on a database migrated by 0.45 the 1.0 migrator runs it after newer ones [journal-when-order]
+  hint: give it a name that sorts after '20261125234442_drop_research_step' (drizzle-kit generate names new folders after the current time)"
+expect_contains "$OUT" "1 difference from"
+rm -rf $m/20261125234439_zz_by_hand
 
 # 5. Both layouts: an unfinished up.
 mkdir $m/meta
@@ -224,7 +232,7 @@ printf '{"entries": [' >e/$m/meta/_journal.json
 commit_all e "a truncated journal"
 cd e
 expect_exit 1 migguard up-check
-expect_out "packages/db: 'packages/db/src/migrations' is in the journal layout (drizzle-kit 0.31), 0 migrations
+expect_out "packages/db: 'packages/db/src/migrations' is in the journal layout (drizzle-kit 0.31)
 drizzle-kit up would stop at once: it cannot read the journal (below)
 $m/meta/_journal.json:1:1: error: '$m/meta/_journal.json' is not a journal drizzle-kit up can read: unexpected end of JSON (truncated file?) [journal-invalid]
   hint: fix the JSON or restore it from git"
