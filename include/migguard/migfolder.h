@@ -287,6 +287,26 @@ struct mg_up_move {
 	int sql_ambiguous; /* no <tag>.sql and several <prefix>_*.sql */
 };
 
+/* Each reason `drizzle-kit up` refuses, in the order rc.5 checks them. */
+enum mg_up_refusal_kind {
+	MG_UP_NO_SNAPSHOT = 1,	  /* "No snapshot was found" */
+	MG_UP_SQL_AMBIGUOUS,	  /* "Several sql files were found" */
+	MG_UP_NO_SQL,		  /* the entry has no SQL file */
+	MG_UP_SNAPSHOT_MALFORMED, /* the snapshot is not JSON */
+	MG_UP_PARENT_MISSING,	  /* prevId names no snapshot of the folder */
+	MG_UP_SORTS_BEFORE_PARENT, /* two entries of one second, wrong way */
+	MG_UP_TWO_FIRSTS,	  /* two snapshots with no parent */
+};
+
+struct mg_up_refusal {
+	enum mg_up_refusal_kind kind;
+	size_t index; /* the entry it names, into items (journal order) */
+	/* The other entry: the parent, or the other first; (size_t)-1. */
+	size_t other;
+	char *message; /* rc.5's reason, naming the migrations */
+	char *hint;    /* what to change, or NULL */
+};
+
 struct mg_up_plan {
 	struct mg_up_move *items; /* journal order */
 	size_t nr;
@@ -300,6 +320,13 @@ struct mg_up_plan {
 	 */
 	char *refusal;
 	const char *refusal_tag; /* the entry it names (borrowed), or NULL */
+	/*
+	 * Every reason, the first one up would print first (refusal is its
+	 * message). up stops at the first; the later ones are what it would
+	 * say once that is fixed.
+	 */
+	struct mg_up_refusal *refusals;
+	size_t refusals_nr, refusals_alloc;
 };
 
 /*

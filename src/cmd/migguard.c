@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "upcheck.h"
 #include "migguard/conventions.h"
 #include "migguard/hook.h"
 #include "migguard/install.h"
@@ -31,6 +32,9 @@ static const char usage[] =
 	"  baseline     write .migguard-baseline.json: what check --all finds "
 	"now,\n"
 	"               left out of check --all from then on\n"
+	"  up-check     before/after `drizzle-kit up` (drizzle 1.0): does the"
+	"\n"
+	"               history convert, did it convert intact\n"
 	"  version    print the version\n"
 	"  help [CMD] this text, a command's options, or 'help rules'\n"
 	"\n"
@@ -690,6 +694,10 @@ static int cmd_help(int argc, char **argv)
 		fputs(conventions_usage, stdout);
 		return MG_EXIT_OK;
 	}
+	if (!strcmp(topic, "up-check")) {
+		fputs(mg_upcheck_usage, stdout);
+		return MG_EXIT_OK;
+	}
 	if (!strcmp(topic, "apply"))
 		return exec_sibling("migguard-apply", 2, help_argv);
 	if (!strcmp(topic, "check") || !strcmp(topic, "pair") ||
@@ -701,7 +709,7 @@ static int cmd_help(int argc, char **argv)
 	}
 	fprintf(stderr, "migguard help: error: no help on '%s' (commands: "
 		"check pair journal lint docs apply hook install uninstall "
-		"changes baseline conventions; or rules)\n", topic);
+		"changes baseline conventions up-check; or rules)\n", topic);
 	return MG_EXIT_FAILURE;
 }
 
@@ -765,6 +773,7 @@ static const struct {
 	{ "changes", cmd_changes },
 	{ "baseline", cmd_baseline },
 	{ "conventions", cmd_conventions },
+	{ "up-check", mg_cli_upcheck_main },
 	{ "version", cmd_version },
 	{ "--version", cmd_version },
 	{ "help", cmd_help },

@@ -1612,14 +1612,25 @@ out:
 	free(prefix);
 }
 
-static void refuse(struct mg_up_plan *p, const char *tag, char *why)
+#define UP_NONE ((size_t)-1)
+
+/* One more reason; the first is also p->refusal, as before. */
+static void refuse(struct mg_up_plan *p, enum mg_up_refusal_kind kind,
+		   size_t index, size_t other, char *why, char *hint)
 {
-	if (p->refusal) {
-		free(why);
+	struct mg_up_refusal *r;
+
+	MG_ALLOC_GROW(p->refusals, p->refusals_nr + 1, p->refusals_alloc);
+	r = &p->refusals[p->refusals_nr++];
+	r->kind = kind;
+	r->index = index;
+	r->other = other;
+	r->message = why;
+	r->hint = hint;
+	if (p->refusal)
 		return;
-	}
-	p->refusal = why;
-	p->refusal_tag = tag;
+	p->refusal = mg_xstrdup(why);
+	p->refusal_tag = p->items[index].tag;
 }
 
 struct up_order {
@@ -1630,50 +1641,118 @@ struct up_order {
 static int cmp_up_order(const void *a_, const void *b_)
 {
 	const struct up_order *a = a_, *b = b_;
+	int c = strcmp(a->folder, b->folder);
 
-	return strcmp(a->folder, b->folder);
+	if (c)
+		return c;
+	return a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* Each migration after its parent, checked in folder order as up does. */
+/* The chain fields of entry i when up reads its snapshot, else NULL. */
+static const struct mg_snapshot_fields *up_fields(struct mg_up_plan *p,
+						  struct mg_migdir *d,
+						  size_t i)
+{
+	const struct mg_snapshot_fields *f;
+
+	if (!p->items[i].tag || !p->items[i].has_snapshot ||
+	    mg_migdir_snapshot_fields(d, &d->items[i], &f) < 0)
+		return NULL;
+	return f;
+}
+
+static int is_first(const struct mg_snapshot_fields *f)
+{
+	return !f->prev_id || !*f->prev_id || !strcmp(f->prev_id, zero_id);
+}
+
+/*
+ * What upPgHandler checks of the snapshots, in folder order (bytes, as
+ * its sort): each parent present and sorting before its child, then one
+ * first migration.
+ */
 static void check_up_order(struct mg_up_plan *p, struct mg_migdir *d)
 {
 	struct up_order *order = mg_xcalloc(p->nr + 1, sizeof(*order));
-	size_t i, j;
+	size_t i, j, first = UP_NONE;
+	int unreadable = 0;
 
 	for (i = 0; i < p->nr; i++) {
 		order[i].folder = p->items[i].folder ? p->items[i].folder : "";
 		order[i].index = i;
+		/* A parent may be there, in a snapshot already refused. */
+		if (p->items[i].tag && !up_fields(p, d, i))
+			unreadable = 1;
 	}
 	qsort(order, p->nr, sizeof(*order), cmp_up_order);
-	for (i = 0; i < p->nr && !p->refusal; i++) {
-		const struct mg_snapshot_fields *f, *g;
-		struct mg_up_move *mv = &p->items[order[i].index];
+	for (i = 0; i < p->nr; i++) {
+		const struct mg_snapshot_fields *f, *g = NULL;
+		size_t k = order[i].index;
+		struct mg_up_move *mv = &p->items[k];
 
-		if (mg_migdir_snapshot_fields(d, &d->items[order[i].index],
-					      &f) < 0 ||
-		    !f->prev_id || !strcmp(f->prev_id, zero_id))
+		f = up_fields(p, d, k);
+		if (!f || is_first(f))
 			continue;
-		for (j = 0; j < p->nr; j++)
-			if (mg_migdir_snapshot_fields(d, &d->items[j], &g) >=
-				    0 &&
-			    g->id && !strcmp(g->id, f->prev_id))
+		for (j = 0; j < p->nr; j++) {
+			g = up_fields(p, d, j);
+			if (g && g->id && !strcmp(g->id, f->prev_id))
 				break;
-		if (j == p->nr) {
-			refuse(p, mv->tag,
+		}
+		if (j == p->nr && !unreadable) {
+			refuse(p, MG_UP_PARENT_MISSING, k, UP_NONE,
 			       mg_xstrfmt("a migration was deleted in the "
-					  "middle of the history: %s follows "
-					  "snapshot %s, which no migration has",
-					  mv->tag, f->prev_id));
-		} else if (mv->folder && p->items[j].folder &&
+					  "middle of the history: migration %s "
+					  "follows the snapshot %s, and no "
+					  "migration in the folder has this "
+					  "snapshot", mv->tag, f->prev_id),
+			       mg_xstrfmt("restore the missing migration from "
+					  "git; if that is not possible, delete "
+					  "%s and every later migration, run "
+					  "drizzle-kit up, and generate them "
+					  "again", mv->tag));
+		} else if (j < p->nr && mv->folder && p->items[j].folder &&
 			   !mg_folder_sorts_after(mv->folder,
 						  p->items[j].folder)) {
-			refuse(p, mv->tag,
-			       mg_xstrfmt("migration %s would sort before its "
-					  "parent %s ('%s' <= '%s'): two "
-					  "entries in one second",
-					  mv->tag, p->items[j].tag, mv->folder,
-					  p->items[j].folder));
+			const struct mg_migration *parent = &d->items[j];
+
+			refuse(p, MG_UP_SORTS_BEFORE_PARENT, k, j,
+			       mg_xstrfmt("after drizzle-kit up moves the "
+					  "migrations into folders, migration "
+					  "%s sorts before its parent %s, so "
+					  "migrate can run it first "
+					  "('%s' <= '%s': drizzle-kit up names "
+					  "each folder after the time in `when` "
+					  "of its journal entry)", mv->tag,
+					  parent->tag, mv->folder,
+					  p->items[j].folder),
+			       mg_xstrfmt("in %s, set `when` of %s to a time "
+					  "at least one second after `when` of "
+					  "%s (%lld or later), then run "
+					  "drizzle-kit up again", d->journal_path,
+					  mv->tag, parent->tag,
+					  parent->when + 1000));
 		}
+	}
+	for (i = 0; i < p->nr; i++) {
+		const struct mg_snapshot_fields *f;
+		size_t k = order[i].index;
+
+		f = up_fields(p, d, k);
+		if (!f || !is_first(f))
+			continue;
+		if (first == UP_NONE) {
+			first = k;
+			continue;
+		}
+		refuse(p, MG_UP_TWO_FIRSTS, k, first,
+		       mg_xstrfmt("the folder has two first migrations, %s "
+				  "and %s, and a folder must have one",
+				  p->items[first].tag, p->items[k].tag),
+		       mg_xstrdup("delete one of the two migrations together "
+				  "with every migration that follows it, run "
+				  "drizzle-kit up again, and then run "
+				  "drizzle-kit generate"));
+		break;
 	}
 	free(order);
 }
@@ -1685,6 +1764,7 @@ int mg_up_plan_make(struct mg_up_plan *out, struct mg_migdir *d)
 	memset(out, 0, sizeof(*out));
 	out->items = mg_xcalloc(d->nr + 1, sizeof(*out->items));
 	out->nr = d->nr;
+	/* planFoldersV3, entry by entry. */
 	for (i = 0; i < d->nr; i++) {
 		struct mg_up_move *mv = &out->items[i];
 
@@ -1692,23 +1772,50 @@ int mg_up_plan_make(struct mg_up_plan *out, struct mg_migdir *d)
 			continue;
 		plan_move(mv, d, &d->items[i]);
 		if (!mv->has_snapshot)
-			refuse(out, mv->tag,
+			refuse(out, MG_UP_NO_SNAPSHOT, i, UP_NONE,
 			       mg_xstrfmt("journal entry %s has no snapshot "
-					  "'%s'", mv->tag, mv->snapshot_path));
+					  "'%s' (drizzle-kit up stops: \"No "
+					  "snapshot was found\")", mv->tag,
+					  mv->snapshot_path),
+			       mg_xstrfmt("restore '%s' from git, then run "
+					  "drizzle-kit up", mv->snapshot_path));
 		else if (mv->sql_ambiguous)
-			refuse(out, mv->tag,
+			refuse(out, MG_UP_SQL_AMBIGUOUS, i, UP_NONE,
 			       mg_xstrfmt("journal entry %s has no %s.sql and "
 					  "several other .sql files with its "
-					  "prefix", mv->tag, mv->tag));
+					  "prefix (drizzle-kit up stops: "
+					  "\"Several sql files were found\")",
+					  mv->tag, mv->tag),
+			       mg_xstrfmt("keep one .sql file named %s.sql",
+					  mv->tag));
 	}
+	/* upPgHandler: an entry without SQL, then each snapshot's JSON. */
 	for (i = 0; i < out->nr; i++)
 		if (out->items[i].tag && !out->items[i].sql_path &&
 		    !out->items[i].sql_ambiguous)
-			refuse(out, out->items[i].tag,
-			       mg_xstrfmt("journal entry %s has no SQL file",
-					  out->items[i].tag));
-	if (!out->refusal)
-		check_up_order(out, d);
+			refuse(out, MG_UP_NO_SQL, i, UP_NONE,
+			       mg_xstrfmt("journal entry %s has no SQL file: "
+					  "drizzle-kit expects it at %s",
+					  out->items[i].tag,
+					  d->items[i].sql_path ?
+					  d->items[i].sql_path : "?"),
+			       mg_xstrdup("restore this file from git, then "
+					  "run drizzle-kit up"));
+	for (i = 0; i < out->nr; i++) {
+		const struct mg_snapshot_fields *f;
+
+		if (out->items[i].tag && out->items[i].has_snapshot &&
+		    mg_migdir_snapshot_fields(d, &d->items[i], &f) ==
+			    MG_ERROR)
+			refuse(out, MG_UP_SNAPSHOT_MALFORMED, i, UP_NONE,
+			       mg_xstrfmt("%s data is malformed (not JSON): "
+					  "drizzle-kit up cannot convert %s",
+					  out->items[i].snapshot_path,
+					  out->items[i].tag),
+			       mg_xstrdup("restore the file from git, or fix "
+					  "the JSON in it by hand"));
+	}
+	check_up_order(out, d);
 	for (i = 0; i < d->files.nr; i++) {
 		const char *p = d->files.items[i].path;
 		const char *rel = below(p, d->path);
@@ -1743,5 +1850,10 @@ void mg_up_plan_release(struct mg_up_plan *p)
 		free(p->left_sql[i]);
 	free(p->left_sql);
 	free(p->refusal);
+	for (i = 0; i < p->refusals_nr; i++) {
+		free(p->refusals[i].message);
+		free(p->refusals[i].hint);
+	}
+	free(p->refusals);
 	memset(p, 0, sizeof(*p));
 }

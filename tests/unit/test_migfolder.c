@@ -835,6 +835,53 @@ static void test_migfolder__up_plan_refuses_as_up_did(void **state)
 	scratch_rm(dir);
 }
 
+/* Every reason, in the order rc.5's up checks them (it stops at the first). */
+static void test_migfolder__up_plan_lists_every_refusal(void **state)
+{
+	char *dir = scratch(OLD "/step-02");
+	struct mg_migdir *d;
+	struct mg_tree *t;
+	struct mg_up_plan p;
+
+	(void)state;
+	run("cd '%s/src/migrations' && rm meta/0001_snapshot.json "
+	    "0002_plan_summary.sql", dir);
+	up_plan(dir, &t, &d, &p);
+	assert_int_equal(p.refusals_nr, 2);
+	assert_int_equal(p.refusals[0].kind, MG_UP_NO_SNAPSHOT);
+	assert_int_equal(p.refusals[0].index, 1);
+	assert_int_equal(p.refusals[1].kind, MG_UP_NO_SQL);
+	assert_int_equal(p.refusals[1].index, 2);
+	assert_string_equal(p.refusal, p.refusals[0].message);
+	assert_string_equal(p.refusal_tag, "0001_research_plan");
+	up_done(t, d, &p);
+
+	/* Restored with another id: a parent gone, then two firsts. */
+	run("cd '%s/src/migrations' && cp '" OLD "/step-02/src/migrations/"
+	    "0002_plan_summary.sql' . && sed -e 's/\"id\": \"8af2b24a-/"
+	    "\"id\": \"ffffffff-/' -e 's/\"prevId\": \"874842d0-[^\"]*"
+	    "\"/\"prevId\": \"00000000-0000-0000-0000-000000000000\"/' "
+	    "'" OLD "/step-02/src/migrations/meta/0001_snapshot.json' "
+	    ">meta/0001_snapshot.json", dir);
+	up_plan(dir, &t, &d, &p);
+	assert_int_equal(p.refusals_nr, 2);
+	assert_int_equal(p.refusals[0].kind, MG_UP_PARENT_MISSING);
+	assert_int_equal(p.refusals[0].index, 2);
+	assert_int_equal(p.refusals[1].kind, MG_UP_TWO_FIRSTS);
+	assert_int_equal(p.refusals[1].index, 1);
+	assert_int_equal(p.refusals[1].other, 0);
+	up_done(t, d, &p);
+
+	/* Not JSON: refused as malformed, and no parent called missing. */
+	run("printf '{\"id\": ' >'%s/src/migrations/meta/0001_snapshot.json'",
+	    dir);
+	up_plan(dir, &t, &d, &p);
+	assert_int_equal(p.refusals_nr, 1);
+	assert_int_equal(p.refusals[0].kind, MG_UP_SNAPSHOT_MALFORMED);
+	up_done(t, d, &p);
+	scratch_rm(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -856,6 +903,7 @@ int main(void)
 		cmocka_unit_test(test_migfolder__deltas_refused_as_drizzle_does),
 		cmocka_unit_test(test_migfolder__up_plan_names_folders_as_up_did),
 		cmocka_unit_test(test_migfolder__up_plan_refuses_as_up_did),
+		cmocka_unit_test(test_migfolder__up_plan_lists_every_refusal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
