@@ -24,10 +24,13 @@ void mg_baseline_format(struct mg_strbuf *out, const struct mg_report *r);
  * Read the baseline from tree (none: nothing to do) and drop from r's
  * findings from index since on those an entry matches (each entry
  * matches one finding); an entry that matches nothing is a
- * baseline-stale warning at its line. An unreadable or malformed file is
+ * baseline-stale warning at its line, when its rule is one of the checks
+ * that ran (checks: MG_CHECK_* bits of check.h; a lint entry is not
+ * stale in a run of migguard-journal). An unreadable or malformed file is
  * MG_ERROR with "path:line:col: reason" in mg_error_last().
  */
+#define MG_BASELINE_ALL_CHECKS (~0u)
 int mg_baseline_apply(struct mg_report *r, size_t since,
-		      struct mg_tree *tree);
+		      struct mg_tree *tree, unsigned checks);
 
 #endif

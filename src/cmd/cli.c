@@ -468,7 +468,7 @@ static int run_changeset(struct mg_cli *cli, unsigned checks,
 		}
 	}
 	if (cs->mode == MG_CHANGESET_ALL && !cli->write_baseline) {
-		err = mg_baseline_apply(r, since, cs->head);
+		err = mg_baseline_apply(r, since, cs->head, checks);
 		if (err < 0) {
 			err = mg_cli_fail(cli, "%s", mg_error_last());
 			goto out;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "migguard/baseline.h"
+#include "migguard/check.h"
 #include "migguard/json.h"
 #include "migguard/srcmap.h"
 
@@ -58,8 +59,29 @@ static int malformed(struct mg_srcmap *map, size_t offset, const char *why)
 			    "baseline')", MG_BASELINE_FILE, line, col, why);
 }
 
+/* Did a check of rule run? An unknown rule: say so (stale). */
+static int rule_checked(const char *rule, unsigned checks)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = { { "pair", MG_CHECK_PAIR },
+		      { "journal", MG_CHECK_JOURNAL },
+		      { "lint", MG_CHECK_LINT },
+		      { "docs", MG_CHECK_DOCS } };
+	const struct mg_rule *def = mg_rule_find(rule);
+	size_t i;
+
+	if (!def)
+		return 1;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(def->check, names[i].name))
+			return (checks & names[i].bit) != 0;
+	return 1;
+}
+
 int mg_baseline_apply(struct mg_report *r, size_t since,
-		      struct mg_tree *tree)
+		      struct mg_tree *tree, unsigned checks)
 {
 	struct mg_json *doc = NULL;
 	const struct mg_json *list, *version;
@@ -117,6 +139,8 @@ int mg_baseline_apply(struct mg_report *r, size_t since,
 			used[i] = 1;
 			continue;
 		}
+		if (!rule_checked(rule, checks))
+			continue;
 		mg_srcmap_locate(&map, e->offset, &line, &col);
 		before = r->nr;
 		mg_report_add(r, "baseline-stale", MG_BASELINE_FILE, line, col,
