@@ -3,10 +3,9 @@
 # commit, as a team would, each commit checked against its parent; then
 # commits made from them that break what rc.5 lets through.
 #
-# The single binaries migguard-pair and migguard-lint run here, not
-# `migguard check`: the journal check (journal.c) is made folder-aware on
-# another branch, and until then it reports the folder layout's missing
-# journal (its own scenarios cover that layout).
+# The single binaries migguard-pair and migguard-lint run here, each
+# step also through `migguard check` (every check at once, the history
+# rules of t-folder-history included).
 fx="$MG_SOURCE_DIR/tests/fixtures/drizzle-1.0"
 m=packages/db/src/migrations
 s=packages/db/src/schema/index.ts
@@ -42,6 +41,9 @@ for n in 00 01 02 03 04 05; do
 	expect_err "migguard: 0 errors, 0 warnings"
 	lint_is 0 ""
 	expect_err "migguard: 0 errors, 0 warnings"
+	expect_exit 0 migguard check --base HEAD^ --head HEAD
+	expect_out ""
+	expect_err "migguard: 0 errors, 0 warnings"
 done
 # step 06 drops a table: that is lint's to say, pair is satisfied.
 step 06
@@ -49,6 +51,10 @@ commit_all . "step 06"
 pair_is 0 ""
 lint_is 1 "$m/20261203102035_drop_research_step/migration.sql:1:12: error: table \"research_step\" is dropped [drop-table]
   hint: make sure no deployed code uses it and its data is not needed (back it up first), or keep it with '-- migguard-ignore drop-table <reason>' on the line before the statement"
+expect_exit 1 migguard check --base HEAD^ --head HEAD
+expect_out "$m/20261203102035_drop_research_step/migration.sql:1:12: error: table \"research_step\" is dropped [drop-table]
+  hint: make sure no deployed code uses it and its data is not needed (back it up first), or keep it with '-- migguard-ignore drop-table <reason>' on the line before the statement"
+expect_err "migguard: 1 error, 0 warnings"
 top=$(git rev-parse HEAD)
 step03=$(git rev-list -n1 --grep='^step 03$' HEAD)
 
