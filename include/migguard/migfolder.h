@@ -225,6 +225,8 @@ struct mg_ddl_entity {
 	char *entity_type;
 	const char *schema, *table, *name;
 	struct mg_json *row; /* owned copy, with renames applied */
+	/* A hash of the type and key fields, so lookups skip the others. */
+	unsigned long long key_hash;
 };
 
 struct mg_ddl_state {

@@ -432,6 +432,13 @@ int mg_repo_open(struct mg_repo **out, const struct mg_repo_options *opts)
 		 * again was 14% of a hook with a 370 KB snapshot staged.
 		 */
 		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+		/*
+		 * libgit2 caches no tree over 4 KiB: a migrations folder of
+		 * drizzle 1.0 (a subfolder per migration, 300 of them: 15
+		 * KiB) was inflated and parsed again for every file read.
+		 */
+		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT,
+				 (int)GIT_OBJECT_TREE, (size_t)1 << 20);
 	}
 	if (opts->in_hook)
 		git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);

@@ -1054,24 +1054,47 @@ int mg_journal_check_folder_project(struct mg_report *r, struct mg_context *ctx,
 				    struct mg_tree *published,
 				    const struct mg_journal_options *opts)
 {
-	struct mg_migfolder *f = NULL, *pf = NULL;
-	struct mg_migdir *pd = NULL;
+	struct mg_migfolder *f = NULL, *pf = NULL, *own = NULL, *pown = NULL;
+	struct mg_migdir *d = NULL, *pd = NULL;
 	struct mg_layout_info info;
-	int err;
+	int err = 0;
 
 	memset(&info, 0, sizeof(info));
-	err = mg_migfolder_load(&f, ctx->cs->head, p->migrations);
+	/*
+	 * The run's shared folder (parsed snapshots that lint and pair use
+	 * too) when there is one; else a folder of our own.
+	 */
+	if (ctx->migdirs)
+		err = mg_context_migdir(&d, ctx, p);
+	if (err >= 0 && d && d->folder) {
+		f = d->folder;
+	} else if (err >= 0) {
+		err = mg_migfolder_load(&own, ctx->cs->head, p->migrations);
+		f = own;
+	}
 	if (err >= 0 && published)
 		err = mg_layout_detect(&info, published, p->migrations);
-	if (err >= 0 && info.layout == MG_LAYOUT_FOLDER)
-		err = mg_migfolder_load(&pf, published, p->migrations);
-	if (err >= 0 && info.layout == MG_LAYOUT_JOURNAL)
+	if (err >= 0 && info.layout != MG_LAYOUT_NONE && ctx->migdirs)
+		err = mg_context_migdir_at(&pd, ctx, published, p);
+	if (err >= 0 && info.layout == MG_LAYOUT_FOLDER) {
+		if (pd && pd->folder) {
+			pf = pd->folder;
+		} else {
+			err = mg_migfolder_load(&pown, published,
+						p->migrations);
+			pf = pown;
+		}
+	}
+	if (err >= 0 && info.layout == MG_LAYOUT_JOURNAL && !pd)
 		err = mg_context_migdir_at(&pd, ctx, published, p);
 	if (err >= 0)
-		err = mg_journal_check_folder(r, f, p, pf, pd, opts);
+		err = mg_journal_check_folder(
+			r, f, p, pf,
+			info.layout == MG_LAYOUT_JOURNAL ? pd : NULL, opts);
 	mg_context_migdir_put(ctx, pd);
+	mg_context_migdir_put(ctx, d);
 	mg_layout_info_release(&info);
-	mg_migfolder_free(pf);
-	mg_migfolder_free(f);
+	mg_migfolder_free(pown);
+	mg_migfolder_free(own);
 	return err;
 }

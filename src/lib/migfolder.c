@@ -852,11 +852,60 @@ static void json_set(struct mg_json *obj, const char *key,
 	obj->children[obj->nr++] = c;
 }
 
+/*
+ * FNV-1a over a key: values json_equal calls equal hash alike (a missing
+ * field as null; strings by their bytes, other values by their type).
+ */
+static unsigned long long hash_bytes(unsigned long long h, const char *p,
+				     size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static unsigned long long hash_value(unsigned long long h,
+				     const struct mg_json *v)
+{
+	char tag = !v || v->type == MG_JSON_NULL ? 'n' : (char)('a' + v->type);
+
+	h = hash_bytes(h, &tag, 1);
+	if (v && v->type == MG_JSON_STRING)
+		h = hash_bytes(h, v->string, strlen(v->string) + 1);
+	return h;
+}
+
+static unsigned long long hash_type(const char *type)
+{
+	return hash_bytes(14695981039346656037ULL, type, strlen(type) + 1);
+}
+
+static const struct mg_json *field(const struct mg_json *row, const char *f);
+
+/* The hash of a row's key (id's fields of the row). */
+static unsigned long long row_key_hash(const struct identity *id,
+				       const char *type,
+				       const struct mg_json *row)
+{
+	unsigned long long h = hash_type(type);
+	size_t i;
+
+	for (i = 0; id && i < 5 && id->fields[i]; i++)
+		h = hash_value(h, field(row, id->fields[i]));
+	return h;
+}
+
 static void entity_refresh(struct mg_ddl_entity *e)
 {
 	e->schema = mg_json_get_string(e->row, "schema");
 	e->table = mg_json_get_string(e->row, "table");
 	e->name = mg_json_get_string(e->row, "name");
+	e->key_hash = row_key_hash(identity_of(e->entity_type),
+				   e->entity_type, e->row);
 }
 
 /* The value of field in row as the key writes it: a string or null. */
@@ -901,12 +950,14 @@ static struct mg_ddl_entity *find_same_key(struct mg_ddl_state *s,
 					   const struct mg_ddl_entity *skip)
 {
 	const struct identity *id = identity_of(type);
+	unsigned long long h = row_key_hash(id, type, row);
 	size_t i;
 
 	for (i = 0; i < s->nr; i++) {
 		struct mg_ddl_entity *e = &s->items[i];
 
-		if (e != skip && !strcmp(e->entity_type, type) &&
+		if (e != skip && e->key_hash == h &&
+		    !strcmp(e->entity_type, type) &&
 		    same_key(id, e->row, row))
 			return e;
 	}
@@ -1078,12 +1129,17 @@ static struct mg_ddl_entity *find_key(struct mg_ddl_state *s,
 				      const struct identity *id,
 				      const struct mg_json *values)
 {
+	unsigned long long h = hash_type(id->type);
 	size_t i;
 
+	if (values->type != MG_JSON_ARRAY)
+		return NULL;
+	for (i = 0; i < values->nr && i < 5 && id->fields[i]; i++)
+		h = hash_value(h, values->children[i]);
 	for (i = 0; i < s->nr; i++) {
 		struct mg_ddl_entity *e = &s->items[i];
 
-		if (!strcmp(e->entity_type, id->type) &&
+		if (e->key_hash == h && !strcmp(e->entity_type, id->type) &&
 		    key_matches(e, id, values))
 			return e;
 	}
