@@ -128,6 +128,13 @@ struct mg_folder_migration *mg_migdir_folder_item(struct mg_migdir *d,
 /* The entry whose sql_path or snapshot_path is path, or NULL. */
 struct mg_migration *mg_migdir_find_path(struct mg_migdir *d,
 					 const char *path);
+/*
+ * path is a migration's SQL in the folder out: <out>/<tag>.sql (the
+ * journal layout) or <out>/<name>/migration.sql (drizzle 1.0's folders);
+ * mg_migdir_is_folder_sql only the second.
+ */
+int mg_migdir_is_sql(const char *out, const char *path);
+int mg_migdir_is_folder_sql(const char *out, const char *path);
 /* "0001_foo" -> "0001"; a tag without '_' is its own prefix. New string. */
 char *mg_migdir_tag_prefix(const char *tag);
 

@@ -1168,24 +1168,6 @@ int mg_context_lint_options(const struct mg_lint_options **out,
 	return 0;
 }
 
-/*
- * A migration file of p: <out>/<tag>.sql, directly in the folder, or a
- * folder's <out>/<name>/migration.sql (drizzle 1.0).
- */
-static int is_migration_sql(const struct mg_project *p, const char *path)
-{
-	size_t n = strlen(p->migrations);
-	const char *rel, *slash;
-
-	if (strncmp(path, p->migrations, n) || path[n] != '/')
-		return 0;
-	rel = path + n + 1;
-	slash = strchr(rel, '/');
-	if (slash)
-		return slash > rel && !strcmp(slash + 1, "migration.sql");
-	return mg_ends_with(path, ".sql");
-}
-
 int mg_conventions_lint_check(struct mg_report *r, struct mg_context *ctx)
 {
 	struct mg_config *cfg = ctx->config;
@@ -1202,7 +1184,8 @@ int mg_conventions_lint_check(struct mg_report *r, struct mg_context *ctx)
 		for (k = 0; ctx->cs->mode != MG_CHANGESET_ALL &&
 			    k < ctx->cs->nr; k++)
 			if (ctx->cs->changes[k].status != MG_CHANGE_DELETED &&
-			    is_migration_sql(p, ctx->cs->changes[k].path))
+			    mg_migdir_is_sql(p->migrations,
+					     ctx->cs->changes[k].path))
 				break;
 		if (ctx->cs->mode != MG_CHANGESET_ALL && k == ctx->cs->nr)
 			continue;

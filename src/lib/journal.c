@@ -90,10 +90,9 @@ static void add_journal(struct jcheck *j, const char *rule,
 	free(msg);
 }
 
-/* A finding at byte offset of a file's text (whole-file when text NULL). */
-static void add_text(struct jcheck *j, const char *rule, const char *path,
-		     const char *text, size_t len, size_t offset,
-		     const char *hint, char *msg)
+void mg_journal_add_at(struct mg_report *r, const char *rule,
+		       const char *path, const char *text, size_t len,
+		       size_t offset, const char *hint, char *msg)
 {
 	struct mg_srcmap map;
 	unsigned line = 0, col = 0;
@@ -103,8 +102,16 @@ static void add_text(struct jcheck *j, const char *rule, const char *path,
 		mg_srcmap_locate(&map, offset, &line, &col);
 		mg_srcmap_release(&map);
 	}
-	mg_report_add(j->r, rule, path, line, col, hint, "%s", msg);
+	mg_report_add(r, rule, path, line, col, hint, "%s", msg);
 	free(msg);
+}
+
+/* A finding at byte offset of a file's text (whole-file when text NULL). */
+static void add_text(struct jcheck *j, const char *rule, const char *path,
+		     const char *text, size_t len, size_t offset,
+		     const char *hint, char *msg)
+{
+	mg_journal_add_at(j->r, rule, path, text, len, offset, hint, msg);
 }
 
 /*

@@ -61,16 +61,7 @@ static void add_at(struct fcheck *c, const char *rule, const char *path,
 		   const char *text, size_t len, size_t offset,
 		   const char *hint, char *msg)
 {
-	struct mg_srcmap map;
-	unsigned line = 0, col = 0;
-
-	if (text) {
-		mg_srcmap_init(&map, text, len);
-		mg_srcmap_locate(&map, offset, &line, &col);
-		mg_srcmap_release(&map);
-	}
-	mg_report_add(c->r, rule, path, line, col, hint, "%s", msg);
-	free(msg);
+	mg_journal_add_at(c->r, rule, path, text, len, offset, hint, msg);
 }
 
 /* A finding at a member of m's snapshot (its name when at_key). */

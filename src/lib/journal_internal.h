@@ -29,6 +29,14 @@ int mg_journal_restored(const struct mg_journal_options *opts, const char *path,
 			const struct mg_tree_entry *he);
 
 /*
+ * A finding at byte offset of a file's text (line and column from it; a
+ * whole-file finding when text is NULL). Takes msg (an allocated string).
+ */
+void mg_journal_add_at(struct mg_report *r, const char *rule,
+		       const char *path, const char *text, size_t len,
+		       size_t offset, const char *hint, char *msg);
+
+/*
  * The history rules of project p, whose migrations folder is in the
  * folder layout at ctx's head: loads it and the published one (the tree
  * published, in either layout) and runs mg_journal_check_folder.

@@ -5,6 +5,37 @@
 #include "migguard/srcmap.h"
 #include "migguard/strbuf.h"
 
+/* The part of path below out, or NULL. */
+static const char *below_out(const char *out, const char *path)
+{
+	size_t n = strlen(out);
+
+	if (strncmp(path, out, n) || path[n] != '/')
+		return NULL;
+	return path + n + 1;
+}
+
+int mg_migdir_is_folder_sql(const char *out, const char *path)
+{
+	const char *rel = below_out(out, path), *slash;
+
+	if (!rel)
+		return 0;
+	slash = strchr(rel, '/');
+	return slash && slash > rel && !strcmp(slash + 1, "migration.sql");
+}
+
+int mg_migdir_is_sql(const char *out, const char *path)
+{
+	const char *rel = below_out(out, path);
+
+	if (!rel)
+		return 0;
+	if (strchr(rel, '/'))
+		return mg_migdir_is_folder_sql(out, path);
+	return strlen(rel) > 4 && mg_ends_with(rel, ".sql");
+}
+
 char *mg_migdir_tag_prefix(const char *tag)
 {
 	const char *us = strchr(tag, '_');

@@ -918,33 +918,6 @@ int mg_lint_transaction_control(struct mg_report *r, const char *path,
 	return err < 0 ? err : (int)(r->nr - before);
 }
 
-/*
- * A migration file: <out>/<tag>.sql, directly in the folder, or
- * <out>/<name>/migration.sql (the folder layout: is_folder_sql).
- */
-static int is_folder_sql(const struct mg_project *p, const char *path)
-{
-	size_t n = strlen(p->migrations);
-	const char *rel, *slash;
-
-	if (strncmp(path, p->migrations, n) || path[n] != '/')
-		return 0;
-	rel = path + n + 1;
-	slash = strchr(rel, '/');
-	return slash && slash > rel && !strcmp(slash + 1, "migration.sql");
-}
-
-static int is_migration_sql(const struct mg_project *p, const char *path)
-{
-	size_t n = strlen(p->migrations);
-
-	if (is_folder_sql(p, path))
-		return 1;
-	return !strncmp(path, p->migrations, n) && path[n] == '/' &&
-	       !strchr(path + n + 1, '/') && strlen(path + n + 1) > 4 &&
-	       !strcmp(path + strlen(path) - 4, ".sql");
-}
-
 /* migguard's own limits (size, file type) are warnings: not deploy failures. */
 void mg_lint_unreadable(struct mg_report *r, const char *path, int err)
 {
@@ -1157,7 +1130,7 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 			const struct mg_change *c = &ctx->cs->changes[i];
 
 			if (c->status != MG_CHANGE_DELETED &&
-			    is_migration_sql(p, c->path) &&
+			    mg_migdir_is_sql(p->migrations, c->path) &&
 			    !pure_move(ctx->cs, c))
 				mg_strlist_push(&files,
 						ctx->at_base && c->old_path
@@ -1175,12 +1148,13 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 			/* A link too: named as unreadable, never skipped. */
 			if ((d->files.items[i].type == MG_ENTRY_FILE ||
 			     d->files.items[i].type == MG_ENTRY_SYMLINK) &&
-			    is_migration_sql(p, d->files.items[i].path))
+			    mg_migdir_is_sql(p->migrations,
+					     d->files.items[i].path))
 				mg_strlist_push(&files, d->files.items[i].path);
 	for (i = 0; i < files.nr && err >= 0; i++)
 		/* <name>/migration.sql is a migration in the folder layout */
 		if (d->layout == MG_LAYOUT_FOLDER ||
-		    !is_folder_sql(p, files.items[i]))
+		    !mg_migdir_is_folder_sql(p->migrations, files.items[i]))
 			err = lint_file(r, ctx, d, &rp, files.items[i]);
 out:
 	replay_release(&rp);
