@@ -428,6 +428,9 @@ static void key_level_clear(struct key_level *l)
 	l->nr = 0;
 }
 
+/* Up to this many names an object is searched pairwise, not sorted. */
+#define SMALL_OBJECT 24
+
 /*
  * The object at depth closed: a name given twice is an error at its
  * second place (the first such place in the text), naming both lines.
@@ -442,9 +445,27 @@ static int keys_end(struct scan *s, int depth)
 	if (!s->keys)
 		return 0;
 	l = &s->keys->levels[depth];
-	if (l->nr > 1)
+	if (l->nr <= SMALL_OBJECT) {
+		/*
+		 * Names are pushed in text order: the first one that repeats
+		 * an earlier name is the earliest second place (a third would
+		 * come after a second), and that earlier name its first.
+		 */
+		size_t j;
+
+		for (j = 1; j < l->nr && !second; j++)
+			for (i = 0; i < j; i++)
+				if (l->items[i].len == l->items[j].len &&
+				    !memcmp(l->items[i].name, l->items[j].name,
+					    l->items[j].len)) {
+					first = &l->items[i];
+					second = &l->items[j];
+					break;
+				}
+	} else {
 		qsort(l->items, l->nr, sizeof(*l->items), cmp_key_ref);
-	for (i = 1; i < l->nr; i++) {
+	}
+	for (i = 1; l->nr > SMALL_OBJECT && i < l->nr; i++) {
 		const struct key_ref *a = &l->items[i - 1], *b = &l->items[i];
 
 		if (a->len != b->len || memcmp(a->name, b->name, a->len))

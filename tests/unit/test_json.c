@@ -309,6 +309,46 @@ static int canon_same(const char *a, const char *b)
 	return same;
 }
 
+/*
+ * Small objects are searched pairwise, large ones sorted: both name the
+ * earliest second place and its first, whatever the other names.
+ */
+static void test_json__duplicates_small_and_large(void **state)
+{
+	size_t sizes[] = { 6, 24, 25, 200 }, k, i;
+
+	(void)state;
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		struct mg_strbuf sb = MG_STRBUF_INIT;
+		struct mg_json *j = NULL;
+		size_t n = sizes[k], off = 0, want = 0;
+		char line[128];
+
+		/* k2, k5, fillers, k2 (the error), k5, k2 (a third) */
+		mg_strbuf_adds(&sb, "{");
+		for (i = 0; i < n; i++) {
+			size_t name = i == 0 || i == n - 3 || i == n - 1 ? 2
+				      : i == 1 || i == n - 2 ? 5 : i + 10;
+
+			if (i)
+				mg_strbuf_adds(&sb, ",");
+			mg_strbuf_adds(&sb, "\n");
+			if (i == n - 3)
+				want = sb.len;
+			mg_strbuf_addf(&sb, "\"k%zu\": %zu", name, i);
+		}
+		mg_strbuf_adds(&sb, "}");
+		assert_int_equal(mg_json_parse(&j, sb.buf, sb.len, &off),
+				 MG_ERROR);
+		assert_null(j);
+		assert_int_equal(off, want);
+		snprintf(line, sizeof(line), "the key \"k2\" is given twice, "
+			 "on lines 2 and %zu", n - 1);
+		assert_non_null(strstr(mg_error_last(), line));
+		mg_strbuf_release(&sb);
+	}
+}
+
 /* A tree libpg_query wrote skips the duplicate check; nothing else. */
 static void test_json__unique_keys_flag(void **state)
 {
@@ -533,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_json__parse_as_json_parse),
 		cmocka_unit_test(test_json__top_strings_agrees_with_parse),
 		cmocka_unit_test(test_json__unique_keys_flag),
+		cmocka_unit_test(test_json__duplicates_small_and_large),
 		cmocka_unit_test(test_json__canonical_ignores_member_order),
 		cmocka_unit_test(test_json__canonical_keeps_values),
 		cmocka_unit_test(test_json__canonical_decodes_escapes),
