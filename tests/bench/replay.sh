@@ -35,6 +35,11 @@ src=$(cd "$(dirname "$src")" && pwd)/$(basename "$src")
 mg=$(cd "$(dirname "$mg")" && pwd)/$(basename "$mg")
 
 name=$(basename "$src" .bundle)
+name=${name%.git}
+# A mirror's git folder (<owner>+<name>/repo, or .git): the folder above.
+case $name in
+repo | "") name=$(basename "$(dirname "$src")") ;;
+esac
 out="$here/out/replay"
 repo="$out/$name"
 mkdir -p "$out"
