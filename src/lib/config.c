@@ -815,6 +815,7 @@ static void ts_next(struct ts_lexer *lx)
 
 struct ts_found {
 	char *dialect;
+	char *driver; /* drizzle-kit before 0.21 named the database so */
 	struct mg_strlist schema;
 	char *out;
 	char *prefix, *table, *schema_name;
@@ -838,6 +839,8 @@ static void ts_assign(struct ts_found *f, const char *keypath,
 		return;
 	if (!strcmp(keypath, "dialect"))
 		dst = &f->dialect;
+	else if (!strcmp(keypath, "driver"))
+		dst = &f->driver;
 	else if (!strcmp(keypath, "out"))
 		dst = &f->out;
 	else if (!strcmp(keypath, "migrations.prefix"))
@@ -937,6 +940,7 @@ static void json_found(struct ts_found *f, const struct mg_json *root)
 	size_t i;
 
 	set_str(&f->dialect, mg_json_get_string(root, "dialect"));
+	set_str(&f->driver, mg_json_get_string(root, "driver"));
 	set_str(&f->out, mg_json_get_string(root, "out"));
 	if (schema && schema->type == MG_JSON_STRING) {
 		f->schema_found = 1;
@@ -997,6 +1001,18 @@ int mg_config_parse_drizzle_at(struct mg_project *p, const char *path,
 			"%s: dialect '%s' is not postgresql", path, f.dialect);
 		goto out;
 	}
+	/*
+	 * No dialect: drizzle-kit before 0.21 took the database from
+	 * `driver` ("pg", "mysql2", "better-sqlite", "libsql", "turso",
+	 * "d1", ...); today's drivers of PostgreSQL are "aws-data-api" and
+	 * "pglite".
+	 */
+	if (!f.dialect && f.driver && strcmp(f.driver, "pg") &&
+	    strcmp(f.driver, "aws-data-api") && strcmp(f.driver, "pglite")) {
+		err = mg_error_set_code(MG_ENOTFOUND,
+			"%s: driver '%s' is not postgresql", path, f.driver);
+		goto out;
+	}
 	if (!f.schema_found || !f.schema.nr) {
 		err = mg_error_set("%s: no \"schema\" string found; write it "
 			"as a string literal, or describe the project in "
@@ -1029,6 +1045,7 @@ int mg_config_parse_drizzle_at(struct mg_project *p, const char *path,
 out:
 	free(root);
 	free(f.dialect);
+	free(f.driver);
 	mg_strlist_release(&f.schema);
 	free(f.out);
 	free(f.prefix);

@@ -136,6 +136,15 @@ static int postgres_dialect(const char *d)
 	return !strcmp(d, "postgresql") || !strcmp(d, "pg");
 }
 
+/* The journal names a database other than PostgreSQL. */
+static int other_dialect(const struct mg_migdir *d)
+{
+	const char *v = d->journal ? mg_json_get_string(d->journal, "dialect")
+				   : NULL;
+
+	return v && !postgres_dialect(v);
+}
+
 /* "journal entry 3 ('0003_x')" or "journal entry 3". New string. */
 static char *entry_name(const struct jcheck *j, const struct mg_migration *m)
 {
@@ -1686,6 +1695,15 @@ int mg_journal_check_with(struct mg_report *r, struct mg_context *ctx,
 		err = mg_context_migdir_at(&pd, ctx, published, p);
 		if (err < 0)
 			goto out;
+		/*
+		 * Published for another database (a project that moved to
+		 * PostgreSQL and generated its migrations again): nothing of
+		 * it was applied to PostgreSQL, nothing is published.
+		 */
+		if (pd && other_dialect(pd)) {
+			mg_context_migdir_put(ctx, pd);
+			pd = NULL;
+		}
 		err = mg_journal_check_dir(r, d, p, pd, &o);
 		if (err < 0)
 			goto out;

@@ -248,10 +248,41 @@ static void test_config__drizzle_other_dialect_and_errors(void **state)
 			       "schema: schemaPath }";
 	const char *escape = "export default { schema: '../../x.ts' }";
 
+	/* drizzle-kit before 0.21: no dialect, a driver naming it. */
+	const char *libsql = "export default { out: './migrations', schema: "
+			     "'./s.ts', driver: 'libsql' }";
+	const char *old_pg = "export default { out: './m', schema: './s.ts', "
+			     "driver: 'pg' }";
+	const char *pglite = "export default { dialect: 'postgresql', driver: "
+			     "'pglite', schema: './s.ts' }";
+	const char *other[] = { "mysql2", "better-sqlite", "turso", "d1",
+				"d1-http", "expo", "durable-sqlite" };
+	size_t i;
+	char buf[160];
+
 	(void)state;
 	assert_int_equal(mg_config_parse_drizzle(&p, "drizzle.config.ts",
 						 sqlite, strlen(sqlite)),
 			 MG_ENOTFOUND);
+	assert_int_equal(mg_config_parse_drizzle(&p, "drizzle.config.ts",
+						 libsql, strlen(libsql)),
+			 MG_ENOTFOUND);
+	assert_string_equal(mg_error_last(), "drizzle.config.ts: driver "
+			    "'libsql' is not postgresql");
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		snprintf(buf, sizeof(buf), "export default { schema: "
+			 "'./s.ts', driver: '%s' }", other[i]);
+		assert_int_equal(mg_config_parse_drizzle(&p,
+				 "drizzle.config.ts", buf, strlen(buf)),
+				 MG_ENOTFOUND);
+	}
+	assert_int_equal(mg_config_parse_drizzle(&p, "drizzle.config.ts",
+						 old_pg, strlen(old_pg)), 0);
+	assert_string_equal(p.migrations, "m");
+	mg_project_release(&p);
+	assert_int_equal(mg_config_parse_drizzle(&p, "drizzle.config.ts",
+						 pglite, strlen(pglite)), 0);
+	mg_project_release(&p);
 	assert_int_equal(mg_config_parse_drizzle(&p, "a/drizzle.config.ts",
 						 noschema, strlen(noschema)),
 			 MG_ERROR);
