@@ -232,6 +232,14 @@ struct mg_ddl_entity {
 struct mg_ddl_state {
 	struct mg_ddl_entity *items;
 	size_t nr, alloc;
+	/*
+	 * An index of items by key_hash (migfolder.c): open addressing over
+	 * item indices (SIZE_MAX = empty), slots_nr a power of two (0: none
+	 * yet); rebuilt on the next lookup when slots_stale is set.
+	 */
+	size_t *slots;
+	size_t slots_nr;
+	int slots_stale;
 };
 
 void mg_ddl_state_init(struct mg_ddl_state *s);

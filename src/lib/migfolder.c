@@ -944,6 +944,88 @@ static int same_key(const struct identity *id, const struct mg_json *a,
 	return 1;
 }
 
+/*
+ * The key index: open addressing with linear probing over item indices,
+ * at most half full. Rebuilt lazily: whatever moves items or changes a
+ * key marks it stale; add_row inserts while it is fresh.
+ */
+#define SLOT_EMPTY ((size_t)-1)
+
+static size_t slot_of(unsigned long long h, size_t mask)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (size_t)h & mask;
+}
+
+static void index_insert(struct mg_ddl_state *s, size_t i)
+{
+	size_t mask = s->slots_nr - 1, at;
+
+	for (at = slot_of(s->items[i].key_hash, mask);
+	     s->slots[at] != SLOT_EMPTY; at = (at + 1) & mask)
+		;
+	s->slots[at] = i;
+}
+
+static void index_rebuild(struct mg_ddl_state *s)
+{
+	size_t want = 16, i;
+
+	while (want < 2 * s->nr + 2)
+		want *= 2;
+	if (want != s->slots_nr) {
+		free(s->slots);
+		s->slots = mg_xmalloc(want * sizeof(*s->slots));
+		s->slots_nr = want;
+	}
+	for (i = 0; i < want; i++)
+		s->slots[i] = SLOT_EMPTY;
+	for (i = 0; i < s->nr; i++)
+		index_insert(s, i);
+	s->slots_stale = 0;
+}
+
+static void index_fresh(struct mg_ddl_state *s)
+{
+	if (s->slots_stale || !s->slots_nr)
+		index_rebuild(s);
+}
+
+/*
+ * The first item (by index, as a scan finds it) whose key_hash is h and
+ * type is type, for which match(e, arg) holds; skip excluded.
+ */
+static struct mg_ddl_entity *
+index_find(struct mg_ddl_state *s, unsigned long long h, const char *type,
+	   const struct mg_ddl_entity *skip,
+	   int (*match)(const struct mg_ddl_entity *e, const void *a,
+			const void *b),
+	   const void *a, const void *b)
+{
+	size_t mask, at, best = SLOT_EMPTY;
+
+	index_fresh(s);
+	mask = s->slots_nr - 1;
+	for (at = slot_of(h, mask); s->slots[at] != SLOT_EMPTY;
+	     at = (at + 1) & mask) {
+		size_t i = s->slots[at];
+		struct mg_ddl_entity *e = &s->items[i];
+
+		if (i < best && e != skip && e->key_hash == h &&
+		    !strcmp(e->entity_type, type) && match(e, a, b))
+			best = i;
+	}
+	return best == SLOT_EMPTY ? NULL : &s->items[best];
+}
+
+static int match_row(const struct mg_ddl_entity *e, const void *id,
+		     const void *row)
+{
+	return same_key(id, e->row, row);
+}
+
 static struct mg_ddl_entity *find_same_key(struct mg_ddl_state *s,
 					   const char *type,
 					   const struct mg_json *row,
@@ -951,17 +1033,8 @@ static struct mg_ddl_entity *find_same_key(struct mg_ddl_state *s,
 {
 	const struct identity *id = identity_of(type);
 	unsigned long long h = row_key_hash(id, type, row);
-	size_t i;
 
-	for (i = 0; i < s->nr; i++) {
-		struct mg_ddl_entity *e = &s->items[i];
-
-		if (e != skip && e->key_hash == h &&
-		    !strcmp(e->entity_type, type) &&
-		    same_key(id, e->row, row))
-			return e;
-	}
-	return NULL;
+	return index_find(s, h, type, skip, match_row, id, row);
 }
 
 void mg_ddl_state_init(struct mg_ddl_state *s)
@@ -982,6 +1055,7 @@ void mg_ddl_state_release(struct mg_ddl_state *s)
 	for (i = 0; i < s->nr; i++)
 		entity_release(&s->items[i]);
 	free(s->items);
+	free(s->slots);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -1007,6 +1081,12 @@ static void add_row(struct mg_ddl_state *s, const char *type,
 	e->entity_type = mg_xstrdup(type);
 	e->row = json_copy(row);
 	entity_refresh(e);
+	if (s->slots_stale || !s->slots_nr)
+		return;
+	if (2 * s->nr + 2 > s->slots_nr)
+		s->slots_stale = 1;
+	else
+		index_insert(s, s->nr - 1);
 }
 
 static int create_row(struct mg_ddl_state *s, const struct mg_json *row)
@@ -1037,6 +1117,7 @@ int mg_ddl_state_load(struct mg_ddl_state *s, const struct mg_json *ddl)
 
 	if (!ddl || ddl->type != MG_JSON_ARRAY)
 		return mg_error_set("\"ddl\" is not an array");
+	s->slots_stale = 1;
 	for (i = 0; i < ddl->nr; i++) {
 		err = create_row(s, ddl->children[i]);
 		if (err < 0)
@@ -1125,6 +1206,12 @@ out:
 	return err;
 }
 
+static int match_values(const struct mg_ddl_entity *e, const void *id,
+			const void *values)
+{
+	return key_matches(e, id, values);
+}
+
 static struct mg_ddl_entity *find_key(struct mg_ddl_state *s,
 				      const struct identity *id,
 				      const struct mg_json *values)
@@ -1136,14 +1223,7 @@ static struct mg_ddl_entity *find_key(struct mg_ddl_state *s,
 		return NULL;
 	for (i = 0; i < values->nr && i < 5 && id->fields[i]; i++)
 		h = hash_value(h, values->children[i]);
-	for (i = 0; i < s->nr; i++) {
-		struct mg_ddl_entity *e = &s->items[i];
-
-		if (e->key_hash == h && !strcmp(e->entity_type, id->type) &&
-		    key_matches(e, id, values))
-			return e;
-	}
-	return NULL;
+	return index_find(s, h, id->type, NULL, match_values, id, values);
 }
 
 static void drop_entity(struct mg_ddl_state *s, struct mg_ddl_entity *e)
@@ -1153,6 +1233,7 @@ static void drop_entity(struct mg_ddl_state *s, struct mg_ddl_entity *e)
 	entity_release(e);
 	memmove(e, e + 1, (s->nr - i - 1) * sizeof(*e));
 	s->nr--;
+	s->slots_stale = 1;
 }
 
 /*
@@ -1236,6 +1317,9 @@ static int carry_move(struct mg_ddl_state *s, size_t index,
 	unsigned char *seen = mg_xcalloc(s->nr + 1, 1);
 	int err = 0;
 
+	/* Rows change keys below (relocate, entity_refresh). */
+	s->slots_stale = 1;
+
 	MG_ALLOC_GROW(queue, nr + 1, alloc);
 	queue[nr].index = index;
 	queue[nr++].old = old;
@@ -1296,6 +1380,7 @@ static int alter_row(struct mg_ddl_state *s, struct mg_ddl_entity *e,
 {
 	const struct identity *id = identity_of(e->entity_type);
 	struct mg_json *old = json_copy(e->row);
+	unsigned long long old_hash = e->key_hash;
 	size_t i;
 
 	for (i = 0; i < set->nr; i++)
@@ -1304,6 +1389,8 @@ static int alter_row(struct mg_ddl_state *s, struct mg_ddl_entity *e,
 			json_set(e->row, set->children[i]->key,
 				 set->children[i]);
 	entity_refresh(e);
+	if (e->key_hash != old_hash)
+		s->slots_stale = 1;
 	if (same_key(id, old, e->row)) {
 		mg_json_free(old);
 		return 0;

@@ -2,15 +2,22 @@
  * A tree (memtree.c format) read as a folder-layout migrations folder at
  * src/migrations: layout detection, every migration's SQL and snapshot
  * fields, and the schema replayed at each migration; the migrator's
- * order checked to be an order; and, read as a journal folder, what
- * `drizzle-kit up` would do with it.
+ * order checked to be an order; the history rules of the folder layout
+ * (mg_journal_check_folder) with nothing published and with the same
+ * tree published; and, read as a journal folder, what `drizzle-kit up`
+ * would do with it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "migguard/config.h"
+#include "migguard/journal.h"
 #include "migguard/migdir.h"
 #include "migguard/migfolder.h"
+#include "migguard/report.h"
+#include "migguard/strbuf.h"
 
 static void check_order(const struct mg_migfolder *f)
 {
@@ -27,9 +34,38 @@ static void check_order(const struct mg_migfolder *f)
 	}
 }
 
+/* The history rules on f, against published (NULL: nothing published). */
+static void check_history(struct mg_migfolder *f, const char *path,
+			  struct mg_migfolder *published)
+{
+	struct mg_journal_options opts;
+	struct mg_strbuf out = MG_STRBUF_INIT;
+	struct mg_project p;
+	struct mg_report r;
+	char migrations[64];
+
+	memset(&p, 0, sizeof(p));
+	snprintf(migrations, sizeof(migrations), "%s", path);
+	p.name = (char *)"fuzz";
+	p.config_path = (char *)".migguard.json";
+	p.root = (char *)"";
+	p.run_dir = (char *)"";
+	p.migrations = migrations;
+	mg_report_init(&r);
+	mg_journal_options_init(&opts);
+	opts.now_ms = 1800000000000LL;
+	if (mg_journal_check_folder(&r, f, &p, published, NULL, &opts) == 0) {
+		mg_report_sort(&r);
+		mg_report_format(&out, &r, MG_FORMAT_TEXT, 0);
+		mg_report_format(&out, &r, MG_FORMAT_JSON, 0);
+	}
+	mg_strbuf_release(&out);
+	mg_report_release(&r);
+}
+
 static void load_folder(struct mg_tree *tree, const char *path)
 {
-	struct mg_migfolder *f = NULL;
+	struct mg_migfolder *f = NULL, *published = NULL;
 	struct mg_layout_info info;
 	size_t i;
 
@@ -65,6 +101,11 @@ static void load_folder(struct mg_tree *tree, const char *path)
 			(void)mg_ddl_state_count(&state, "columns", NULL, NULL);
 			mg_ddl_state_release(&state);
 		}
+	}
+	check_history(f, path, NULL);
+	if (mg_migfolder_load(&published, tree, path) == 0) {
+		check_history(f, path, published);
+		mg_migfolder_free(published);
 	}
 	mg_migfolder_free(f);
 }

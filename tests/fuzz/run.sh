@@ -2,8 +2,9 @@
 # Fuzz every target for SECONDS each (default 20):
 #   sh tests/fuzz/run.sh [SECONDS] [TARGET...]
 # Builds build-fuzz/ (clang, libFuzzer, ASan + UBSan; MG_FUZZ_BUILD_DIR to
-# use another), seeds each corpus from tests/fixtures/drizzle, the golden
-# SQL and tests/fuzz/seeds, then runs the targets one after the other.
+# use another), seeds each corpus from tests/fixtures/drizzle (migfolder:
+# tests/fixtures/drizzle-1.0), the golden SQL and tests/fuzz/seeds, then
+# runs the targets one after the other.
 # Corpora grow in $MG_FUZZ_OUT/corpus/<target> (default build-fuzz/fuzz).
 # Exit 1 when a target crashed, leaked, hung or ran out of memory: the
 # input is saved in $MG_FUZZ_OUT/crashers/<target>/ and replayed with
@@ -21,6 +22,7 @@ src=$(cd "$here/../.." && pwd)
 build=${MG_FUZZ_BUILD_DIR:-$src/build-fuzz}
 out=${MG_FUZZ_OUT:-$build/fuzz}
 fixtures=$src/tests/fixtures/drizzle
+fixtures1=$src/tests/fixtures/drizzle-1.0
 
 command -v clang >/dev/null 2>&1 || {
 	echo "run.sh: clang is missing: apt-get install clang" >&2
@@ -79,6 +81,13 @@ seed() {
 				fi
 			} >"$d/$(basename "$f").tree"
 			prev=$f
+		done ;;
+	migfolder)
+		# drizzle 1.0 (rc.5) folders, and what `drizzle-kit up` read
+		for f in "$fixtures1"/step-* "$fixtures1"/branches/* \
+			"$fixtures1"/up/*; do
+			[ -d "$f" ] || continue
+			pack "$f" >"$d/rc5-$(basename "$(dirname "$f")")-$(basename "$f").tree"
 		done ;;
 	config_drizzle)
 		for f in $(find "$fixtures" -name 'drizzle.config.*'); do

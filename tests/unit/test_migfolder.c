@@ -751,6 +751,195 @@ static void test_migfolder__deltas_refused_as_drizzle_does(void **state)
 	mg_ddl_state_release(&s);
 }
 
+/*
+ * The key index at size: a state of a few thousand rows through creates,
+ * drops (which move every later row), renames carried to columns and
+ * equal re-creates, interleaved; every key then looked up against the
+ * model, and each found once by a scan of the items.
+ */
+#define BIG_T 600
+#define BIG_C 8
+
+struct big_model {
+	int table[BIG_T];	   /* alive */
+	int renamed[BIG_T];	   /* t<i> is r<i> now */
+	int col[BIG_T][BIG_C];	   /* alive, under the table's name */
+};
+
+static void big_col_row(struct mg_strbuf *sb, const char *t, int c,
+			const char *type)
+{
+	mg_strbuf_addf(sb, "{\"entityType\":\"columns\",\"schema\":\"public\","
+		       "\"table\":\"%s\",\"name\":\"c%d\",\"type\":\"%s\"}",
+		       t, c, type);
+}
+
+static size_t scan_count(const struct mg_ddl_state *s, const char *type,
+			 const char *table, const char *name)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nr; i++) {
+		const struct mg_ddl_entity *e = &s->items[i];
+
+		if (!strcmp(e->entity_type, type) && e->name &&
+		    !strcmp(e->name, name) &&
+		    (!table || (e->table && !strcmp(e->table, table))))
+			n++;
+	}
+	return n;
+}
+
+static void test_migfolder__replay_index_matches_a_scan(void **state)
+{
+	static struct big_model m;
+	struct mg_strbuf ddl = MG_STRBUF_INIT, d = MG_STRBUF_INIT;
+	struct mg_json *a = NULL, *b = NULL;
+	struct mg_ddl_state s;
+	size_t off, total = 0;
+	char t[16], r[16], c[8];
+	int i, k;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	mg_strbuf_addch(&ddl, '[');
+	for (i = 0; i < BIG_T; i++) {
+		snprintf(t, sizeof(t), "t%d", i);
+		mg_strbuf_addf(&ddl, "%s{\"entityType\":\"tables\",\"schema\":"
+			       "\"public\",\"name\":\"%s\"}",
+			       i ? "," : "", t);
+		m.table[i] = 1;
+		for (k = 0; k < 5; k++) {
+			mg_strbuf_addch(&ddl, ',');
+			big_col_row(&ddl, t, k, "text");
+			m.col[i][k] = 1;
+		}
+	}
+	mg_strbuf_addch(&ddl, ']');
+
+	mg_strbuf_addch(&d, '[');
+	for (i = 0; i < BIG_T; i++) {
+		snprintf(t, sizeof(t), "t%d", i);
+		snprintf(r, sizeof(r), "r%d", i);
+		if (i % 3 == 0) {
+			mg_strbuf_addf(&d, "{\"op\":\"drop\",\"key\":\"columns"
+				       "\\u0000[\\\"public\\\",\\\"%s\\\","
+				       "\\\"c0\\\"]\"},", t);
+			m.col[i][0] = 0;
+		}
+		mg_strbuf_adds(&d, "{\"op\":\"create\",\"row\":");
+		big_col_row(&d, t, 5, "text");
+		mg_strbuf_adds(&d, "},");
+		m.col[i][5] = 1;
+		if (i % 7 == 0) {
+			/* equal to the row there: nothing changes */
+			mg_strbuf_adds(&d, "{\"op\":\"create\",\"row\":");
+			big_col_row(&d, t, 1, "text");
+			mg_strbuf_adds(&d, "},");
+		}
+		mg_strbuf_addf(&d, "{\"op\":\"drop\",\"key\":\"columns\\u0000"
+			       "[\\\"public\\\",\\\"%s\\\",\\\"zz\\\"]\"},", t);
+		if (i % 5 == 0) {
+			/* the table's row only, as drizzle-kit */
+			mg_strbuf_addf(&d, "{\"op\":\"drop\",\"key\":\"tables"
+				       "\\u0000[\\\"public\\\",\\\"%s\\\"]\"},",
+				       t);
+			m.table[i] = 0;
+		}
+		if (i % 11 == 1) {
+			mg_strbuf_addf(&d, "{\"op\":\"rename\",\"key\":\"tables"
+				       "\\u0000[\\\"public\\\",\\\"%s\\\"]\","
+				       "\"set\":{\"name\":\"%s\"}},", t, r);
+			m.renamed[i] = m.table[i];
+		}
+		mg_strbuf_adds(&d, "{\"op\":\"create\",\"row\":");
+		big_col_row(&d, m.renamed[i] ? r : t, 6, "integer");
+		mg_strbuf_adds(&d, "}");
+		m.col[i][6] = 1;
+		mg_strbuf_addch(&d, i + 1 < BIG_T ? ',' : ']');
+	}
+
+	mg_ddl_state_init(&s);
+	assert_int_equal(mg_json_parse(&a, ddl.buf, ddl.len, &off), 0);
+	assert_int_equal(mg_ddl_state_load(&s, a), 0);
+	assert_int_equal(s.nr, BIG_T * 6);
+	assert_int_equal(mg_json_parse(&b, d.buf, d.len, &off), 0);
+	assert_int_equal(mg_ddl_state_apply(&s, b, d.buf, d.len), 0);
+	for (i = 0; i < BIG_T; i++) {
+		const char *name;
+		size_t cols = 0;
+
+		snprintf(t, sizeof(t), "t%d", i);
+		snprintf(r, sizeof(r), "r%d", i);
+		name = m.renamed[i] ? r : t;
+		assert_int_equal(mg_ddl_state_find(&s, "tables", "public", NULL,
+						   name) != NULL,
+				 m.table[i]);
+		assert_int_equal(scan_count(&s, "tables", NULL, name),
+				 m.table[i]);
+		if (m.renamed[i])
+			assert_null(mg_ddl_state_find(&s, "tables", NULL, NULL,
+						      t));
+		total += (size_t)m.table[i];
+		for (k = 0; k < BIG_C; k++) {
+			snprintf(c, sizeof(c), "c%d", k);
+			assert_int_equal(mg_ddl_state_find(&s, "columns",
+							   "public", name,
+							   c) != NULL,
+					 m.col[i][k]);
+			assert_int_equal(scan_count(&s, "columns", name, c),
+					 m.col[i][k]);
+			cols += (size_t)m.col[i][k];
+		}
+		assert_int_equal(mg_ddl_state_count(&s, "columns", "public",
+						    name),
+				 cols);
+		if (m.renamed[i])
+			assert_int_equal(mg_ddl_state_count(&s, "columns",
+							    NULL, t),
+					 0);
+		total += cols;
+	}
+	assert_int_equal(s.nr, total);
+	mg_json_free(b);
+	b = NULL;
+
+	/* Then the lookups that refuse: a create with other values under a
+	 * key there, after a rename (the index rebuilt). */
+	mg_strbuf_reset(&d);
+	mg_strbuf_adds(&d, "[{\"op\":\"rename\",\"key\":\"tables\\u0000"
+			 "[\\\"public\\\",\\\"t2\\\"]\",\"set\":{\"name\":"
+			 "\"q2\"}},{\"op\":\"create\",\"row\":");
+	big_col_row(&d, "q2", 4, "integer");
+	mg_strbuf_adds(&d, "}]");
+	assert_int_equal(mg_json_parse(&b, d.buf, d.len, &off), 0);
+	assert_int_equal(mg_ddl_state_apply(&s, b, d.buf, d.len), MG_ERROR);
+	assert_non_null(strstr(mg_error_last(), "another columns"));
+	mg_ddl_state_release(&s);
+	mg_json_free(a);
+	mg_json_free(b);
+
+	/* A rename onto the key of another row, on a fresh state. */
+	mg_ddl_state_init(&s);
+	assert_int_equal(mg_json_parse(&a, ddl.buf, ddl.len, &off), 0);
+	assert_int_equal(mg_ddl_state_load(&s, a), 0);
+	mg_strbuf_reset(&d);
+	mg_strbuf_adds(&d, "[{\"op\":\"drop\",\"key\":\"columns\\u0000"
+			 "[\\\"public\\\",\\\"t9\\\",\\\"c0\\\"]\"},"
+			 "{\"op\":\"rename\",\"key\":\"columns\\u0000"
+			 "[\\\"public\\\",\\\"t599\\\",\\\"c1\\\"]\","
+			 "\"set\":{\"name\":\"c2\"}}]");
+	b = NULL;
+	assert_int_equal(mg_json_parse(&b, d.buf, d.len, &off), 0);
+	assert_int_equal(mg_ddl_state_apply(&s, b, d.buf, d.len), MG_ERROR);
+	assert_non_null(strstr(mg_error_last(), "onto the key"));
+	mg_ddl_state_release(&s);
+	mg_json_free(a);
+	mg_json_free(b);
+	mg_strbuf_release(&ddl);
+	mg_strbuf_release(&d);
+}
+
 /* ---------------------------------------------------------------- up --- */
 
 static void up_plan(const char *root, struct mg_tree **t,
@@ -901,6 +1090,7 @@ int main(void)
 		cmocka_unit_test(test_migfolder__replay_without_its_base),
 		cmocka_unit_test(test_migfolder__rename_carries_to_dependents),
 		cmocka_unit_test(test_migfolder__deltas_refused_as_drizzle_does),
+		cmocka_unit_test(test_migfolder__replay_index_matches_a_scan),
 		cmocka_unit_test(test_migfolder__up_plan_names_folders_as_up_did),
 		cmocka_unit_test(test_migfolder__up_plan_refuses_as_up_did),
 		cmocka_unit_test(test_migfolder__up_plan_lists_every_refusal),
