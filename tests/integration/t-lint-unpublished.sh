@@ -129,3 +129,27 @@ expect_out ""
 expect_exit 1 migguard-lint --all
 expect_out "$m/20261203102035_drop_research_step/migration.sql:1:12: error: table \"research_step\" is dropped [drop-table]
   hint: make sure no deployed code uses it and its data is not needed (back it up first), or keep it with '-- migguard-ignore drop-table <reason>' on the line before the statement"
+cd ..
+
+# (f) rename-as-drop likewise: a column the change created, dropped and
+# another of its type added, is no lost rename; once published it is.
+repo f
+mig 1 0001_note "$note_sql" "$note_ab"
+mig 2 0002_content 'ALTER TABLE "note" DROP COLUMN "body";--> statement-breakpoint
+ALTER TABLE "note" ADD COLUMN "content" text;' \
+	'{"public.note": {"name": "note", "schema": "", "columns": {"id": {"name": "id", "type": "serial"}, "content": {"name": "content", "type": "text"}}}}'
+commit_all . "note, body renamed"
+expect_exit 0 migguard-lint --base HEAD^ --head HEAD
+expect_out ""
+expect_exit 1 migguard-lint --all --format json
+expect_contains "$OUT" '"rule":"rename-as-drop","severity":"error","path":"packages/db/src/migrations/0002_content.sql","line":1,"column":32'
+git reset -q --hard HEAD^
+mig 1 0001_note "$note_sql" "$note_ab"
+commit_all . "note"
+mig 2 0002_content 'ALTER TABLE "note" DROP COLUMN "body";--> statement-breakpoint
+ALTER TABLE "note" ADD COLUMN "content" text;' \
+	'{"public.note": {"name": "note", "schema": "", "columns": {"id": {"name": "id", "type": "serial"}, "content": {"name": "content", "type": "text"}}}}'
+commit_all . "body renamed"
+expect_exit 1 migguard-lint --base HEAD^ --head HEAD --format json
+expect_contains "$OUT" '"rule":"rename-as-drop","severity":"error","path":"packages/db/src/migrations/0002_content.sql","line":1,"column":32'
+expect_contains "$OUT" '"rule":"drop-column","severity":"error","path":"packages/db/src/migrations/0002_content.sql","line":1,"column":32'

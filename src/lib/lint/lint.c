@@ -1058,6 +1058,41 @@ struct published {
 	int has_state;
 };
 
+/*
+ * The one leaf of the published folders (a folder no other one names in
+ * its prevIds), or NULL: two leaves not merged yet hold objects that
+ * neither state has alone, and a snapshot that cannot be read says nothing.
+ */
+static struct mg_folder_migration *published_leaf(struct mg_migfolder *f)
+{
+	unsigned char *named = mg_xcalloc(f->nr ? f->nr : 1, 1);
+	struct mg_folder_migration *leaf = NULL;
+	size_t i, k, leaves = 0;
+
+	for (i = 0; i < f->nr; i++) {
+		const struct mg_folder_snapshot *s;
+
+		if (mg_migfolder_fields(f, &f->items[i], &s) < 0) {
+			free(named);
+			return NULL;
+		}
+		for (k = 0; k < s->prev_ids_nr; k++) {
+			struct mg_folder_migration *p =
+				mg_migfolder_find_id(f, s->prev_ids[k]);
+
+			if (p)
+				named[p - f->items] = 1;
+		}
+	}
+	for (i = 0; i < f->nr; i++)
+		if (!named[i]) {
+			leaf = &f->items[i];
+			leaves++;
+		}
+	free(named);
+	return leaves == 1 ? leaf : NULL;
+}
+
 static void published_load(struct published *pub, struct mg_context *ctx,
 			   const struct mg_migdir *head,
 			   const struct mg_project *p)
@@ -1076,8 +1111,7 @@ static void published_load(struct published *pub, struct mg_context *ctx,
 	}
 	last = &pub->d->items[pub->d->nr - 1];
 	if (head->folder && pub->d->folder) {
-		struct mg_folder_migration *fm =
-			mg_migdir_folder_item(pub->d, last);
+		struct mg_folder_migration *fm = published_leaf(pub->d->folder);
 
 		if (fm && mg_migfolder_state(&pub->state, pub->d->folder,
 					     fm) >= 0) {
