@@ -27,6 +27,17 @@ struct mg_lint_input {
 	 * parent), or NULL; used where prev_snapshot is on the journal one.
 	 */
 	const struct mg_ddl_state *prev_state;
+	/*
+	 * Change-set modes, for a migration the change adds: the schema of
+	 * the newest published migration (journal: its snapshot, folder: its
+	 * replayed state; both NULL when nothing is published). A DROP of
+	 * what exists before this migration but is not published loses no
+	 * deployed data (drop-table, drop-column, rename-as-drop). 0: not
+	 * known, every drop is reported.
+	 */
+	int published_known;
+	const struct mg_json *published_snapshot;
+	const struct mg_ddl_state *published_state;
 };
 
 /* Lint one file. < 0 only when linting could not run. */

@@ -1046,8 +1046,113 @@ static const struct mg_ddl_state *prev_state(struct replay *rp,
 	return &rp->state;
 }
 
+/*
+ * Change-set modes: the schema of the newest published migration, for the
+ * drops of what the change itself created (mg_lint_unpublished).
+ */
+struct published {
+	int known;
+	struct mg_migdir *d; /* the published folder, or NULL */
+	const struct mg_json *snapshot;
+	struct mg_ddl_state state;
+	int has_state;
+};
+
+/*
+ * The one leaf of the published folders (a folder no other one names in
+ * its prevIds), or NULL: two leaves not merged yet hold objects that
+ * neither state has alone, and a snapshot that cannot be read says nothing.
+ */
+static struct mg_folder_migration *published_leaf(struct mg_migfolder *f)
+{
+	unsigned char *named = mg_xcalloc(f->nr ? f->nr : 1, 1);
+	struct mg_folder_migration *leaf = NULL;
+	size_t i, k, leaves = 0;
+
+	for (i = 0; i < f->nr; i++) {
+		const struct mg_folder_snapshot *s;
+
+		if (mg_migfolder_fields(f, &f->items[i], &s) < 0) {
+			free(named);
+			return NULL;
+		}
+		for (k = 0; k < s->prev_ids_nr; k++) {
+			struct mg_folder_migration *p =
+				mg_migfolder_find_id(f, s->prev_ids[k]);
+
+			if (p)
+				named[p - f->items] = 1;
+		}
+	}
+	for (i = 0; i < f->nr; i++)
+		if (!named[i]) {
+			leaf = &f->items[i];
+			leaves++;
+		}
+	free(named);
+	return leaves == 1 ? leaf : NULL;
+}
+
+static void published_load(struct published *pub, struct mg_context *ctx,
+			   const struct mg_migdir *head,
+			   const struct mg_project *p)
+{
+	struct mg_migration *last;
+	struct mg_tree *tree;
+
+	if (mg_context_published(&tree, ctx) < 0 ||
+	    mg_context_migdir_at(&pub->d, ctx, tree, p) < 0) {
+		pub->d = NULL;
+		return; /* not known: every drop is reported */
+	}
+	if (!pub->d->nr) {
+		pub->known = 1; /* nothing published */
+		return;
+	}
+	last = &pub->d->items[pub->d->nr - 1];
+	if (head->folder && pub->d->folder) {
+		struct mg_folder_migration *fm = published_leaf(pub->d->folder);
+
+		if (fm && mg_migfolder_state(&pub->state, pub->d->folder,
+					     fm) >= 0) {
+			pub->has_state = pub->known = 1;
+			return;
+		}
+	} else if (!head->folder && !pub->d->folder &&
+		   mg_migdir_snapshot(pub->d, last, &pub->snapshot) >= 0) {
+		pub->known = 1;
+	}
+}
+
+static void published_release(struct mg_context *ctx, struct published *pub)
+{
+	if (pub->has_state)
+		mg_ddl_state_release(&pub->state);
+	if (pub->d)
+		mg_context_migdir_put(ctx, pub->d);
+	memset(pub, 0, sizeof(*pub));
+}
+
+/* path is a migration the change adds (not in the published folder). */
+static int added_by_change(const struct mg_context *ctx,
+			   const struct published *pub, const char *path)
+{
+	size_t i;
+
+	if (ctx->cs->mode == MG_CHANGESET_ALL || ctx->at_base || !pub->known)
+		return 0;
+	if (pub->d && mg_migdir_find_path(pub->d, path))
+		return 0;
+	for (i = 0; i < ctx->cs->nr; i++)
+		if (ctx->cs->changes[i].status == MG_CHANGE_ADDED &&
+		    !strcmp(ctx->cs->changes[i].path, path))
+			return 1;
+	return 0;
+}
+
 static int lint_file(struct mg_report *r, struct mg_context *ctx,
-		     struct mg_migdir *d, struct replay *rp, const char *path)
+		     struct mg_migdir *d, struct replay *rp,
+		     const struct published *pub, const char *path)
 {
 	struct mg_migration *m = mg_migdir_find_path(d, path);
 	const struct mg_json *prev = NULL;
@@ -1087,6 +1192,11 @@ static int lint_file(struct mg_report *r, struct mg_context *ctx,
 	in.index = m ? m->idx : -1;
 	in.prev_snapshot = prev;
 	in.prev_state = state;
+	if (m && added_by_change(ctx, pub, path)) {
+		in.published_known = 1;
+		in.published_snapshot = pub->snapshot;
+		in.published_state = pub->has_state ? &pub->state : NULL;
+	}
 	err = mg_lint_sql(r, &ctx->config->lint, &in);
 	/* --all goes through the folder in order: the next one needs m's. */
 	if (m && m > d->items && ctx->cs->mode == MG_CHANGESET_ALL)
@@ -1120,10 +1230,12 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 	struct mg_strlist files = MG_STRLIST_INIT;
 	struct mg_migdir *d = NULL;
 	struct replay rp;
+	struct published pub;
 	size_t i;
 	int err;
 
 	memset(&rp, 0, sizeof(rp));
+	memset(&pub, 0, sizeof(pub));
 	if (ctx->cs->mode != MG_CHANGESET_ALL) {
 		/* New and changed migrations only: deleted ones are gone. */
 		for (i = 0; i < ctx->cs->nr; i++) {
@@ -1143,6 +1255,13 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 	err = mg_context_migdir(&d, ctx, p);
 	if (err < 0)
 		goto out;
+	for (i = 0; ctx->cs->mode != MG_CHANGESET_ALL && !ctx->at_base &&
+		    i < ctx->cs->nr; i++)
+		if (ctx->cs->changes[i].status == MG_CHANGE_ADDED &&
+		    mg_migdir_is_sql(p->migrations, ctx->cs->changes[i].path)) {
+			published_load(&pub, ctx, d, p);
+			break;
+		}
 	if (ctx->cs->mode == MG_CHANGESET_ALL)
 		for (i = 0; i < d->files.nr; i++)
 			/* A link too: named as unreadable, never skipped. */
@@ -1155,8 +1274,10 @@ static int lint_project(struct mg_report *r, struct mg_context *ctx,
 		/* <name>/migration.sql is a migration in the folder layout */
 		if (d->layout == MG_LAYOUT_FOLDER ||
 		    !mg_migdir_is_folder_sql(p->migrations, files.items[i]))
-			err = lint_file(r, ctx, d, &rp, files.items[i]);
+			err = lint_file(r, ctx, d, &rp, &pub,
+					files.items[i]);
 out:
+	published_release(ctx, &pub);
 	replay_release(&rp);
 	mg_context_migdir_put(ctx, d);
 	mg_strlist_release(&files);

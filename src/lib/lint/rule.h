@@ -222,6 +222,16 @@ void mg_lint_note_tenant_table(struct mg_lint_names *created,
 			       const struct mg_lint_unit *u,
 			       const struct mg_json *s);
 
+/*
+ * The table (column NULL) or column exists before this migration but not
+ * in the published schema (mg_lint_input.published_known): the change
+ * created it, so dropping it loses no deployed data. 0 when not known,
+ * and when a published table (or a published column of that table) is
+ * gone before this migration: it may have been renamed into this one.
+ */
+int mg_lint_unpublished(const struct mg_lint *l, const char *schema,
+			const char *table, const char *column);
+
 /* ---- the file ---- */
 
 /* missing-if-not-exists and guards: this unit is under the convention. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "migguard/migfolder.h"
 #include "migguard/strbuf.h"
 #include "rule.h"
 
@@ -407,4 +408,131 @@ void mg_lint_note_tenant_table(struct mg_lint_names *created,
 	mg_lint_names_push(created, mg_json_get_string(rel, "schemaname"),
 			   table, NULL, mg_lint_pos(u, loc), u->stmt)->flag =
 		tenant;
+}
+
+/* ---- what the change created ---- */
+
+static int same_schema(const char *a, const char *b)
+{
+	return !strcmp(a && *a ? a : "public", b && *b ? b : "public");
+}
+
+/* A journal snapshot's table, or NULL. */
+static const struct mg_json *snap_table(const struct mg_json *snap,
+					const char *schema, const char *table)
+{
+	const struct mg_json *tables = mg_json_get(snap, "tables");
+	size_t i;
+
+	for (i = 0; tables && tables->type == MG_JSON_OBJECT &&
+		    i < tables->nr; i++) {
+		const struct mg_json *t = tables->children[i];
+		const char *name = mg_json_get_string(t, "name");
+
+		if (name && !strcmp(name, table) &&
+		    same_schema(mg_json_get_string(t, "schema"), schema))
+			return t;
+	}
+	return NULL;
+}
+
+/* The schema (a snapshot or a replayed state) has the table / column. */
+static int schema_has(const struct mg_json *snap,
+		      const struct mg_ddl_state *st, const char *schema,
+		      const char *table, const char *column)
+{
+	const struct mg_json *t;
+
+	schema = schema && *schema ? schema : "public";
+	if (st)
+		return mg_ddl_state_find(st, column ? "columns" : "tables",
+					 schema, column ? table : NULL,
+					 column ? column : table) != NULL;
+	t = snap_table(snap, schema, table);
+	if (!t || !column)
+		return t != NULL;
+	return mg_json_get(mg_json_get(t, "columns"), column) != NULL;
+}
+
+/*
+ * Every published table (table NULL), or every published column of
+ * table, is still there before this migration: nothing published was
+ * renamed into what is dropped.
+ */
+static int published_kept(const struct mg_lint *l, const char *schema,
+			  const char *table)
+{
+	const struct mg_lint_input *in = l->in;
+	const struct mg_json *prev = in->prev_snapshot;
+	const struct mg_ddl_state *ps = in->prev_state;
+	size_t i;
+
+	if (in->published_state) {
+		const struct mg_ddl_state *s = in->published_state;
+
+		for (i = 0; i < s->nr; i++) {
+			const struct mg_ddl_entity *e = &s->items[i];
+
+			if (!e->name)
+				continue;
+			if (!table && !strcmp(e->entity_type, "tables") &&
+			    !schema_has(prev, ps, e->schema, e->name, NULL))
+				return 0;
+			if (table && !strcmp(e->entity_type, "columns") &&
+			    e->table && !strcmp(e->table, table) &&
+			    same_schema(e->schema, schema) &&
+			    !schema_has(prev, ps, e->schema, table, e->name))
+				return 0;
+		}
+		return 1;
+	}
+	if (table) {
+		const struct mg_json *cols = mg_json_get(
+			snap_table(in->published_snapshot, schema, table),
+			"columns");
+
+		for (i = 0; cols && cols->type == MG_JSON_OBJECT &&
+			    i < cols->nr; i++)
+			if (!schema_has(prev, ps, schema, table,
+					cols->children[i]->key))
+				return 0;
+		return 1;
+	}
+	{
+		const struct mg_json *tables = mg_json_get(
+			in->published_snapshot, "tables");
+
+		for (i = 0; tables && tables->type == MG_JSON_OBJECT &&
+			    i < tables->nr; i++) {
+			const struct mg_json *t = tables->children[i];
+			const char *name = mg_json_get_string(t, "name");
+
+			if (!name ||
+			    !schema_has(prev, ps,
+					mg_json_get_string(t, "schema"), name,
+					NULL))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+int mg_lint_unpublished(const struct mg_lint *l, const char *schema,
+			const char *table, const char *column)
+{
+	const struct mg_lint_input *in = l->in;
+	const struct mg_json *pub = in->published_snapshot;
+	const struct mg_ddl_state *ps = in->published_state;
+
+	if (!in->published_known || !table ||
+	    (!in->prev_snapshot && !in->prev_state) ||
+	    !schema_has(in->prev_snapshot, in->prev_state, schema, table,
+			column))
+		return 0;
+	if ((pub || ps) && schema_has(pub, ps, schema, table, column))
+		return 0;
+	/* A renamed published table, or a renamed published column. */
+	if (!published_kept(l, schema, NULL))
+		return 0;
+	return !column || published_kept(l, schema, table);
 }

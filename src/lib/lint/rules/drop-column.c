@@ -25,6 +25,9 @@ static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 
 		if (!sub || strcmp(sub, "AT_DropColumn") || !name)
 			continue;
+		/* Created by the change, never published: no data lost. */
+		if (mg_lint_unpublished(l, schema, table, name))
+			continue;
 		q = mg_lint_quoted(schema, table, name);
 		mg_lint_add(l, "drop-column", mg_lint_pos(u, at[i]), u->stmt,
 			    "deploy code that no longer reads it first and "

@@ -16,8 +16,13 @@ static void stmt(struct mg_lint *l, const struct mg_lint_unit *u,
 		return;
 	n = mg_lint_drop_objects(&objs, u, s);
 	for (i = 0; i < n; i++) {
-		char *q = mg_lint_quoted(objs[i].schema, objs[i].name, NULL);
+		char *q;
 
+		/* Created by the change, never published: no data lost. */
+		if (mg_lint_unpublished(l, objs[i].schema, objs[i].name,
+					NULL))
+			continue;
+		q = mg_lint_quoted(objs[i].schema, objs[i].name, NULL);
 		mg_lint_add(l, "drop-table", mg_lint_pos(u, objs[i].at),
 			    u->stmt, "make sure no deployed code uses it and "
 			    "its data is not needed (back it up first)",

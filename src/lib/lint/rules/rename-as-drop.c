@@ -255,7 +255,7 @@ static void file(struct mg_lint *l, void *state)
 		const struct mg_lint_name *a = pair(st, d);
 		char *qd, *qa, *fix;
 
-		if (!a)
+		if (!a || mg_lint_unpublished(l, d->schema, d->table, d->name))
 			continue;
 		qd = mg_lint_quoted(d->schema, d->table, d->name);
 		qa = mg_lint_quoted(a->schema, a->table, a->name);
