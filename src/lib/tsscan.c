@@ -805,19 +805,6 @@ static int harmless(const struct mg_ts_decl *d)
 	       (d->kind == MG_TS_DECL_VALUE && harmless_callee(d->callee));
 }
 
-static const struct mg_ts_decl *decl_named(const struct mg_ts_file *f,
-					   const char *name, size_t *index)
-{
-	size_t i;
-
-	for (i = 0; i < f->decls_nr; i++)
-		if (f->decls[i].name && !strcmp(f->decls[i].name, name)) {
-			*index = i;
-			return &f->decls[i];
-		}
-	return NULL;
-}
-
 static char *subject_of(const struct mg_ts_file *f, const struct mg_ts_decl *d)
 {
 	if (d->callee && d->sql_name)
@@ -849,6 +836,16 @@ static void set_effect(struct mg_ts_effect *e, size_t offset,
 	e->verb = verb;
 }
 
+/*
+ * Types and values live in separate namespaces: "type Suggestion" and
+ * "const Suggestion" are two declarations, and a type never stands for
+ * a value (nor a value for a type) when the versions are matched.
+ */
+static int same_space(const struct mg_ts_decl *a, const struct mg_ts_decl *b)
+{
+	return (a->kind == MG_TS_DECL_TYPE) == (b->kind == MG_TS_DECL_TYPE);
+}
+
 static void pair_by_name(struct side *a, struct side *b)
 {
 	size_t i, k;
@@ -856,10 +853,17 @@ static void pair_by_name(struct side *a, struct side *b)
 	for (i = 0; i < a->f->decls_nr; i++) {
 		const struct mg_ts_decl *d = &a->f->decls[i];
 
-		if (d->name && decl_named(b->f, d->name, &k) &&
-		    b->match[k] < 0) {
-			a->match[i] = (int)k;
-			b->match[k] = (int)i;
+		if (!d->name)
+			continue;
+		for (k = 0; k < b->f->decls_nr; k++) {
+			const struct mg_ts_decl *o = &b->f->decls[k];
+
+			if (b->match[k] < 0 && o->name &&
+			    !strcmp(o->name, d->name) && same_space(d, o)) {
+				a->match[i] = (int)k;
+				b->match[k] = (int)i;
+				break;
+			}
 		}
 	}
 }

@@ -232,6 +232,38 @@ static void test_tsscan__rename_keeping_sql_name(void **state)
 	assert_int_equal(changes(a, c), 1);
 }
 
+/* A type keeping the old name does not stand in for the renamed table. */
+static void test_tsscan__rename_beside_type_of_old_name(void **state)
+{
+	const char *a = "export const Suggestion = pgTable('Suggestion', { id: "
+			"uuid('id') });\n"
+			"export type Suggestion = InferSelectModel<typeof "
+			"Suggestion>;\n";
+	const char *b = "export const suggestion = pgTable('Suggestion', { id: "
+			"uuid('id') });\n"
+			"export type Suggestion = InferSelectModel<typeof "
+			"suggestion>;\n";
+	const char *c = "export const suggestion = pgTable('Suggestion', { id: "
+			"uuid('id'), note: text('note') });\n"
+			"export type Suggestion = InferSelectModel<typeof "
+			"suggestion>;\n";
+	const char *d = "export const suggestion = pgTable('Suggestions', { id: "
+			"uuid('id') });\n"
+			"export type Suggestion = InferSelectModel<typeof "
+			"suggestion>;\n";
+	char *subject = NULL;
+	const char *verb = NULL;
+
+	(void)state;
+	assert_int_equal(changes(a, b), 0);
+	/* a type and a value of one name: each matched with its own kind */
+	assert_int_equal(changes(b, a), 0);
+	assert_int_equal(effect(a, c, &subject, &verb, NULL), 1);
+	assert_string_equal(subject, "pgTable \"Suggestion\"");
+	free(subject);
+	assert_int_equal(changes(a, d), 1);
+}
+
 static void test_tsscan__added_and_deleted_files(void **state)
 {
 	char *subject = NULL;
@@ -274,6 +306,8 @@ int main(void)
 		cmocka_unit_test(test_tsscan__harmless_edits),
 		cmocka_unit_test(test_tsscan__schema_edits_count),
 		cmocka_unit_test(test_tsscan__rename_keeping_sql_name),
+		cmocka_unit_test(
+			test_tsscan__rename_beside_type_of_old_name),
 		cmocka_unit_test(test_tsscan__added_and_deleted_files),
 		cmocka_unit_test(test_tsscan__hostile_text_scans),
 	};
