@@ -905,6 +905,42 @@ static void find_renames(struct side *a, struct side *b, struct renames *rn)
 	}
 }
 
+/*
+ * What is left of the renamed values: an old and a new one with the same
+ * callee and SQL name are one table (or enum, ...) renamed and edited:
+ * compared, they say what changed in it.
+ */
+static void pair_by_sql_name(struct side *a, struct side *b,
+			     struct renames *rn)
+{
+	size_t i, k;
+
+	for (i = 0; i < a->f->decls_nr; i++) {
+		const struct mg_ts_decl *da = &a->f->decls[i];
+
+		if (a->match[i] >= 0 || !da->name || !da->sql_name ||
+		    da->kind != MG_TS_DECL_VALUE || harmless(da))
+			continue;
+		for (k = 0; k < b->f->decls_nr; k++) {
+			const struct mg_ts_decl *db = &b->f->decls[k];
+
+			if (b->match[k] >= 0 || !db->name || !db->sql_name ||
+			    db->kind != MG_TS_DECL_VALUE ||
+			    strcmp(da->callee, db->callee) ||
+			    strcmp(da->sql_name, db->sql_name))
+				continue;
+			a->match[i] = (int)k;
+			b->match[k] = (int)i;
+			rn->nr++;
+			MG_ALLOC_GROW(rn->from, rn->nr, rn->alloc_from);
+			MG_ALLOC_GROW(rn->to, rn->nr, rn->alloc_to);
+			rn->from[rn->nr - 1] = da->name;
+			rn->to[rn->nr - 1] = db->name;
+			break;
+		}
+	}
+}
+
 /* Unnamed declarations match an equal one on the other side. */
 static void pair_unnamed(struct side *a, struct side *b,
 			 const struct renames *rn)
@@ -974,6 +1010,7 @@ void mg_ts_schema_effect(struct mg_ts_effect *out,
 	side_init(&b, after);
 	pair_by_name(&a, &b);
 	find_renames(&a, &b, &rn);
+	pair_by_sql_name(&a, &b, &rn);
 	pair_unnamed(&a, &b, &rn);
 	for (i = 0; i < after->decls_nr; i++) {
 		const struct mg_ts_decl *d = &after->decls[i];
