@@ -220,6 +220,7 @@ static int read_version(struct mg_tree *t, const char *path, char **buf,
  */
 struct reach {
 	struct mg_strlist head, base;
+	struct mg_schema_uses head_uses, base_uses;
 	size_t head_roots, base_roots;
 	int head_loaded, base_loaded;
 };
@@ -233,8 +234,8 @@ static int reach_base(struct pair_state *st, struct reach *rc)
 	if (rc->base_loaded || !st->ctx->cs->base)
 		return 0;
 	rc->base_loaded = 1;
-	err = mg_schema_files(&rc->base, &rc->base_roots, st->ctx->cs->base,
-			      st->p);
+	err = mg_schema_files_used(&rc->base, &rc->base_roots,
+				   st->ctx->cs->base, st->p, &rc->base_uses);
 	if (err < 0 || rc->base_roots)
 		return err;
 	/*
@@ -252,8 +253,10 @@ static int reach_base(struct pair_state *st, struct reach *rc)
 		if (!o->name || !st->p->name || strcmp(o->name, st->p->name))
 			continue;
 		mg_strlist_release(&rc->base);
-		err = mg_schema_files(&rc->base, &rc->base_roots,
-				      st->ctx->cs->base, o);
+		mg_schema_uses_release(&rc->base_uses);
+		err = mg_schema_files_used(&rc->base, &rc->base_roots,
+					   st->ctx->cs->base, o,
+					   &rc->base_uses);
 		break;
 	}
 	mg_config_release(&old);
@@ -297,6 +300,41 @@ static int schema_beside(struct mg_strbuf *out, struct mg_tree *t,
 }
 
 /*
+ * A file the schema reaches only through imports: 1 and *names the
+ * declarations used of it at base or at head (tsscan.h's
+ * mg_ts_schema_effect_used). 0: all of it counts (a root, a re-export,
+ * unsure, or the graph was not read).
+ */
+static int used_names(struct mg_strlist *names, const struct reach *rc,
+		      const struct mg_change *c)
+{
+	const char *old = c->old_path ? c->old_path : c->path;
+	const struct mg_schema_use *uh = NULL, *ub = NULL;
+	size_t i;
+
+	if (!rc || (!rc->head_roots && !rc->base_roots))
+		return 0;
+	if (c->status != MG_CHANGE_DELETED) {
+		uh = mg_schema_use_of(&rc->head_uses, c->path);
+		if (!uh || uh->all)
+			return 0;
+	}
+	if (c->status != MG_CHANGE_ADDED && rc->base_loaded) {
+		ub = mg_schema_use_of(&rc->base_uses, old);
+		if (ub && ub->all)
+			return 0;
+	}
+	if (c->status != MG_CHANGE_ADDED && !rc->base_loaded)
+		return 0; /* what base used is not known */
+	for (i = 0; uh && i < uh->names.nr; i++)
+		mg_strlist_push(names, uh->names.items[i]);
+	for (i = 0; ub && i < ub->names.nr; i++)
+		if (!mg_strlist_has(names, ub->names.items[i]))
+			mg_strlist_push(names, ub->names.items[i]);
+	return 1;
+}
+
+/*
  * Scan the old and new versions of a schema file: 0 when the edit cannot
  * change the database, 1 when it may (e filled), < 0 on a read error. A
  * file the scanner does not read (not TypeScript or JavaScript, too big)
@@ -309,6 +347,7 @@ static int classify_edit(struct pair_state *st, struct reach *rc,
 	const struct mg_change *c = e->c;
 	const char *old_path = c->old_path ? c->old_path : c->path;
 	struct mg_strbuf wa = MG_STRBUF_INIT, wb = MG_STRBUF_INIT;
+	struct mg_strlist used = MG_STRLIST_INIT;
 	char *a = NULL, *b = NULL;
 	size_t alen, blen;
 	struct mg_ts_file fa, fb;
@@ -358,7 +397,20 @@ static int classify_edit(struct pair_state *st, struct reach *rc,
 		mg_ts_scan(&fa, a ? a : "", alen);
 		mg_ts_scan(&fb, b ? b : "", blen);
 	}
-	mg_ts_schema_effect(&eff, &fa, &fb);
+	if (!whole && rc && c->status != MG_CHANGE_ADDED &&
+	    (rc->head_roots || rc->base_roots)) {
+		const struct mg_schema_use *u =
+			mg_schema_use_of(&rc->head_uses, c->path);
+
+		/* partly used at head: what did base use? */
+		if ((!u || !u->all) && reach_base(st, rc) < 0)
+			rc = NULL; /* unsure: the whole file */
+	}
+	if (!whole && used_names(&used, rc, c))
+		mg_ts_schema_effect_used(&eff, &fa, &fb, &used);
+	else
+		mg_ts_schema_effect(&eff, &fa, &fb);
+	mg_strlist_release(&used);
 	/* an added file's effect in another new file is that file's own */
 	if (whole && eff.changed && blen && eff.offset >= blen)
 		eff.changed = 0;
@@ -392,8 +444,9 @@ static int reached(struct pair_state *st, struct reach *rc,
 
 	if (!rc->head_loaded) {
 		rc->head_loaded = 1;
-		err = mg_schema_files(&rc->head, &rc->head_roots,
-				      st->ctx->cs->head, st->p);
+		err = mg_schema_files_used(&rc->head, &rc->head_roots,
+					   st->ctx->cs->head, st->p,
+					   &rc->head_uses);
 		if (err < 0)
 			return err;
 	}
@@ -540,6 +593,8 @@ static int collect_schema(struct pair_state *st)
 			       "zod, ...): no migration needed", first,
 			       harmless - 1);
 out:
+	mg_schema_uses_release(&rc.base_uses);
+	mg_schema_uses_release(&rc.head_uses);
 	mg_strlist_release(&rc.base);
 	mg_strlist_release(&rc.head);
 	return err;

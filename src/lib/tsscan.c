@@ -574,6 +574,150 @@ void mg_ts_file_release(struct mg_ts_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* Uses */
+
+static int declares(const struct mg_ts_file *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->decls_nr; i++)
+		if (f->decls[i].name && f->decls[i].kind != MG_TS_DECL_IMPORT &&
+		    !strcmp(f->decls[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* The identifiers of a declaration's tokens (not after a '.'). */
+static void add_refs(const struct mg_ts_file *f, const struct mg_ts_decl *d,
+		     struct mg_strlist *refs)
+{
+	size_t i;
+
+	for (i = d->first; i < d->first + d->nr; i++) {
+		char *name;
+
+		if (f->tokens[i].type != MG_TS_IDENT ||
+		    (i && at(f, i - 1, ".")))
+			continue;
+		name = mg_xstrndup(f->buf + f->tokens[i].start,
+				   f->tokens[i].len);
+		if (!mg_strlist_has(refs, name))
+			mg_strlist_push_owned(refs, name);
+		else
+			free(name);
+	}
+}
+
+int mg_ts_used(const struct mg_ts_file *f, int all, struct mg_strlist *names,
+	       struct mg_strlist *refs)
+{
+	struct mg_strlist seen = MG_STRLIST_INIT;
+	size_t i, k, done = 0;
+	int unknown = 0;
+
+	for (i = 0; !all && i < names->nr; i++)
+		if (!declares(f, names->items[i]))
+			unknown = 1;
+	if (all || unknown) {
+		for (i = 0; i < f->decls_nr; i++)
+			if (f->decls[i].kind != MG_TS_DECL_IMPORT &&
+			    f->decls[i].kind != MG_TS_DECL_TYPE)
+				add_refs(f, &f->decls[i], refs);
+		if (all)
+			return 0;
+	}
+	/* names grows while the loop runs: what they reference, in turn */
+	while (done < names->nr) {
+		const char *name = names->items[done++];
+
+		for (i = 0; i < f->decls_nr; i++) {
+			const struct mg_ts_decl *d = &f->decls[i];
+
+			if (!d->name || d->kind == MG_TS_DECL_IMPORT ||
+			    d->kind == MG_TS_DECL_TYPE || strcmp(d->name, name))
+				continue;
+			mg_strlist_release(&seen);
+			add_refs(f, d, &seen);
+			for (k = 0; k < seen.nr; k++) {
+				if (!mg_strlist_has(refs, seen.items[k]))
+					mg_strlist_push(refs, seen.items[k]);
+				if (declares(f, seen.items[k]) &&
+				    !mg_strlist_has(names, seen.items[k]))
+					mg_strlist_push(names, seen.items[k]);
+			}
+		}
+	}
+	mg_strlist_release(&seen);
+	return unknown;
+}
+
+int mg_ts_import_bindings(const struct mg_ts_file *f,
+			  const struct mg_ts_decl *d, struct mg_strlist *locals,
+			  struct mg_strlist *imported)
+{
+	size_t i = d->first + 1, end = d->first + d->nr;
+
+	if (d->kind != MG_TS_DECL_IMPORT || !d->module)
+		return -1;
+	if (i < end && f->tokens[i].type == MG_TS_STRING)
+		return -1; /* import 'x': run for its effects */
+	if (at(f, i, "type") && !at(f, i + 1, ",") && !at(f, i + 1, "from"))
+		return 0; /* import type ...: types only */
+	for (; i < end && !at(f, i, "from"); i++) {
+		if (at(f, i, "*") && at(f, i + 1, "as") && is_ident(f, i + 2)) {
+			mg_strlist_push_owned(locals, mg_xstrndup(
+				f->buf + f->tokens[i + 2].start,
+				f->tokens[i + 2].len));
+			mg_strlist_push(imported, "*");
+			i += 2;
+		} else if (at(f, i, "{")) {
+			size_t close = skip_group(f, i, end) - 1;
+
+			for (i++; i < close; i++) {
+				size_t name = i, local = i;
+
+				if (at(f, i, "type") && is_ident(f, i + 1) &&
+				    !at(f, i + 1, "as")) {
+					/* a type: nothing for the database */
+					while (i < close && !at(f, i, ","))
+						i++;
+					continue;
+				}
+				if (!is_ident(f, i) &&
+				    f->tokens[i].type != MG_TS_STRING)
+					return -1;
+				if (at(f, i + 1, "as") && is_ident(f, i + 2)) {
+					local = i + 2;
+					i += 2;
+				}
+				mg_strlist_push_owned(locals, mg_xstrndup(
+					f->buf + f->tokens[local].start,
+					f->tokens[local].len));
+				if (f->tokens[name].type == MG_TS_STRING)
+					mg_strlist_push(imported,
+							f->tokens[name].value);
+				else
+					mg_strlist_push_owned(imported,
+						mg_xstrndup(f->buf +
+							    f->tokens[name].start,
+							    f->tokens[name].len));
+				if (at(f, i + 1, ","))
+					i++;
+				else if (i + 1 < close)
+					return -1;
+			}
+		} else if (is_ident(f, i) && !at(f, i, "type")) {
+			/* the default export */
+			mg_strlist_push_owned(locals, mg_xstrndup(
+				f->buf + f->tokens[i].start, f->tokens[i].len));
+			mg_strlist_push(imported, "*");
+		} else if (!at(f, i, ",")) {
+			return -1;
+		}
+	}
+	return i < end ? 0 : -1;
+}
+
 /* Comparison */
 
 /* The significant tokens of a declaration, by index. */
@@ -997,9 +1141,17 @@ static void side_release(struct side *s)
 	free(s->match);
 }
 
-void mg_ts_schema_effect(struct mg_ts_effect *out,
-			 const struct mg_ts_file *before,
-			 const struct mg_ts_file *after)
+/* A declaration of no interest: named, and not in keep (NULL: all). */
+static int skipped(const struct mg_strlist *keep, const struct mg_ts_decl *d)
+{
+	return keep && d->name && d->kind != MG_TS_DECL_IMPORT &&
+	       !mg_strlist_has(keep, d->name);
+}
+
+static void schema_effect(struct mg_ts_effect *out,
+			  const struct mg_ts_file *before,
+			  const struct mg_ts_file *after,
+			  const struct mg_strlist *keep)
 {
 	struct side a, b;
 	struct renames rn = { 0 };
@@ -1017,6 +1169,9 @@ void mg_ts_schema_effect(struct mg_ts_effect *out,
 		const struct seq *s = &b.seqs[i];
 		int m = b.match[i];
 
+		if (skipped(keep, d) &&
+		    (m < 0 || skipped(keep, &before->decls[m])))
+			continue;
 		if (m < 0) {
 			if (!harmless(d))
 				set_effect(out, after->tokens[d->first].start,
@@ -1040,13 +1195,53 @@ void mg_ts_schema_effect(struct mg_ts_effect *out,
 			   after, d, "changed");
 	}
 	for (i = 0; i < before->decls_nr; i++)
-		if (a.match[i] < 0 && !harmless(&before->decls[i]))
+		if (a.match[i] < 0 && !harmless(&before->decls[i]) &&
+		    !skipped(keep, &before->decls[i]))
 			set_effect(out, removed_offset(&a, &b, i),
 				   before, &before->decls[i], "removed");
 	free(rn.from);
 	free(rn.to);
 	side_release(&b);
 	side_release(&a);
+}
+
+void mg_ts_schema_effect(struct mg_ts_effect *out,
+			 const struct mg_ts_file *before,
+			 const struct mg_ts_file *after)
+{
+	schema_effect(out, before, after, NULL);
+}
+
+void mg_ts_schema_effect_used(struct mg_ts_effect *out,
+			      const struct mg_ts_file *before,
+			      const struct mg_ts_file *after,
+			      const struct mg_strlist *names)
+{
+	struct mg_strlist keep = MG_STRLIST_INIT, refs = MG_STRLIST_INIT;
+	struct mg_strlist nb = MG_STRLIST_INIT;
+	size_t i;
+	int whole = !names;
+
+	for (i = 0; names && i < names->nr; i++) {
+		mg_strlist_push(&keep, names->items[i]);
+		mg_strlist_push(&nb, names->items[i]);
+	}
+	if (!whole) {
+		mg_ts_used(before, 0, &keep, &refs);
+		mg_ts_used(after, 0, &nb, &refs);
+	}
+	/* a name neither version declares: unsure, the whole file */
+	for (i = 0; !whole && i < names->nr; i++)
+		if (!declares(before, names->items[i]) &&
+		    !declares(after, names->items[i]))
+			whole = 1;
+	for (i = 0; i < nb.nr; i++)
+		if (!mg_strlist_has(&keep, nb.items[i]))
+			mg_strlist_push(&keep, nb.items[i]);
+	schema_effect(out, before, after, whole ? NULL : &keep);
+	mg_strlist_release(&nb);
+	mg_strlist_release(&refs);
+	mg_strlist_release(&keep);
 }
 
 void mg_ts_effect_release(struct mg_ts_effect *e)
