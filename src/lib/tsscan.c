@@ -706,6 +706,7 @@ int mg_ts_import_bindings(const struct mg_ts_file *f,
 				else if (i + 1 < close)
 					return -1;
 			}
+			i = close;
 		} else if (is_ident(f, i) && !at(f, i, "type")) {
 			/* the default export */
 			mg_strlist_push_owned(locals, mg_xstrndup(

@@ -264,6 +264,77 @@ static void test_tsscan__rename_beside_type_of_old_name(void **state)
 	assert_int_equal(changes(a, d), 1);
 }
 
+/* Only the used declarations of an imported file count. */
+static void test_tsscan__used_declarations(void **state)
+{
+	const char *a = "import { save } from './q';\n"
+			"const base = () => ({ at: timestamp('at') });\n"
+			"export const stamps = () => base();\n"
+			"export async function saveDoc() { return save(1); }\n";
+	const char *b = "import { save } from './q';\n"
+			"const base = () => ({ at: timestamp('at') });\n"
+			"export const stamps = () => base();\n"
+			"export async function saveDoc() { return save(2); }\n"
+			"export function more() {}\n";
+	const char *c = "import { save } from './q';\n"
+			"const base = () => ({ at: timestamp('at').notNull() "
+			"});\n"
+			"export const stamps = () => base();\n"
+			"export async function saveDoc() { return save(1); }\n";
+	struct mg_strlist names = MG_STRLIST_INIT;
+	struct mg_strlist locals = MG_STRLIST_INIT;
+	struct mg_strlist imported = MG_STRLIST_INIT;
+	struct mg_ts_file fa, fb, fc, fi;
+	struct mg_ts_effect e;
+
+	(void)state;
+	mg_ts_scan(&fa, a, strlen(a));
+	mg_ts_scan(&fb, b, strlen(b));
+	mg_ts_scan(&fc, c, strlen(c));
+	mg_strlist_push(&names, "stamps");
+	mg_ts_schema_effect_used(&e, &fa, &fb, &names);
+	assert_int_equal(e.changed, 0);
+	mg_ts_effect_release(&e);
+	/* base is reached through stamps */
+	mg_ts_schema_effect_used(&e, &fa, &fc, &names);
+	assert_int_equal(e.changed, 1);
+	assert_string_equal(e.subject, "'base'");
+	mg_ts_effect_release(&e);
+	/* the whole file: the function counts */
+	mg_ts_schema_effect_used(&e, &fa, &fb, NULL);
+	assert_int_equal(e.changed, 1);
+	mg_ts_effect_release(&e);
+	/* a name neither version declares: unsure, the whole file */
+	mg_strlist_push(&names, "reexported");
+	mg_ts_schema_effect_used(&e, &fa, &fb, &names);
+	assert_int_equal(e.changed, 1);
+	mg_ts_effect_release(&e);
+	mg_strlist_release(&names);
+
+	mg_ts_scan(&fi, "import D, { a as b, type T, c } from './m';\n"
+		   "import type { X } from './t';\nimport './fx';\n", 89);
+	assert_int_equal(fi.decls_nr, 3);
+	assert_int_equal(mg_ts_import_bindings(&fi, &fi.decls[0], &locals,
+					       &imported), 0);
+	assert_int_equal(locals.nr, 3);
+	assert_string_equal(locals.items[0], "D");
+	assert_string_equal(imported.items[0], "*");
+	assert_string_equal(locals.items[1], "b");
+	assert_string_equal(imported.items[1], "a");
+	assert_string_equal(locals.items[2], "c");
+	mg_strlist_release(&locals);
+	mg_strlist_release(&imported);
+	assert_int_equal(mg_ts_import_bindings(&fi, &fi.decls[1], &locals,
+					       &imported), 0);
+	assert_int_equal(locals.nr, 0);
+	assert_int_equal(mg_ts_import_bindings(&fi, &fi.decls[2], &locals,
+					       &imported), -1);
+	mg_ts_file_release(&fi);
+	mg_ts_file_release(&fc);
+	mg_ts_file_release(&fb);
+	mg_ts_file_release(&fa);
+}
+
 static void test_tsscan__added_and_deleted_files(void **state)
 {
 	char *subject = NULL;
@@ -308,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_tsscan__rename_keeping_sql_name),
 		cmocka_unit_test(
 			test_tsscan__rename_beside_type_of_old_name),
+		cmocka_unit_test(test_tsscan__used_declarations),
 		cmocka_unit_test(test_tsscan__added_and_deleted_files),
 		cmocka_unit_test(test_tsscan__hostile_text_scans),
 	};
