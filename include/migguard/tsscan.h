@@ -86,6 +86,15 @@ void mg_ts_schema_effect(struct mg_ts_effect *out,
 void mg_ts_effect_release(struct mg_ts_effect *e);
 
 /*
+ * Only what happened to before's declarations (changed, removed): what
+ * after adds is not counted. For a deleted file compared with the files
+ * that replace it (which report what they add).
+ */
+void mg_ts_schema_effect_gone(struct mg_ts_effect *out,
+			      const struct mg_ts_file *before,
+			      const struct mg_ts_file *after);
+
+/*
  * The same for a file drizzle-kit reaches only through imports: only the
  * declarations named (and, transitively, the top-level declarations
  * their tokens name) count. names NULL, or a name that neither version

@@ -390,7 +390,11 @@ static int classify_edit(struct pair_state *st, struct reach *rc,
 	}
 	if (err < 0)
 		goto out;
-	if (whole) {
+	if (whole && c->status == MG_CHANGE_DELETED) {
+		/* its own declarations, wherever they went */
+		mg_ts_scan(&fa, a ? a : "", alen);
+		mg_ts_scan(&fb, wb.buf, wb.len);
+	} else if (whole) {
 		mg_ts_scan(&fa, wa.buf, wa.len);
 		mg_ts_scan(&fb, wb.buf, wb.len);
 	} else {
@@ -406,7 +410,9 @@ static int classify_edit(struct pair_state *st, struct reach *rc,
 		if ((!u || !u->all) && reach_base(st, rc) < 0)
 			rc = NULL; /* unsure: the whole file */
 	}
-	if (!whole && used_names(&used, rc, c))
+	if (whole && c->status == MG_CHANGE_DELETED)
+		mg_ts_schema_effect_gone(&eff, &fa, &fb);
+	else if (!whole && used_names(&used, rc, c))
 		mg_ts_schema_effect_used(&eff, &fa, &fb, &used);
 	else
 		mg_ts_schema_effect(&eff, &fa, &fb);

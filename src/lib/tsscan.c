@@ -1152,7 +1152,7 @@ static int skipped(const struct mg_strlist *keep, const struct mg_ts_decl *d)
 static void schema_effect(struct mg_ts_effect *out,
 			  const struct mg_ts_file *before,
 			  const struct mg_ts_file *after,
-			  const struct mg_strlist *keep)
+			  const struct mg_strlist *keep, int no_added)
 {
 	struct side a, b;
 	struct renames rn = { 0 };
@@ -1174,7 +1174,7 @@ static void schema_effect(struct mg_ts_effect *out,
 		    (m < 0 || skipped(keep, &before->decls[m])))
 			continue;
 		if (m < 0) {
-			if (!harmless(d))
+			if (!harmless(d) && !no_added)
 				set_effect(out, after->tokens[d->first].start,
 					   after, d, "added");
 			continue;
@@ -1210,7 +1210,14 @@ void mg_ts_schema_effect(struct mg_ts_effect *out,
 			 const struct mg_ts_file *before,
 			 const struct mg_ts_file *after)
 {
-	schema_effect(out, before, after, NULL);
+	schema_effect(out, before, after, NULL, 0);
+}
+
+void mg_ts_schema_effect_gone(struct mg_ts_effect *out,
+			      const struct mg_ts_file *before,
+			      const struct mg_ts_file *after)
+{
+	schema_effect(out, before, after, NULL, 1);
 }
 
 void mg_ts_schema_effect_used(struct mg_ts_effect *out,
@@ -1239,7 +1246,7 @@ void mg_ts_schema_effect_used(struct mg_ts_effect *out,
 	for (i = 0; i < nb.nr; i++)
 		if (!mg_strlist_has(&keep, nb.items[i]))
 			mg_strlist_push(&keep, nb.items[i]);
-	schema_effect(out, before, after, whole ? NULL : &keep);
+	schema_effect(out, before, after, whole ? NULL : &keep, 0);
 	mg_strlist_release(&nb);
 	mg_strlist_release(&refs);
 	mg_strlist_release(&keep);

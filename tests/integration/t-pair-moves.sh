@@ -21,5 +21,17 @@ migguard: 0 errors, 0 warnings"
 sed -i "s|status: planStatus(\"status\")|summary: text(\"summary\"), status: planStatus(\"status\")|" $n/research.ts
 git add -A
 expect_exit 1 migguard-pair
-expect_contains "$OUT" "error: schema file '$n/research.ts' added without a generated migration: pgTable \"research_plan\" changed; no new .sql"
+expect_contains "$OUT" "$n/research.ts:10:5: error: schema file '$n/research.ts' added without a generated migration: pgTable \"research_plan\" changed; no new .sql"
+expect_contains "$OUT" "$s/research.ts:1:1: error: schema file '$s/research.ts' deleted without a generated migration: pgTable \"research_plan\" changed; no new .sql"
+expect_not_contains "$OUT" "auth.ts"
+git reset -q --hard
+
+# The move leaving a table behind: the table is removed.
+git mv $s $n
+sed -i 's|"./src/schema/index.ts"|"./src/tables/index.ts"|' packages/db/drizzle.config.ts
+git rm -q -f $n/research.ts
+sed -i '/research/d' $n/index.ts
+git add -A
+expect_exit 1 migguard-pair
+expect_contains "$OUT" "$s/research.ts:1:1: error: schema file '$s/research.ts' deleted without a generated migration: pgTable \"research_plan\" removed; no new .sql"
 git reset -q --hard

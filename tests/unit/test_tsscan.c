@@ -335,6 +335,35 @@ static void test_tsscan__used_declarations(void **state)
 	mg_ts_file_release(&fa);
 }
 
+/* A deleted file against the files that replace it: its own fate only. */
+static void test_tsscan__gone_file(void **state)
+{
+	const char *a = "export const t = pgTable('t', { id: text('id') });\n";
+	const char *moved = "export const u = pgTable('u', {});\n"
+			    "export const t = pgTable('t', { id: text('id') "
+			    "});\n";
+	const char *changed = "export const t = pgTable('t', { id: "
+			      "text('id').notNull() });\n";
+	struct mg_ts_file fa, fb;
+	struct mg_ts_effect e;
+	const char *texts[] = { moved, changed, "" };
+	static const int want[] = { 0, 1, 1 };
+	size_t i;
+
+	(void)state;
+	mg_ts_scan(&fa, a, strlen(a));
+	for (i = 0; i < 3; i++) {
+		mg_ts_scan(&fb, texts[i], strlen(texts[i]));
+		mg_ts_schema_effect_gone(&e, &fa, &fb);
+		assert_int_equal(e.changed, want[i]);
+		if (i == 2)
+			assert_string_equal(e.verb, "removed");
+		mg_ts_effect_release(&e);
+		mg_ts_file_release(&fb);
+	}
+	mg_ts_file_release(&fa);
+}
+
 static void test_tsscan__added_and_deleted_files(void **state)
 {
 	char *subject = NULL;
@@ -380,6 +409,7 @@ int main(void)
 		cmocka_unit_test(
 			test_tsscan__rename_beside_type_of_old_name),
 		cmocka_unit_test(test_tsscan__used_declarations),
+		cmocka_unit_test(test_tsscan__gone_file),
 		cmocka_unit_test(test_tsscan__added_and_deleted_files),
 		cmocka_unit_test(test_tsscan__hostile_text_scans),
 	};
