@@ -22,6 +22,33 @@
 int mg_schema_files(struct mg_strlist *out, size_t *roots,
 		    struct mg_tree *tree, const struct mg_project *p);
 
+/*
+ * What drizzle-kit uses of one schema file: all of it (a root, a module
+ * re-exported, imported as a namespace or for its effects, something
+ * unparsed), or only the names imported from it (and what they
+ * reference, tsscan.h's mg_ts_used). A module imported and never used
+ * is not followed.
+ */
+struct mg_schema_use {
+	char *path;
+	int all;
+	struct mg_strlist names;
+	int dirty; /* while walking: to be read again */
+};
+
+struct mg_schema_uses {
+	struct mg_schema_use *items;
+	size_t nr, alloc;
+};
+
+/* mg_schema_files, and what is used of each file (uses may be NULL). */
+int mg_schema_files_used(struct mg_strlist *out, size_t *roots,
+			 struct mg_tree *tree, const struct mg_project *p,
+			 struct mg_schema_uses *uses);
+const struct mg_schema_use *mg_schema_use_of(const struct mg_schema_uses *u,
+					     const char *path);
+void mg_schema_uses_release(struct mg_schema_uses *u);
+
 /* The workspace packages of a tree: each package.json's name and path. */
 struct mg_schema_packages {
 	struct mg_strlist names, paths;

@@ -85,4 +85,45 @@ void mg_ts_schema_effect(struct mg_ts_effect *out,
 			 const struct mg_ts_file *after);
 void mg_ts_effect_release(struct mg_ts_effect *e);
 
+/*
+ * Only what happened to before's declarations (changed, removed): what
+ * after adds is not counted. For a deleted file compared with the files
+ * that replace it (which report what they add).
+ */
+void mg_ts_schema_effect_gone(struct mg_ts_effect *out,
+			      const struct mg_ts_file *before,
+			      const struct mg_ts_file *after);
+
+/*
+ * The same for a file drizzle-kit reaches only through imports: only the
+ * declarations named (and, transitively, the top-level declarations
+ * their tokens name) count. names NULL, or a name that neither version
+ * declares: the whole file counts.
+ */
+void mg_ts_schema_effect_used(struct mg_ts_effect *out,
+			      const struct mg_ts_file *before,
+			      const struct mg_ts_file *after,
+			      const struct mg_strlist *names);
+
+/*
+ * What a file's used declarations use: all, every declaration (types
+ * aside); else names, grown with the top-level declarations that the
+ * named ones reference by identifier, transitively. refs gets every
+ * identifier the used declarations hold (import bindings among them).
+ * 1 when a name is not a top-level declaration of f (unsure: the caller
+ * counts the whole file; refs then holds the whole file's).
+ */
+int mg_ts_used(const struct mg_ts_file *f, int all, struct mg_strlist *names,
+	       struct mg_strlist *refs);
+
+/*
+ * An import declaration's bindings: locals[i] is bound to imported[i]
+ * ("*": the namespace or the default export). Type-only bindings are
+ * left out. 0, or -1 when the import is not one of those forms (a
+ * side-effect import 'x', something unparsed): all of the module counts.
+ */
+int mg_ts_import_bindings(const struct mg_ts_file *f,
+			  const struct mg_ts_decl *d, struct mg_strlist *locals,
+			  struct mg_strlist *imported);
+
 #endif

@@ -214,22 +214,146 @@ static int read_version(struct mg_tree *t, const char *path, char **buf,
 }
 
 /*
+ * The schema files drizzle-kit reads at head and (read only when a change
+ * needs it) at base: the config's entries and what they import. When the
+ * entries match nothing in either tree, every watched file counts.
+ */
+struct reach {
+	struct mg_strlist head, base;
+	struct mg_schema_uses head_uses, base_uses;
+	size_t head_roots, base_roots;
+	int head_loaded, base_loaded;
+};
+
+static int reach_base(struct pair_state *st, struct reach *rc)
+{
+	struct mg_config old;
+	size_t i;
+	int err;
+
+	if (rc->base_loaded || !st->ctx->cs->base)
+		return 0;
+	rc->base_loaded = 1;
+	err = mg_schema_files_used(&rc->base, &rc->base_roots,
+				   st->ctx->cs->base, st->p, &rc->base_uses);
+	if (err < 0 || rc->base_roots)
+		return err;
+	/*
+	 * The head's entries match nothing at base: the schema moved with
+	 * the config's "schema". The base's own config names what it was
+	 * (a config the base cannot read is no reason to fail).
+	 */
+	if (mg_config_load(&old, st->ctx->cs->base) < 0) {
+		mg_config_release(&old);
+		return 0;
+	}
+	for (i = 0; i < old.projects_nr; i++) {
+		const struct mg_project *o = &old.projects[i];
+
+		if (!o->name || !st->p->name || strcmp(o->name, st->p->name))
+			continue;
+		mg_strlist_release(&rc->base);
+		mg_schema_uses_release(&rc->base_uses);
+		err = mg_schema_files_used(&rc->base, &rc->base_roots,
+					   st->ctx->cs->base, o,
+					   &rc->base_uses);
+		break;
+	}
+	mg_config_release(&old);
+	return err;
+}
+
+/*
+ * The schema on one side that the other side does not have: the text of
+ * the files of `from` (side t) that `other` does not list, each followed
+ * by a newline, except skip. An added or deleted schema file is compared
+ * with this (a file moved byte for byte, or a declaration moved from a
+ * file that is gone to one that is new, changes nothing).
+ */
+static int schema_beside(struct mg_strbuf *out, struct mg_tree *t,
+			 const struct mg_strlist *from,
+			 const struct mg_strlist *other, const char *skip)
+{
+	size_t i;
+
+	for (i = 0; i < from->nr; i++) {
+		const char *path = from->items[i];
+		char *buf = NULL;
+		size_t len;
+		int err;
+
+		if (!strcmp(path, skip) || mg_strlist_has(other, path) ||
+		    !is_script(path))
+			continue;
+		err = read_version(t, path, &buf, &len);
+		if (err < 0) {
+			free(buf);
+			return err;
+		}
+		if (buf) {
+			mg_strbuf_addch(out, '\n');
+			mg_strbuf_add(out, buf, len);
+		}
+		free(buf);
+	}
+	return 0;
+}
+
+/*
+ * A file the schema reaches only through imports: 1 and *names the
+ * declarations used of it at base or at head (tsscan.h's
+ * mg_ts_schema_effect_used). 0: all of it counts (a root, a re-export,
+ * unsure, or the graph was not read).
+ */
+static int used_names(struct mg_strlist *names, const struct reach *rc,
+		      const struct mg_change *c)
+{
+	const char *old = c->old_path ? c->old_path : c->path;
+	const struct mg_schema_use *uh = NULL, *ub = NULL;
+	size_t i;
+
+	if (!rc || (!rc->head_roots && !rc->base_roots))
+		return 0;
+	if (c->status != MG_CHANGE_DELETED) {
+		uh = mg_schema_use_of(&rc->head_uses, c->path);
+		if (!uh || uh->all)
+			return 0;
+	}
+	if (c->status != MG_CHANGE_ADDED && rc->base_loaded) {
+		ub = mg_schema_use_of(&rc->base_uses, old);
+		if (ub && ub->all)
+			return 0;
+	}
+	if (c->status != MG_CHANGE_ADDED && !rc->base_loaded)
+		return 0; /* what base used is not known */
+	for (i = 0; uh && i < uh->names.nr; i++)
+		mg_strlist_push(names, uh->names.items[i]);
+	for (i = 0; ub && i < ub->names.nr; i++)
+		if (!mg_strlist_has(names, ub->names.items[i]))
+			mg_strlist_push(names, ub->names.items[i]);
+	return 1;
+}
+
+/*
  * Scan the old and new versions of a schema file: 0 when the edit cannot
  * change the database, 1 when it may (e filled), < 0 on a read error. A
  * file the scanner does not read (not TypeScript or JavaScript, too big)
  * counts at its first line.
  */
-static int classify_edit(struct pair_state *st, struct schema_edit *e)
+static int classify_edit(struct pair_state *st, struct reach *rc,
+			 struct schema_edit *e)
 {
 	const struct mg_changeset *cs = st->ctx->cs;
 	const struct mg_change *c = e->c;
 	const char *old_path = c->old_path ? c->old_path : c->path;
+	struct mg_strbuf wa = MG_STRBUF_INIT, wb = MG_STRBUF_INIT;
+	struct mg_strlist used = MG_STRLIST_INIT;
 	char *a = NULL, *b = NULL;
 	size_t alen, blen;
 	struct mg_ts_file fa, fb;
 	struct mg_ts_effect eff;
 	struct mg_srcmap map;
-	int err;
+	int err, whole = 0;
 
 	e->line = e->column = 1;
 	if (c->status == MG_CHANGE_TYPECHANGE || !is_script(c->path) ||
@@ -242,19 +366,60 @@ static int classify_edit(struct pair_state *st, struct schema_edit *e)
 		err = read_version(cs->head, c->status == MG_CHANGE_DELETED
 						     ? NULL : c->path,
 				   &b, &blen);
+	/*
+	 * An added or deleted file: compared with the schema files that only
+	 * the other side has (moved, or declarations moved between them).
+	 * Its own text comes first, so its own effects come first.
+	 */
+	if (err >= 0 && rc && (rc->head_roots || rc->base_roots) &&
+	    (c->status == MG_CHANGE_ADDED || c->status == MG_CHANGE_DELETED)) {
+		err = reach_base(st, rc);
+		mg_strbuf_add(&wa, a ? a : "", alen);
+		mg_strbuf_add(&wb, b ? b : "", blen);
+		if (err >= 0)
+			err = schema_beside(&wa, cs->base, &rc->base, &rc->head,
+					    c->path);
+		if (err >= 0)
+			err = schema_beside(&wb, cs->head, &rc->head, &rc->base,
+					    c->path);
+		whole = wa.len > alen || wb.len > blen;
+	}
 	if (err == MG_ETOOBIG) {
-		free(a);
-		free(b);
-		return 1;
+		err = 1;
+		goto out;
 	}
-	if (err < 0) {
-		free(a);
-		free(b);
-		return err;
+	if (err < 0)
+		goto out;
+	if (whole && c->status == MG_CHANGE_DELETED) {
+		/* its own declarations, wherever they went */
+		mg_ts_scan(&fa, a ? a : "", alen);
+		mg_ts_scan(&fb, wb.buf, wb.len);
+	} else if (whole) {
+		mg_ts_scan(&fa, wa.buf, wa.len);
+		mg_ts_scan(&fb, wb.buf, wb.len);
+	} else {
+		mg_ts_scan(&fa, a ? a : "", alen);
+		mg_ts_scan(&fb, b ? b : "", blen);
 	}
-	mg_ts_scan(&fa, a ? a : "", alen);
-	mg_ts_scan(&fb, b ? b : "", blen);
-	mg_ts_schema_effect(&eff, &fa, &fb);
+	if (!whole && rc && c->status != MG_CHANGE_ADDED &&
+	    (rc->head_roots || rc->base_roots)) {
+		const struct mg_schema_use *u =
+			mg_schema_use_of(&rc->head_uses, c->path);
+
+		/* partly used at head: what did base use? */
+		if ((!u || !u->all) && reach_base(st, rc) < 0)
+			rc = NULL; /* unsure: the whole file */
+	}
+	if (whole && c->status == MG_CHANGE_DELETED)
+		mg_ts_schema_effect_gone(&eff, &fa, &fb);
+	else if (!whole && used_names(&used, rc, c))
+		mg_ts_schema_effect_used(&eff, &fa, &fb, &used);
+	else
+		mg_ts_schema_effect(&eff, &fa, &fb);
+	mg_strlist_release(&used);
+	/* an added file's effect in another new file is that file's own */
+	if (whole && eff.changed && blen && eff.offset >= blen)
+		eff.changed = 0;
 	err = eff.changed;
 	if (eff.changed) {
 		e->what = mg_xstrfmt("%s %s", eff.subject, eff.verb);
@@ -268,29 +433,12 @@ static int classify_edit(struct pair_state *st, struct schema_edit *e)
 	mg_ts_effect_release(&eff);
 	mg_ts_file_release(&fb);
 	mg_ts_file_release(&fa);
+out:
+	mg_strbuf_release(&wb);
+	mg_strbuf_release(&wa);
 	free(b);
 	free(a);
 	return err;
-}
-
-/*
- * The schema files drizzle-kit reads at head and (read only when a change
- * needs it) at base: the config's entries and what they import. When the
- * entries match nothing in either tree, every watched file counts.
- */
-struct reach {
-	struct mg_strlist head, base;
-	size_t head_roots, base_roots;
-	int head_loaded, base_loaded;
-};
-
-static int reach_base(struct pair_state *st, struct reach *rc)
-{
-	if (rc->base_loaded || !st->ctx->cs->base)
-		return 0;
-	rc->base_loaded = 1;
-	return mg_schema_files(&rc->base, &rc->base_roots, st->ctx->cs->base,
-			       st->p);
 }
 
 /* 1 when c is a schema file drizzle-kit reads (or read), 0 if not. */
@@ -302,8 +450,9 @@ static int reached(struct pair_state *st, struct reach *rc,
 
 	if (!rc->head_loaded) {
 		rc->head_loaded = 1;
-		err = mg_schema_files(&rc->head, &rc->head_roots,
-				      st->ctx->cs->head, st->p);
+		err = mg_schema_files_used(&rc->head, &rc->head_roots,
+					   st->ctx->cs->head, st->p,
+					   &rc->head_uses);
 		if (err < 0)
 			return err;
 	}
@@ -366,8 +515,9 @@ static int collect_extra(struct pair_state *st, const struct mg_strlist *head,
 	return err;
 }
 
-static int add_edit(struct pair_state *st, const struct mg_change *c,
-		    size_t *harmless, const char **first)
+static int add_edit(struct pair_state *st, struct reach *rc,
+		    const struct mg_change *c, size_t *harmless,
+		    const char **first)
 {
 	struct schema_edit *e;
 	int err;
@@ -376,7 +526,7 @@ static int add_edit(struct pair_state *st, const struct mg_change *c,
 	e = &st->schema[st->schema_nr];
 	memset(e, 0, sizeof(*e));
 	e->c = c;
-	err = classify_edit(st, e);
+	err = classify_edit(st, rc, e);
 	if (err < 0)
 		return err;
 	if (err) {
@@ -414,7 +564,7 @@ static int collect_schema(struct pair_state *st)
 				first_beside = c->path;
 			continue;
 		}
-		err = add_edit(st, c, &harmless, &first);
+		err = add_edit(st, &rc, c, &harmless, &first);
 		if (err < 0)
 			goto out;
 	}
@@ -423,7 +573,7 @@ static int collect_schema(struct pair_state *st)
 	if (err < 0)
 		goto out;
 	for (i = 0; i < st->extra_nr; i++) {
-		err = add_edit(st, &st->extra[i], &harmless, &first);
+		err = add_edit(st, &rc, &st->extra[i], &harmless, &first);
 		if (err < 0)
 			goto out;
 	}
@@ -449,6 +599,8 @@ static int collect_schema(struct pair_state *st)
 			       "zod, ...): no migration needed", first,
 			       harmless - 1);
 out:
+	mg_schema_uses_release(&rc.base_uses);
+	mg_schema_uses_release(&rc.head_uses);
 	mg_strlist_release(&rc.base);
 	mg_strlist_release(&rc.head);
 	return err;

@@ -16,6 +16,8 @@
 #define MAX_SCHEMA_FILES 2000
 /* package.json files read at most when resolving workspace packages. */
 #define MAX_PACKAGES 500
+/* Times the files are read again as their uses grow, at most. */
+#define MAX_PASSES 64
 
 static int is_script(const char *path)
 {
@@ -319,60 +321,227 @@ static int starts_bare(const char *spec)
 	return spec[0] && spec[0] != '.' && spec[0] != '/';
 }
 
-int mg_schema_files(struct mg_strlist *out, size_t *roots,
-		    struct mg_tree *tree, const struct mg_project *p)
+/* What the graph uses of each file while it is walked (by out's index). */
+struct walk {
+	struct mg_strlist *out;
+	struct mg_schema_use *u;
+	size_t nr, alloc; /* u[0..nr) are set */
+	int grew;
+};
+
+static struct mg_schema_use *walk_use(struct walk *w, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < w->out->nr; i++)
+		if (!strcmp(w->out->items[i], path))
+			break;
+	if (i == w->out->nr) {
+		if (w->out->nr >= MAX_SCHEMA_FILES)
+			return NULL;
+		mg_strlist_push(w->out, path);
+	}
+	MG_ALLOC_GROW(w->u, w->out->nr, w->alloc);
+	while (w->nr <= i) { /* out's items are set in order */
+		memset(&w->u[w->nr], 0, sizeof(w->u[w->nr]));
+		w->u[w->nr].path = mg_xstrdup(w->out->items[w->nr]);
+		w->u[w->nr].dirty = 1;
+		w->nr++;
+		w->grew = 1;
+	}
+	return &w->u[i];
+}
+
+static void use_all(struct walk *w, const char *path)
+{
+	struct mg_schema_use *u = walk_use(w, path);
+
+	if (u && !u->all) {
+		u->all = 1;
+		u->dirty = w->grew = 1;
+	}
+}
+
+static void use_name(struct walk *w, const char *path, const char *name)
+{
+	struct mg_schema_use *u = walk_use(w, path);
+
+	if (u && !u->all && !mg_strlist_has(&u->names, name)) {
+		mg_strlist_push(&u->names, name);
+		u->dirty = w->grew = 1;
+	}
+}
+
+/* Another module of the graph, or NULL (a package from npm, not found). */
+static char *follow(struct mg_tree *tree, const char *from, const char *spec,
+		    struct mg_schema_packages *packages, int *have_packages)
+{
+	if (starts_bare(spec) && is_npm_package(spec))
+		return NULL;
+	if (starts_bare(spec) && !*have_packages) {
+		*have_packages = 1;
+		mg_schema_packages_load(packages, tree);
+	}
+	return mg_schema_resolve(tree, from, spec, packages);
+}
+
+/* What file i uses of the modules it imports. */
+static void walk_imports(struct walk *w, size_t i, const struct mg_ts_file *ts,
+			 const struct mg_strlist *refs, struct mg_tree *tree,
+			 struct mg_schema_packages *packages,
+			 int *have_packages)
+{
+	struct mg_strlist declared = MG_STRLIST_INIT;
+	char *from = mg_xstrdup(w->out->items[i]);
+	size_t k, j;
+
+	for (k = 0; k < ts->decls_nr; k++) {
+		const struct mg_ts_decl *d = &ts->decls[k];
+		struct mg_strlist locals = MG_STRLIST_INIT;
+		struct mg_strlist imported = MG_STRLIST_INIT;
+		char *to;
+
+		if (!d->module || (d->kind != MG_TS_DECL_IMPORT &&
+				   d->kind != MG_TS_DECL_EXPORT))
+			continue;
+		mg_strlist_push(&declared, d->module);
+		to = follow(tree, from, d->module, packages, have_packages);
+		if (!to)
+			continue;
+		if (d->kind == MG_TS_DECL_EXPORT ||
+		    mg_ts_import_bindings(ts, d, &locals, &imported) < 0) {
+			use_all(w, to); /* a re-export, a side effect, unparsed */
+		} else {
+			for (j = 0; j < locals.nr; j++) {
+				if (!mg_strlist_has(refs, locals.items[j]))
+					continue; /* imported, never used */
+				if (!strcmp(imported.items[j], "*"))
+					use_all(w, to);
+				else
+					use_name(w, to, imported.items[j]);
+			}
+		}
+		mg_strlist_release(&imported);
+		mg_strlist_release(&locals);
+		free(to);
+	}
+	/* import('x'), require('x'): the whole module */
+	for (k = 0; k < ts->specifiers.nr; k++) {
+		char *to;
+
+		if (mg_strlist_has(&declared, ts->specifiers.items[k]))
+			continue;
+		to = follow(tree, from, ts->specifiers.items[k], packages,
+			    have_packages);
+		if (to)
+			use_all(w, to);
+		free(to);
+	}
+	free(from);
+	mg_strlist_release(&declared);
+}
+
+int mg_schema_files_used(struct mg_strlist *out, size_t *roots,
+			 struct mg_tree *tree, const struct mg_project *p,
+			 struct mg_schema_uses *uses)
 {
 	struct roots_match rm = { p };
 	struct mg_tree_listing found = { 0 };
 	struct mg_schema_packages packages = { MG_STRLIST_INIT,
 					       MG_STRLIST_INIT };
-	size_t i, k;
+	struct walk w;
+	size_t i, passes = 0;
 	int err, have_packages = 0;
 
+	memset(&w, 0, sizeof(w));
+	w.out = out;
 	*roots = 0;
 	err = mg_tree_list_matching(tree, is_root, &rm, &found);
 	if (err < 0)
 		goto out;
+	for (i = 0; i < out->nr; i++)
+		use_all(&w, out->items[i]);
 	for (i = 0; i < found.nr; i++)
-		if (found.items[i].type == MG_ENTRY_FILE &&
-		    !mg_strlist_has(out, found.items[i].path))
-			mg_strlist_push(out, found.items[i].path);
+		if (found.items[i].type == MG_ENTRY_FILE)
+			use_all(&w, found.items[i].path);
 	*roots = out->nr;
-	for (i = 0; i < out->nr && out->nr < MAX_SCHEMA_FILES; i++) {
-		struct mg_ts_file ts;
-		char *buf = NULL;
-		size_t len;
+	/* a file's uses may grow after it was read: read it again */
+	while (w.grew && passes++ < MAX_PASSES) {
+		w.grew = 0;
+		for (i = 0; i < w.nr; i++) {
+			struct mg_strlist refs = MG_STRLIST_INIT;
+			struct mg_ts_file ts;
+			char *buf = NULL;
+			size_t len;
 
-		err = mg_tree_read(tree, out->items[i], &buf, &len);
-		if (err == MG_ETOOBIG || err == MG_ENOTFOUND)
-			continue;
-		if (err < 0)
-			goto out;
-		mg_ts_scan(&ts, buf, len);
-		for (k = 0; k < ts.specifiers.nr; k++) {
-			const char *spec = ts.specifiers.items[k];
-			char *to;
-
-			if (starts_bare(spec) && is_npm_package(spec))
+			if (!w.u[i].dirty)
 				continue;
-			if (starts_bare(spec) && !have_packages) {
-				have_packages = 1;
-				mg_schema_packages_load(&packages, tree);
+			w.u[i].dirty = 0;
+			err = mg_tree_read(tree, out->items[i], &buf, &len);
+			if (err == MG_ETOOBIG || err == MG_ENOTFOUND) {
+				w.u[i].all = 1;
+				continue;
 			}
-			to = mg_schema_resolve(tree, out->items[i], spec,
-					       &packages);
-			if (to && !mg_strlist_has(out, to))
-				mg_strlist_push_owned(out, to);
-			else
-				free(to);
+			if (err < 0)
+				goto out;
+			mg_ts_scan(&ts, buf, len);
+			if (mg_ts_used(&ts, w.u[i].all, &w.u[i].names, &refs))
+				w.u[i].all = 1; /* unsure: all of it */
+			walk_imports(&w, i, &ts, &refs, tree, &packages,
+				     &have_packages);
+			mg_strlist_release(&refs);
+			mg_ts_file_release(&ts);
+			free(buf);
 		}
-		mg_ts_file_release(&ts);
-		free(buf);
+	}
+	for (i = 0; w.grew && i < w.nr; i++)
+		if (w.u[i].dirty)
+			w.u[i].all = 1; /* not settled: all of it */
+	if (uses) {
+		for (i = 0; i < w.nr; i++) {
+			MG_ALLOC_GROW(uses->items, uses->nr + 1, uses->alloc);
+			uses->items[uses->nr++] = w.u[i];
+			memset(&w.u[i], 0, sizeof(w.u[i]));
+		}
 	}
 	mg_strlist_sort(out);
 	err = 0;
 out:
+	for (i = 0; i < w.nr; i++) {
+		free(w.u[i].path);
+		mg_strlist_release(&w.u[i].names);
+	}
+	free(w.u);
 	mg_schema_packages_release(&packages);
 	mg_tree_listing_release(&found);
 	return err;
+}
+
+int mg_schema_files(struct mg_strlist *out, size_t *roots,
+		    struct mg_tree *tree, const struct mg_project *p)
+{
+	return mg_schema_files_used(out, roots, tree, p, NULL);
+}
+
+const struct mg_schema_use *mg_schema_use_of(const struct mg_schema_uses *u,
+					     const char *path)
+{
+	size_t i;
+
+	for (i = 0; u && i < u->nr; i++)
+		if (!strcmp(u->items[i].path, path))
+			return &u->items[i];
+	return NULL;
+}
+
+void mg_schema_uses_release(struct mg_schema_uses *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nr; i++) {
+		free(u->items[i].path);
+		mg_strlist_release(&u->items[i].names);
+	}
+	free(u->items);
+	memset(u, 0, sizeof(*u));
 }

@@ -574,6 +574,151 @@ void mg_ts_file_release(struct mg_ts_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* Uses */
+
+static int declares(const struct mg_ts_file *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->decls_nr; i++)
+		if (f->decls[i].name && f->decls[i].kind != MG_TS_DECL_IMPORT &&
+		    !strcmp(f->decls[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* The identifiers of a declaration's tokens (not after a '.'). */
+static void add_refs(const struct mg_ts_file *f, const struct mg_ts_decl *d,
+		     struct mg_strlist *refs)
+{
+	size_t i;
+
+	for (i = d->first; i < d->first + d->nr; i++) {
+		char *name;
+
+		if (f->tokens[i].type != MG_TS_IDENT ||
+		    (i && at(f, i - 1, ".")))
+			continue;
+		name = mg_xstrndup(f->buf + f->tokens[i].start,
+				   f->tokens[i].len);
+		if (!mg_strlist_has(refs, name))
+			mg_strlist_push_owned(refs, name);
+		else
+			free(name);
+	}
+}
+
+int mg_ts_used(const struct mg_ts_file *f, int all, struct mg_strlist *names,
+	       struct mg_strlist *refs)
+{
+	struct mg_strlist seen = MG_STRLIST_INIT;
+	size_t i, k, done = 0;
+	int unknown = 0;
+
+	for (i = 0; !all && i < names->nr; i++)
+		if (!declares(f, names->items[i]))
+			unknown = 1;
+	if (all || unknown) {
+		for (i = 0; i < f->decls_nr; i++)
+			if (f->decls[i].kind != MG_TS_DECL_IMPORT &&
+			    f->decls[i].kind != MG_TS_DECL_TYPE)
+				add_refs(f, &f->decls[i], refs);
+		if (all)
+			return 0;
+	}
+	/* names grows while the loop runs: what they reference, in turn */
+	while (done < names->nr) {
+		const char *name = names->items[done++];
+
+		for (i = 0; i < f->decls_nr; i++) {
+			const struct mg_ts_decl *d = &f->decls[i];
+
+			if (!d->name || d->kind == MG_TS_DECL_IMPORT ||
+			    d->kind == MG_TS_DECL_TYPE || strcmp(d->name, name))
+				continue;
+			mg_strlist_release(&seen);
+			add_refs(f, d, &seen);
+			for (k = 0; k < seen.nr; k++) {
+				if (!mg_strlist_has(refs, seen.items[k]))
+					mg_strlist_push(refs, seen.items[k]);
+				if (declares(f, seen.items[k]) &&
+				    !mg_strlist_has(names, seen.items[k]))
+					mg_strlist_push(names, seen.items[k]);
+			}
+		}
+	}
+	mg_strlist_release(&seen);
+	return unknown;
+}
+
+int mg_ts_import_bindings(const struct mg_ts_file *f,
+			  const struct mg_ts_decl *d, struct mg_strlist *locals,
+			  struct mg_strlist *imported)
+{
+	size_t i = d->first + 1, end = d->first + d->nr;
+
+	if (d->kind != MG_TS_DECL_IMPORT || !d->module)
+		return -1;
+	if (i < end && f->tokens[i].type == MG_TS_STRING)
+		return -1; /* import 'x': run for its effects */
+	if (at(f, i, "type") && !at(f, i + 1, ",") && !at(f, i + 1, "from"))
+		return 0; /* import type ...: types only */
+	for (; i < end && !at(f, i, "from"); i++) {
+		if (at(f, i, "*") && at(f, i + 1, "as") && is_ident(f, i + 2)) {
+			mg_strlist_push_owned(locals, mg_xstrndup(
+				f->buf + f->tokens[i + 2].start,
+				f->tokens[i + 2].len));
+			mg_strlist_push(imported, "*");
+			i += 2;
+		} else if (at(f, i, "{")) {
+			size_t close = skip_group(f, i, end) - 1;
+
+			for (i++; i < close; i++) {
+				size_t name = i, local = i;
+
+				if (at(f, i, "type") && is_ident(f, i + 1) &&
+				    !at(f, i + 1, "as")) {
+					/* a type: nothing for the database */
+					while (i < close && !at(f, i, ","))
+						i++;
+					continue;
+				}
+				if (!is_ident(f, i) &&
+				    f->tokens[i].type != MG_TS_STRING)
+					return -1;
+				if (at(f, i + 1, "as") && is_ident(f, i + 2)) {
+					local = i + 2;
+					i += 2;
+				}
+				mg_strlist_push_owned(locals, mg_xstrndup(
+					f->buf + f->tokens[local].start,
+					f->tokens[local].len));
+				if (f->tokens[name].type == MG_TS_STRING)
+					mg_strlist_push(imported,
+							f->tokens[name].value);
+				else
+					mg_strlist_push_owned(imported,
+						mg_xstrndup(f->buf +
+							    f->tokens[name].start,
+							    f->tokens[name].len));
+				if (at(f, i + 1, ","))
+					i++;
+				else if (i + 1 < close)
+					return -1;
+			}
+			i = close;
+		} else if (is_ident(f, i) && !at(f, i, "type")) {
+			/* the default export */
+			mg_strlist_push_owned(locals, mg_xstrndup(
+				f->buf + f->tokens[i].start, f->tokens[i].len));
+			mg_strlist_push(imported, "*");
+		} else if (!at(f, i, ",")) {
+			return -1;
+		}
+	}
+	return i < end ? 0 : -1;
+}
+
 /* Comparison */
 
 /* The significant tokens of a declaration, by index. */
@@ -805,19 +950,6 @@ static int harmless(const struct mg_ts_decl *d)
 	       (d->kind == MG_TS_DECL_VALUE && harmless_callee(d->callee));
 }
 
-static const struct mg_ts_decl *decl_named(const struct mg_ts_file *f,
-					   const char *name, size_t *index)
-{
-	size_t i;
-
-	for (i = 0; i < f->decls_nr; i++)
-		if (f->decls[i].name && !strcmp(f->decls[i].name, name)) {
-			*index = i;
-			return &f->decls[i];
-		}
-	return NULL;
-}
-
 static char *subject_of(const struct mg_ts_file *f, const struct mg_ts_decl *d)
 {
 	if (d->callee && d->sql_name)
@@ -849,6 +981,16 @@ static void set_effect(struct mg_ts_effect *e, size_t offset,
 	e->verb = verb;
 }
 
+/*
+ * Types and values live in separate namespaces: "type Suggestion" and
+ * "const Suggestion" are two declarations, and a type never stands for
+ * a value (nor a value for a type) when the versions are matched.
+ */
+static int same_space(const struct mg_ts_decl *a, const struct mg_ts_decl *b)
+{
+	return (a->kind == MG_TS_DECL_TYPE) == (b->kind == MG_TS_DECL_TYPE);
+}
+
 static void pair_by_name(struct side *a, struct side *b)
 {
 	size_t i, k;
@@ -856,10 +998,17 @@ static void pair_by_name(struct side *a, struct side *b)
 	for (i = 0; i < a->f->decls_nr; i++) {
 		const struct mg_ts_decl *d = &a->f->decls[i];
 
-		if (d->name && decl_named(b->f, d->name, &k) &&
-		    b->match[k] < 0) {
-			a->match[i] = (int)k;
-			b->match[k] = (int)i;
+		if (!d->name)
+			continue;
+		for (k = 0; k < b->f->decls_nr; k++) {
+			const struct mg_ts_decl *o = &b->f->decls[k];
+
+			if (b->match[k] < 0 && o->name &&
+			    !strcmp(o->name, d->name) && same_space(d, o)) {
+				a->match[i] = (int)k;
+				b->match[k] = (int)i;
+				break;
+			}
 		}
 	}
 }
@@ -888,6 +1037,42 @@ static void find_renames(struct side *a, struct side *b, struct renames *rn)
 			names[1] = db->name;
 			one.nr = 1;
 			if (seq_diff(a, i, b, k, &one) != (size_t)-1)
+				continue;
+			a->match[i] = (int)k;
+			b->match[k] = (int)i;
+			rn->nr++;
+			MG_ALLOC_GROW(rn->from, rn->nr, rn->alloc_from);
+			MG_ALLOC_GROW(rn->to, rn->nr, rn->alloc_to);
+			rn->from[rn->nr - 1] = da->name;
+			rn->to[rn->nr - 1] = db->name;
+			break;
+		}
+	}
+}
+
+/*
+ * What is left of the renamed values: an old and a new one with the same
+ * callee and SQL name are one table (or enum, ...) renamed and edited:
+ * compared, they say what changed in it.
+ */
+static void pair_by_sql_name(struct side *a, struct side *b,
+			     struct renames *rn)
+{
+	size_t i, k;
+
+	for (i = 0; i < a->f->decls_nr; i++) {
+		const struct mg_ts_decl *da = &a->f->decls[i];
+
+		if (a->match[i] >= 0 || !da->name || !da->sql_name ||
+		    da->kind != MG_TS_DECL_VALUE || harmless(da))
+			continue;
+		for (k = 0; k < b->f->decls_nr; k++) {
+			const struct mg_ts_decl *db = &b->f->decls[k];
+
+			if (b->match[k] >= 0 || !db->name || !db->sql_name ||
+			    db->kind != MG_TS_DECL_VALUE ||
+			    strcmp(da->callee, db->callee) ||
+			    strcmp(da->sql_name, db->sql_name))
 				continue;
 			a->match[i] = (int)k;
 			b->match[k] = (int)i;
@@ -957,9 +1142,17 @@ static void side_release(struct side *s)
 	free(s->match);
 }
 
-void mg_ts_schema_effect(struct mg_ts_effect *out,
-			 const struct mg_ts_file *before,
-			 const struct mg_ts_file *after)
+/* A declaration of no interest: named, and not in keep (NULL: all). */
+static int skipped(const struct mg_strlist *keep, const struct mg_ts_decl *d)
+{
+	return keep && d->name && d->kind != MG_TS_DECL_IMPORT &&
+	       !mg_strlist_has(keep, d->name);
+}
+
+static void schema_effect(struct mg_ts_effect *out,
+			  const struct mg_ts_file *before,
+			  const struct mg_ts_file *after,
+			  const struct mg_strlist *keep, int no_added)
 {
 	struct side a, b;
 	struct renames rn = { 0 };
@@ -970,14 +1163,18 @@ void mg_ts_schema_effect(struct mg_ts_effect *out,
 	side_init(&b, after);
 	pair_by_name(&a, &b);
 	find_renames(&a, &b, &rn);
+	pair_by_sql_name(&a, &b, &rn);
 	pair_unnamed(&a, &b, &rn);
 	for (i = 0; i < after->decls_nr; i++) {
 		const struct mg_ts_decl *d = &after->decls[i];
 		const struct seq *s = &b.seqs[i];
 		int m = b.match[i];
 
+		if (skipped(keep, d) &&
+		    (m < 0 || skipped(keep, &before->decls[m])))
+			continue;
 		if (m < 0) {
-			if (!harmless(d))
+			if (!harmless(d) && !no_added)
 				set_effect(out, after->tokens[d->first].start,
 					   after, d, "added");
 			continue;
@@ -999,13 +1196,60 @@ void mg_ts_schema_effect(struct mg_ts_effect *out,
 			   after, d, "changed");
 	}
 	for (i = 0; i < before->decls_nr; i++)
-		if (a.match[i] < 0 && !harmless(&before->decls[i]))
+		if (a.match[i] < 0 && !harmless(&before->decls[i]) &&
+		    !skipped(keep, &before->decls[i]))
 			set_effect(out, removed_offset(&a, &b, i),
 				   before, &before->decls[i], "removed");
 	free(rn.from);
 	free(rn.to);
 	side_release(&b);
 	side_release(&a);
+}
+
+void mg_ts_schema_effect(struct mg_ts_effect *out,
+			 const struct mg_ts_file *before,
+			 const struct mg_ts_file *after)
+{
+	schema_effect(out, before, after, NULL, 0);
+}
+
+void mg_ts_schema_effect_gone(struct mg_ts_effect *out,
+			      const struct mg_ts_file *before,
+			      const struct mg_ts_file *after)
+{
+	schema_effect(out, before, after, NULL, 1);
+}
+
+void mg_ts_schema_effect_used(struct mg_ts_effect *out,
+			      const struct mg_ts_file *before,
+			      const struct mg_ts_file *after,
+			      const struct mg_strlist *names)
+{
+	struct mg_strlist keep = MG_STRLIST_INIT, refs = MG_STRLIST_INIT;
+	struct mg_strlist nb = MG_STRLIST_INIT;
+	size_t i;
+	int whole = !names;
+
+	for (i = 0; names && i < names->nr; i++) {
+		mg_strlist_push(&keep, names->items[i]);
+		mg_strlist_push(&nb, names->items[i]);
+	}
+	if (!whole) {
+		mg_ts_used(before, 0, &keep, &refs);
+		mg_ts_used(after, 0, &nb, &refs);
+	}
+	/* a name neither version declares: unsure, the whole file */
+	for (i = 0; !whole && i < names->nr; i++)
+		if (!declares(before, names->items[i]) &&
+		    !declares(after, names->items[i]))
+			whole = 1;
+	for (i = 0; i < nb.nr; i++)
+		if (!mg_strlist_has(&keep, nb.items[i]))
+			mg_strlist_push(&keep, nb.items[i]);
+	schema_effect(out, before, after, whole ? NULL : &keep, 0);
+	mg_strlist_release(&nb);
+	mg_strlist_release(&refs);
+	mg_strlist_release(&keep);
 }
 
 void mg_ts_effect_release(struct mg_ts_effect *e)

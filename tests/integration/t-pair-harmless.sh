@@ -80,3 +80,23 @@ printf 'export const defaults = { title: "x" }\n' >>$r
 git add $r
 expect_exit 1 migguard-pair
 expect_contains "$OUT" "$r:21:1: error: schema file '$r' modified without a generated migration: 'defaults' added"
+git reset -q --hard
+
+# The table renamed to the name of a type that stays (vercel/ai-chatbot
+# c5f6ac8d: const Suggestion -> const suggestion beside type Suggestion):
+# a type never stands in for the value of its name; the SQL name is kept.
+sed -i 's/\bplans\b/Plan/g' $r
+git add $r
+expect_exit 0 migguard-pair
+expect_out ""
+git commit -q -m "plans -> Plan"
+sed -i 's/\bPlan\b/plan/g; s/^export type plan /export type Plan /' $r
+git add $r
+expect_exit 0 migguard-pair
+expect_out ""
+# The same rename with a column added is a change.
+sed -i "s|status: planStatus('status')|summary: text('summary'), status: planStatus('status')|" $r
+git add $r
+expect_exit 1 migguard-pair
+expect_contains "$OUT" "error: schema file '$r' modified without a generated migration: pgTable \"research_plan\" changed"
+expect_not_contains "$OUT" "added"

@@ -232,6 +232,138 @@ static void test_tsscan__rename_keeping_sql_name(void **state)
 	assert_int_equal(changes(a, c), 1);
 }
 
+/* A type keeping the old name does not stand in for the renamed table. */
+static void test_tsscan__rename_beside_type_of_old_name(void **state)
+{
+	const char *a = "export const Suggestion = pgTable('Suggestion', { id: "
+			"uuid('id') });\n"
+			"export type Suggestion = InferSelectModel<typeof "
+			"Suggestion>;\n";
+	const char *b = "export const suggestion = pgTable('Suggestion', { id: "
+			"uuid('id') });\n"
+			"export type Suggestion = InferSelectModel<typeof "
+			"suggestion>;\n";
+	const char *c = "export const suggestion = pgTable('Suggestion', { id: "
+			"uuid('id'), note: text('note') });\n"
+			"export type Suggestion = InferSelectModel<typeof "
+			"suggestion>;\n";
+	const char *d = "export const suggestion = pgTable('Suggestions', { id: "
+			"uuid('id') });\n"
+			"export type Suggestion = InferSelectModel<typeof "
+			"suggestion>;\n";
+	char *subject = NULL;
+	const char *verb = NULL;
+
+	(void)state;
+	assert_int_equal(changes(a, b), 0);
+	/* a type and a value of one name: each matched with its own kind */
+	assert_int_equal(changes(b, a), 0);
+	assert_int_equal(effect(a, c, &subject, &verb, NULL), 1);
+	assert_string_equal(subject, "pgTable \"Suggestion\"");
+	free(subject);
+	assert_int_equal(changes(a, d), 1);
+}
+
+/* Only the used declarations of an imported file count. */
+static void test_tsscan__used_declarations(void **state)
+{
+	const char *a = "import { save } from './q';\n"
+			"const base = () => ({ at: timestamp('at') });\n"
+			"export const stamps = () => base();\n"
+			"export async function saveDoc() { return save(1); }\n";
+	const char *b = "import { save } from './q';\n"
+			"const base = () => ({ at: timestamp('at') });\n"
+			"export const stamps = () => base();\n"
+			"export async function saveDoc() { return save(2); }\n"
+			"export function more() {}\n";
+	const char *c = "import { save } from './q';\n"
+			"const base = () => ({ at: timestamp('at').notNull() "
+			"});\n"
+			"export const stamps = () => base();\n"
+			"export async function saveDoc() { return save(1); }\n";
+	struct mg_strlist names = MG_STRLIST_INIT;
+	struct mg_strlist locals = MG_STRLIST_INIT;
+	struct mg_strlist imported = MG_STRLIST_INIT;
+	struct mg_ts_file fa, fb, fc, fi;
+	struct mg_ts_effect e;
+
+	(void)state;
+	mg_ts_scan(&fa, a, strlen(a));
+	mg_ts_scan(&fb, b, strlen(b));
+	mg_ts_scan(&fc, c, strlen(c));
+	mg_strlist_push(&names, "stamps");
+	mg_ts_schema_effect_used(&e, &fa, &fb, &names);
+	assert_int_equal(e.changed, 0);
+	mg_ts_effect_release(&e);
+	/* base is reached through stamps */
+	mg_ts_schema_effect_used(&e, &fa, &fc, &names);
+	assert_int_equal(e.changed, 1);
+	assert_string_equal(e.subject, "'base'");
+	mg_ts_effect_release(&e);
+	/* the whole file: the function counts */
+	mg_ts_schema_effect_used(&e, &fa, &fb, NULL);
+	assert_int_equal(e.changed, 1);
+	mg_ts_effect_release(&e);
+	/* a name neither version declares: unsure, the whole file */
+	mg_strlist_push(&names, "reexported");
+	mg_ts_schema_effect_used(&e, &fa, &fb, &names);
+	assert_int_equal(e.changed, 1);
+	mg_ts_effect_release(&e);
+	mg_strlist_release(&names);
+
+	mg_ts_scan(&fi, "import D, { a as b, type T, c } from './m';\n"
+		   "import type { X } from './t';\nimport './fx';\n", 89);
+	assert_int_equal(fi.decls_nr, 3);
+	assert_int_equal(mg_ts_import_bindings(&fi, &fi.decls[0], &locals,
+					       &imported), 0);
+	assert_int_equal(locals.nr, 3);
+	assert_string_equal(locals.items[0], "D");
+	assert_string_equal(imported.items[0], "*");
+	assert_string_equal(locals.items[1], "b");
+	assert_string_equal(imported.items[1], "a");
+	assert_string_equal(locals.items[2], "c");
+	mg_strlist_release(&locals);
+	mg_strlist_release(&imported);
+	assert_int_equal(mg_ts_import_bindings(&fi, &fi.decls[1], &locals,
+					       &imported), 0);
+	assert_int_equal(locals.nr, 0);
+	assert_int_equal(mg_ts_import_bindings(&fi, &fi.decls[2], &locals,
+					       &imported), -1);
+	mg_ts_file_release(&fi);
+	mg_ts_file_release(&fc);
+	mg_ts_file_release(&fb);
+	mg_ts_file_release(&fa);
+}
+
+/* A deleted file against the files that replace it: its own fate only. */
+static void test_tsscan__gone_file(void **state)
+{
+	const char *a = "export const t = pgTable('t', { id: text('id') });\n";
+	const char *moved = "export const u = pgTable('u', {});\n"
+			    "export const t = pgTable('t', { id: text('id') "
+			    "});\n";
+	const char *changed = "export const t = pgTable('t', { id: "
+			      "text('id').notNull() });\n";
+	struct mg_ts_file fa, fb;
+	struct mg_ts_effect e;
+	const char *texts[] = { moved, changed, "" };
+	static const int want[] = { 0, 1, 1 };
+	size_t i;
+
+	(void)state;
+	mg_ts_scan(&fa, a, strlen(a));
+	for (i = 0; i < 3; i++) {
+		mg_ts_scan(&fb, texts[i], strlen(texts[i]));
+		mg_ts_schema_effect_gone(&e, &fa, &fb);
+		assert_int_equal(e.changed, want[i]);
+		if (i == 2)
+			assert_string_equal(e.verb, "removed");
+		mg_ts_effect_release(&e);
+		mg_ts_file_release(&fb);
+	}
+	mg_ts_file_release(&fa);
+}
+
 static void test_tsscan__added_and_deleted_files(void **state)
 {
 	char *subject = NULL;
@@ -274,6 +406,10 @@ int main(void)
 		cmocka_unit_test(test_tsscan__harmless_edits),
 		cmocka_unit_test(test_tsscan__schema_edits_count),
 		cmocka_unit_test(test_tsscan__rename_keeping_sql_name),
+		cmocka_unit_test(
+			test_tsscan__rename_beside_type_of_old_name),
+		cmocka_unit_test(test_tsscan__used_declarations),
+		cmocka_unit_test(test_tsscan__gone_file),
 		cmocka_unit_test(test_tsscan__added_and_deleted_files),
 		cmocka_unit_test(test_tsscan__hostile_text_scans),
 	};
