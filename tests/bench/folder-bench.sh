@@ -50,6 +50,8 @@ if [ ! -d "$repo/.git" ]; then
 	git -C "$repo" init -q
 	git -C "$repo" add -A
 	git -C "$repo" -c user.name=b -c user.email=b@b commit -q -m base
+	# Packed, as a clone is (loose objects cost a file each).
+	git -C "$repo" repack -adq
 fi
 cd "$repo"
 git reset -q --hard
