@@ -198,6 +198,18 @@ static const struct mg_apply_entry *entry_by_when(
 
 static const char short_hash_fmt[] = "%.12s";
 
+/* What a finding calls a row: its hash's first 12 digits, its id. */
+static void row_labels(const struct mg_apply_row *row, char *hash,
+		       size_t hash_size, char *id, size_t id_size)
+{
+	snprintf(hash, hash_size, short_hash_fmt,
+		 row->hash ? row->hash : "NULL");
+	if (row->id_null)
+		snprintf(id, id_size, "NULL");
+	else
+		snprintf(id, id_size, "%lld", row->id);
+}
+
 void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
 		      const struct mg_apply_entry *entries, size_t nr,
 		      const struct mg_apply_row *rows, size_t rows_nr,
@@ -223,12 +235,8 @@ void mg_apply_analyse(struct mg_report *r, unsigned char *pending,
 		const struct mg_apply_entry *e = NULL;
 		char short_hash[16], id[32];
 
-		snprintf(short_hash, sizeof(short_hash), short_hash_fmt,
-			 row->hash ? row->hash : "NULL");
-		if (row->id_null)
-			snprintf(id, sizeof(id), "NULL");
-		else
-			snprintf(id, sizeof(id), "%lld", row->id);
+		row_labels(row, short_hash, sizeof(short_hash), id,
+			   sizeof(id));
 		/* A hand-made or foreign table: NULL cells are findings. */
 		if (row->id_null)
 			mg_report_add(r, "applied-migration-modified",
@@ -483,12 +491,8 @@ void mg_apply_folder_analyse(struct mg_report *r, unsigned char *pending,
 		const struct mg_apply_folder *f, *again;
 		char short_hash[16], id[32];
 
-		snprintf(short_hash, sizeof(short_hash), short_hash_fmt,
-			 row->hash ? row->hash : "NULL");
-		if (row->id_null)
-			snprintf(id, sizeof(id), "NULL");
-		else
-			snprintf(id, sizeof(id), "%lld", row->id);
+		row_labels(row, short_hash, sizeof(short_hash), id,
+			   sizeof(id));
 		if (!row->name) {
 			/* getMigrationsToRun drops NULL names. */
 			again = unnamed_by_hash(folders, nr, named, row->hash);

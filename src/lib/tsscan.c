@@ -1013,6 +1013,19 @@ static void pair_by_name(struct side *a, struct side *b)
 	}
 }
 
+/* Old declaration i of a is new declaration k of b, renamed. */
+static void record_rename(struct side *a, size_t i, struct side *b, size_t k,
+			  struct renames *rn)
+{
+	a->match[i] = (int)k;
+	b->match[k] = (int)i;
+	rn->nr++;
+	MG_ALLOC_GROW(rn->from, rn->nr, rn->alloc_from);
+	MG_ALLOC_GROW(rn->to, rn->nr, rn->alloc_to);
+	rn->from[rn->nr - 1] = a->f->decls[i].name;
+	rn->to[rn->nr - 1] = b->f->decls[k].name;
+}
+
 /* An old declaration gone and a new one whose tokens differ only there. */
 static void find_renames(struct side *a, struct side *b, struct renames *rn)
 {
@@ -1038,13 +1051,7 @@ static void find_renames(struct side *a, struct side *b, struct renames *rn)
 			one.nr = 1;
 			if (seq_diff(a, i, b, k, &one) != (size_t)-1)
 				continue;
-			a->match[i] = (int)k;
-			b->match[k] = (int)i;
-			rn->nr++;
-			MG_ALLOC_GROW(rn->from, rn->nr, rn->alloc_from);
-			MG_ALLOC_GROW(rn->to, rn->nr, rn->alloc_to);
-			rn->from[rn->nr - 1] = da->name;
-			rn->to[rn->nr - 1] = db->name;
+			record_rename(a, i, b, k, rn);
 			break;
 		}
 	}
@@ -1074,13 +1081,7 @@ static void pair_by_sql_name(struct side *a, struct side *b,
 			    strcmp(da->callee, db->callee) ||
 			    strcmp(da->sql_name, db->sql_name))
 				continue;
-			a->match[i] = (int)k;
-			b->match[k] = (int)i;
-			rn->nr++;
-			MG_ALLOC_GROW(rn->from, rn->nr, rn->alloc_from);
-			MG_ALLOC_GROW(rn->to, rn->nr, rn->alloc_to);
-			rn->from[rn->nr - 1] = da->name;
-			rn->to[rn->nr - 1] = db->name;
+			record_rename(a, i, b, k, rn);
 			break;
 		}
 	}
