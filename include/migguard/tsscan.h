@@ -13,6 +13,13 @@
 
 #include "migguard/strbuf.h"
 
+/*
+ * The offset of the first byte at or after pos in b that is neither
+ * blank nor inside a line or block comment (len when none): TypeScript's
+ * blanks, for this scanner and the drizzle config reader alike.
+ */
+size_t mg_ts_skip_blank(const char *b, size_t len, size_t pos);
+
 enum mg_ts_token_type {
 	MG_TS_IDENT,
 	MG_TS_STRING,	/* '...' or "...": compared by decoded value */

@@ -9,6 +9,7 @@
 #include "migguard/glob.h"
 #include "migguard/json.h"
 #include "migguard/srcmap.h"
+#include "migguard/tsscan.h"
 
 #define CONFIG_FILE ".migguard.json"
 
@@ -748,27 +749,7 @@ static void ts_next(struct ts_lexer *lx)
 
 	free(lx->text);
 	lx->text = NULL;
-	for (;;) {
-		while (lx->pos < lx->len &&
-		       strchr(" \t\r\n\f\v", b[lx->pos]) && b[lx->pos])
-			lx->pos++;
-		if (lx->pos + 1 < lx->len && b[lx->pos] == '/' &&
-		    b[lx->pos + 1] == '/') {
-			while (lx->pos < lx->len && b[lx->pos] != '\n')
-				lx->pos++;
-			continue;
-		}
-		if (lx->pos + 1 < lx->len && b[lx->pos] == '/' &&
-		    b[lx->pos + 1] == '*') {
-			lx->pos += 2;
-			while (lx->pos + 1 < lx->len &&
-			       !(b[lx->pos] == '*' && b[lx->pos + 1] == '/'))
-				lx->pos++;
-			lx->pos += 2;
-			continue;
-		}
-		break;
-	}
+	lx->pos = mg_ts_skip_blank(b, lx->len, lx->pos);
 	if (lx->pos >= lx->len) {
 		lx->tok = TS_END;
 		return;

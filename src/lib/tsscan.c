@@ -38,31 +38,33 @@ struct lexer {
 	size_t len, pos;
 };
 
+size_t mg_ts_skip_blank(const char *b, size_t len, size_t pos)
+{
+	for (;;) {
+		while (pos < len && is_space((unsigned char)b[pos]))
+			pos++;
+		if (pos + 1 < len && b[pos] == '/' && b[pos + 1] == '/') {
+			while (pos < len && b[pos] != '\n')
+				pos++;
+			continue;
+		}
+		if (pos + 1 < len && b[pos] == '/' && b[pos + 1] == '*') {
+			pos += 2;
+			while (pos + 1 < len &&
+			       !(b[pos] == '*' && b[pos + 1] == '/'))
+				pos++;
+			pos = pos + 2 <= len ? pos + 2 : len;
+			continue;
+		}
+		return pos;
+	}
+}
+
 /* Skip whitespace and comments; 1 when something is left. */
 static int skip_blank(struct lexer *lx)
 {
-	const char *b = lx->b;
-
-	for (;;) {
-		while (lx->pos < lx->len && is_space((unsigned char)b[lx->pos]))
-			lx->pos++;
-		if (lx->pos + 1 < lx->len && b[lx->pos] == '/' &&
-		    b[lx->pos + 1] == '/') {
-			while (lx->pos < lx->len && b[lx->pos] != '\n')
-				lx->pos++;
-			continue;
-		}
-		if (lx->pos + 1 < lx->len && b[lx->pos] == '/' &&
-		    b[lx->pos + 1] == '*') {
-			lx->pos += 2;
-			while (lx->pos + 1 < lx->len &&
-			       !(b[lx->pos] == '*' && b[lx->pos + 1] == '/'))
-				lx->pos++;
-			lx->pos = lx->pos + 2 <= lx->len ? lx->pos + 2 : lx->len;
-			continue;
-		}
-		return lx->pos < lx->len;
-	}
+	lx->pos = mg_ts_skip_blank(lx->b, lx->len, lx->pos);
+	return lx->pos < lx->len;
 }
 
 /* A '...' or "..." string from lx->pos; returns its decoded value. */
