@@ -22,34 +22,11 @@
 #include "migguard/report.h"
 #include "migguard/strbuf.h"
 
+#include "scratch.h"
+
 #define FX MG_TEST_SOURCE_DIR "/tests/fixtures/drizzle-1.0"
 #define OUT "src/migrations"
 
-/* Run a shell command made as mg_xstrfmt makes strings; it must succeed. */
-#define run(...)                                                               \
-	do {                                                                   \
-		char *cmd_ = mg_xstrfmt(__VA_ARGS__);                          \
-		assert_int_equal(system(cmd_), 0);                             \
-		free(cmd_);                                                    \
-	} while (0)
-
-/* A scratch copy of a fixture; the caller removes it with scratch_rm. */
-static char *scratch(const char *from)
-{
-	char tmpl[] = "/tmp/mg-jfolder-XXXXXX";
-	char *dir;
-
-	assert_non_null(mkdtemp(tmpl));
-	dir = mg_xstrdup(tmpl);
-	run("cp -R '%s/.' '%s/'", from, dir);
-	return dir;
-}
-
-static void scratch_rm(char *dir)
-{
-	run("rm -rf '%s'", dir);
-	free(dir);
-}
 
 /* The folder "<out>/<14 digits>_<suffix>" of dir (a new string). */
 static char *folder(const char *dir, const char *suffix)

@@ -21,17 +21,12 @@
 #include "migguard/migfolder.h"
 #include "migguard/strbuf.h"
 
+#include "scratch.h"
+
 #define FX MG_TEST_SOURCE_DIR "/tests/fixtures/drizzle-1.0"
 #define OLD MG_TEST_SOURCE_DIR "/tests/fixtures/drizzle"
 #define OUT "src/migrations"
 
-/* Run a shell command made as mg_xstrfmt makes strings; it must succeed. */
-#define run(...)                                                       \
-	do {                                                           \
-		char *cmd_ = mg_xstrfmt(__VA_ARGS__);                  \
-		assert_int_equal(system(cmd_), 0);                     \
-		free(cmd_);                                            \
-	} while (0)
 
 static struct mg_tree *open_dir(const char *root)
 {
@@ -48,24 +43,6 @@ static struct mg_migdir *load(struct mg_tree *t)
 	assert_int_equal(mg_migdir_load(&d, t, OUT), 0);
 	assert_non_null(d);
 	return d;
-}
-
-/* A scratch copy of a fixture folder; removed with scratch_rm. */
-static char *scratch(const char *from)
-{
-	char tmpl[] = "/tmp/mg-migdir-XXXXXX";
-	char *dir;
-
-	assert_non_null(mkdtemp(tmpl));
-	dir = mg_xstrdup(tmpl);
-	run("cp -R '%s/.' '%s/'", from, dir);
-	return dir;
-}
-
-static void scratch_rm(char *dir)
-{
-	run("rm -rf '%s'", dir);
-	free(dir);
 }
 
 static const char *const history[] = {

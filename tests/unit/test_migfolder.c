@@ -21,6 +21,8 @@
 #include "migguard/migfolder.h"
 #include "migguard/strbuf.h"
 
+#include "scratch.h"
+
 #define FX MG_TEST_SOURCE_DIR "/tests/fixtures/drizzle-1.0"
 #define OLD MG_TEST_SOURCE_DIR "/tests/fixtures/drizzle"
 #define OUT "src/migrations"
@@ -64,35 +66,6 @@ static struct mg_folder_migration *by_suffix(struct mg_migfolder *f,
 	return NULL;
 }
 
-/* A scratch copy of a fixture; the caller removes it with scratch_rm. */
-static char *scratch(const char *from)
-{
-	char tmpl[] = "/tmp/mg-migfolder-XXXXXX";
-	char *dir, *cmd;
-
-	assert_non_null(mkdtemp(tmpl));
-	dir = mg_xstrdup(tmpl);
-	if (from) {
-		cmd = mg_xstrfmt("cp -R '%s/.' '%s/'", from, dir);
-		assert_int_equal(system(cmd), 0);
-		free(cmd);
-	}
-	return dir;
-}
-
-/* Run a shell command made as mg_xstrfmt makes strings; it must succeed. */
-#define run(...)                                                       \
-	do {                                                           \
-		char *cmd_ = mg_xstrfmt(__VA_ARGS__);                  \
-		assert_int_equal(system(cmd_), 0);                     \
-		free(cmd_);                                            \
-	} while (0)
-
-static void scratch_rm(char *dir)
-{
-	run("rm -rf '%s'", dir);
-	free(dir);
-}
 
 /* ------------------------------------------------------------ layout --- */
 
